@@ -1,0 +1,3 @@
+from tenktui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""tenktui.api layer."""

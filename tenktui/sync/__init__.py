@@ -1,0 +1,1 @@
+"""tenktui.sync layer."""

@@ -1,0 +1,1 @@
+"""tenktui.ui layer."""

@@ -1,0 +1,120 @@
+"""Shared fixtures: sandboxes served over real HTTP, and in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+TOKEN = "test-token-0123456789abcdef"
+TODAY = dt.date(2026, 11, 23)  # a Monday
+
+
+@dataclass
+class RunningSandbox:
+    """A ``tenktui sandbox serve`` subprocess."""
+
+    base_url: str  # ends in /api/v1
+    root: str  # scheme://host:port
+    db_path: Path
+    process: subprocess.Popen[str]
+
+    def control(self) -> httpx.Client:
+        return httpx.Client(base_url=self.root, headers={"auth": TOKEN}, timeout=10)
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, headers={"auth": TOKEN}, timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_sandbox(db_path: Path, *extra: str, scale: str = "demo") -> RunningSandbox:
+    """Serve ``db_path`` (seeding it first if empty) on a free loopback port."""
+    cmd = [
+        sys.executable, "-m", "tenktui", "sandbox", "serve",
+        "--host", "127.0.0.1", "--port", "0", "--token", TOKEN,
+        "--db", str(db_path), "--scale", scale, "--today", TODAY.isoformat(), *extra,
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith("sandbox listening on "):
+        proc.kill()
+        _, err = proc.communicate()
+        raise RuntimeError(f"sandbox did not start: {line!r} {err}")
+    base = line.removeprefix("sandbox listening on ").strip()
+    return RunningSandbox(base, base.removesuffix("/api/v1"), db_path, proc)
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded demo database, made once and copied for each server."""
+    from tenktui.sandbox.server import open_sandbox
+
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    sandbox = open_sandbox(TOKEN, db_path=path, scale="demo", today=TODAY)
+    sandbox.db.close()
+    return path
+
+
+def _copy_db(template: Path, dest: Path) -> Path:
+    shutil.copyfile(template, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def demo_server(
+    demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningSandbox]:
+    """A shared demo sandbox for tests that only read."""
+    db = _copy_db(demo_db_template, tmp_path_factory.mktemp("shared") / "demo.db")
+    server = start_sandbox(db, "--rate-limit", "100000")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_server(demo_db_template: Path, tmp_path: Path) -> Iterator[RunningSandbox]:
+    """A demo sandbox of the test's own, free to be written to."""
+    db = _copy_db(demo_db_template, tmp_path / "demo.db")
+    server = start_sandbox(db, "--rate-limit", "100000")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(demo_db_template: Path, tmp_path: Path):  # noqa: ANN201
+    """An in-process demo :class:`Sandbox` of the test's own."""
+    from tenktui.sandbox.state import Sandbox
+
+    db = _copy_db(demo_db_template, tmp_path / "demo.db")
+    return Sandbox(db, TOKEN, rate_limit=100000)
+
+
+@pytest.fixture
+async def asgi(sandbox) -> httpx.AsyncClient:  # noqa: ANN001
+    """An httpx client wired straight to the in-process sandbox app."""
+    from tenktui.sandbox.app import create_app
+
+    transport = httpx.ASGITransport(app=create_app(sandbox))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://sandbox/api/v1", headers={"auth": TOKEN}
+    ) as client:
+        yield client
