@@ -7,6 +7,7 @@ the headless commands never pay for Textual or the sandbox.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -104,10 +105,8 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
     def ready(base: str) -> None:
         print(f"sandbox listening on {base}/api/v1", flush=True)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(sandbox, args.host, args.port, on_ready=ready))
-    except KeyboardInterrupt:
-        pass
     return EXIT_OK
 
 
@@ -130,10 +129,8 @@ def _demo(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(sandbox, "127.0.0.1", 0, on_ready=ready))
-    except KeyboardInterrupt:
-        pass
     return EXIT_OK
 
 

@@ -100,7 +100,7 @@ def fresh_server(demo_db_template: Path, tmp_path: Path) -> Iterator[RunningSand
 
 
 @pytest.fixture
-def sandbox(demo_db_template: Path, tmp_path: Path):  # noqa: ANN201
+def sandbox(demo_db_template: Path, tmp_path: Path):
     """An in-process demo :class:`Sandbox` of the test's own."""
     from tenktui.sandbox.state import Sandbox
 
@@ -109,7 +109,7 @@ def sandbox(demo_db_template: Path, tmp_path: Path):  # noqa: ANN201
 
 
 @pytest.fixture
-async def asgi(sandbox) -> httpx.AsyncClient:  # noqa: ANN001
+async def asgi(sandbox) -> httpx.AsyncClient:
     """An httpx client wired straight to the in-process sandbox app."""
     from tenktui.sandbox.app import create_app
 

@@ -70,7 +70,7 @@ class Request:
     body: Doc = field(default_factory=dict)
 
     @property
-    def db(self):  # noqa: ANN201 - SandboxDB, kept untyped to avoid an import cycle
+    def db(self):
         return self.sandbox.db
 
     # -- path and query -------------------------------------------------
