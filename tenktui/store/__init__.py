@@ -1,1 +1,52 @@
-"""tenktui.store layer."""
+"""The local cache: the only data the UI and the commands ever read or write.
+
+``Store(path)`` opens one profile's SQLite file and gives four views of it:
+``cache`` (what pulls write), ``queries`` (what screens read), ``edits`` (what
+people change: validated, applied and queued at once) and ``outbox`` (what the
+sync engine replays).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from tenktui.store.cache import Cache
+from tenktui.store.database import Database
+from tenktui.store.edits import Edits
+from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
+from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
+from tenktui.store.validation import InvalidEdit, parse_hours
+
+
+class Store:
+    """One profile's cache."""
+
+    def __init__(self, path: str | Path, *, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.database = Database(path, today=today)
+        self.outbox = Outbox(self.database)
+        self.cache = Cache(self.database)
+        self.edits = Edits(self.database, self.outbox)
+        self.queries = Queries(self.database)
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    def close(self) -> None:
+        self.database.close()
+
+
+__all__ = [
+    "Cell",
+    "Day",
+    "InvalidEdit",
+    "OutboxCounts",
+    "OutboxRow",
+    "Row",
+    "Store",
+    "WeekGrid",
+    "parse_hours",
+    "week_start_for",
+]

@@ -1,0 +1,403 @@
+"""Edits a person makes: validated, applied to the cache, queued, in one transaction.
+
+The UI and the headless commands call these and nothing else to change data;
+the sync engine later replays the queued rows. Every method raises
+:class:`InvalidEdit` with a readable message before anything is written when
+the edit cannot be accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tenktui.store.database import Database
+from tenktui.store.outbox import Outbox
+from tenktui.store.validation import (
+    InvalidEdit,
+    check_hours,
+    check_status,
+    check_text,
+    display_name,
+    lock_for,
+)
+
+ENTRY_FIELDS = ("user_id", "assignable_id", "date", "hours", "task", "notes")
+
+
+class Edits:
+    """Write side of the store for the UI and the commands."""
+
+    def __init__(self, database: Database, outbox: Outbox) -> None:
+        self.d = database
+        self.outbox = outbox
+
+    # -- checks -----------------------------------------------------------
+    def _assignable(self, assignable_id: int) -> dict[str, Any]:
+        row = self.d.row("SELECT * FROM assignables WHERE id = ?", (assignable_id,))
+        if row is None:
+            raise InvalidEdit(
+                f"Project or leave type #{assignable_id} is not known here; sync and try again.",
+                "assignable",
+            )
+        return row
+
+    def check_loggable(self, user_id: int, assignable_id: int, day: dt.date) -> dict[str, Any]:
+        """Refuse time the server would refuse: placeholders, locked or archived projects."""
+        user = self.d.row("SELECT * FROM users WHERE id = ?", (user_id,))
+        if user is not None and user["is_placeholder"]:
+            raise InvalidEdit("Placeholders cannot have time entries.", "user")
+        if user is not None and user["license_type"] == "managed_resource":
+            raise InvalidEdit(f"{user['display_name']} is a managed resource: no time entries.")
+        assignable = self._assignable(assignable_id)
+        lock = lock_for(assignable, day, self.d.today())
+        if lock is not None:
+            raise InvalidEdit(lock.reason, "date")
+        return assignable
+
+    def _entry(self, local_id: int) -> dict[str, Any]:
+        row = self.d.row("SELECT * FROM time_entries WHERE id = ? AND deleted = 0", (local_id,))
+        if row is None:
+            raise InvalidEdit(f"Time entry {local_id} no longer exists.")
+        if row["approval_status"] == "approved":
+            raise InvalidEdit("This time has been approved and can no longer be changed.")
+        return row
+
+    # -- time entries -----------------------------------------------------
+    def create_entry(
+        self,
+        user_id: int,
+        assignable_id: int,
+        day: dt.date,
+        hours: float,
+        task: str | None = None,
+        notes: str | None = None,
+    ) -> int:
+        """A new, separate (itemized) entry; its local id."""
+        hours = check_hours(hours, allow_zero=False)
+        task, notes = check_text(task, "task"), check_text(notes, "notes")
+        with self.d.write() as c:
+            self.check_loggable(user_id, assignable_id, day)
+            local_id = int(
+                c.execute(
+                    "INSERT INTO time_entries (user_id, assignable_id, date, hours, task, notes) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (user_id, assignable_id, day.isoformat(), hours, task, notes),
+                ).lastrowid
+                or 0
+            )
+            self.outbox.enqueue(
+                "create",
+                "time_entry",
+                {
+                    "user_id": user_id,
+                    "assignable_id": assignable_id,
+                    "date": day.isoformat(),
+                    "hours": hours,
+                    "task": task,
+                    "notes": notes,
+                },
+                local_id=local_id,
+            )
+        return local_id
+
+    def update_entry(self, local_id: int, **changes: Any) -> None:
+        """Set hours, task and/or notes of one entry (absolute values)."""
+        unknown = set(changes) - {"hours", "task", "notes"}
+        if unknown:
+            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a time entry")
+        if "hours" in changes:
+            if changes["hours"] == 0:
+                self.delete_entry(local_id)
+                return
+            changes["hours"] = check_hours(changes["hours"], allow_zero=False)
+        for field in ("task", "notes"):
+            if field in changes:
+                changes[field] = check_text(changes[field], field)
+        with self.d.write() as c:
+            row = self._entry(local_id)
+            self.check_loggable(row["user_id"], row["assignable_id"], _day(row["date"]))
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            c.execute(f"UPDATE time_entries SET {sets} WHERE id = ?", (*changes.values(), local_id))
+            self._queue_update(row, changes)
+
+    def _queue_update(self, row: dict[str, Any], changes: dict[str, Any]) -> None:
+        unsent = [
+            r for r in self.outbox.for_record("time_entry", row["id"]) if r.state == "pending"
+        ]
+        if unsent and unsent[-1].op in ("create", "update"):
+            # Not sent yet: the newer absolute values fold into it.
+            self.outbox.fold(unsent[-1].seq, changes)
+            return
+        self.outbox.enqueue(
+            "update",
+            "time_entry",
+            changes,
+            local_id=row["id"],
+            server_id=row["server_id"],
+            base=_server_copy(row),
+        )
+
+    def delete_entry(self, local_id: int) -> None:
+        with self.d.write() as c:
+            row = self._entry(local_id)
+            self.check_loggable(row["user_id"], row["assignable_id"], _day(row["date"]))
+            rows = self.outbox.for_record("time_entry", local_id)
+            unsent = [r for r in rows if r.state == "pending"]
+            if any(r.op == "create" for r in unsent) and not any(
+                r.state != "pending" for r in rows
+            ):
+                # Never left this machine: forget it entirely.
+                for r in unsent:
+                    self.outbox.drop(r.seq)
+                c.execute("DELETE FROM time_entries WHERE id = ?", (local_id,))
+                return
+            base = _server_copy(row)
+            for r in unsent:
+                if r.op == "update":
+                    base = r.base or base
+                    self.outbox.drop(r.seq)
+            c.execute("UPDATE time_entries SET deleted = 1 WHERE id = ?", (local_id,))
+            self.outbox.enqueue(
+                "delete", "time_entry", {}, local_id=local_id, server_id=row["server_id"], base=base
+            )
+
+    def entries_in_cell(self, user_id: int, assignable_id: int, day: dt.date) -> list[dict]:
+        return self.d.rows(
+            "SELECT * FROM time_entries WHERE user_id = ? AND assignable_id = ? AND date = ? "
+            "AND deleted = 0 ORDER BY id",
+            (user_id, assignable_id, day.isoformat()),
+        )
+
+    def set_cell(self, user_id: int, assignable_id: int, day: dt.date, hours: float) -> None:
+        """Make a cell total ``hours``: create, update or clear its single entry."""
+        hours = check_hours(hours)
+        entries = self.entries_in_cell(user_id, assignable_id, day)
+        if len(entries) > 1:
+            raise InvalidEdit(
+                f"This cell holds {len(entries)} entries: open it to change each one.", "hours"
+            )
+        if not entries:
+            if hours > 0:
+                self.create_entry(user_id, assignable_id, day, hours)
+            return
+        if hours == 0:
+            self.delete_entry(entries[0]["id"])
+        else:
+            self.update_entry(entries[0]["id"], hours=hours)
+
+    def clear_cell(self, user_id: int, assignable_id: int, day: dt.date) -> int:
+        """Delete every entry of a cell; how many were deleted."""
+        entries = self.entries_in_cell(user_id, assignable_id, day)
+        with self.d.write():
+            for entry in entries:
+                self.delete_entry(entry["id"])
+        return len(entries)
+
+    def confirm_suggestions(
+        self,
+        user_id: int,
+        days: list[dt.date],
+        assignable_id: int | None = None,
+    ) -> int:
+        """Turn the suggestions of empty cells into confirmed entries; how many."""
+        created = 0
+        with self.d.write():
+            for day in days:
+                sql = (
+                    "SELECT s.assignable_id, s.scheduled_hours FROM suggestions s "
+                    "WHERE s.user_id = ? AND s.date = ? AND s.scheduled_hours > 0 "
+                    "AND NOT EXISTS (SELECT 1 FROM time_entries t WHERE t.user_id = s.user_id "
+                    "AND t.assignable_id = s.assignable_id AND t.date = s.date AND t.deleted = 0)"
+                )
+                params: list[Any] = [user_id, day.isoformat()]
+                if assignable_id is not None:
+                    sql += " AND s.assignable_id = ?"
+                    params.append(assignable_id)
+                for s in self.d.rows(sql, params):
+                    assignable = self._assignable(s["assignable_id"])
+                    if lock_for(assignable, day, self.d.today()) is not None:
+                        continue  # a locked cell keeps its suggestion; the grid says why
+                    hours = round(float(s["scheduled_hours"]), 2)
+                    self.create_entry(user_id, s["assignable_id"], day, hours)
+                    created += 1
+        return created
+
+    # -- statuses ---------------------------------------------------------
+    def set_status(self, user_id: int, code: str, message: str | None = None) -> None:
+        code, message = check_status(code, message)
+        with self.d.write() as c:
+            previous = self.d.row("SELECT * FROM statuses WHERE user_id = ?", (user_id,))
+            c.execute(
+                "INSERT INTO statuses (user_id, status, message, updated_at, fetched_at, raw) "
+                "VALUES (?, ?, ?, NULL, NULL, ?) ON CONFLICT(user_id) DO UPDATE SET "
+                "status = excluded.status, message = excluded.message",
+                (user_id, code, message, previous["raw"] if previous else None),
+            )
+            unsent = [r for r in self.outbox.for_record("status", user_id) if r.state == "pending"]
+            target = {"status": code, "message": message}
+            if unsent:
+                self.outbox.fold(unsent[-1].seq, target)
+            else:
+                self.outbox.enqueue("set_status", "status", target, local_id=user_id)
+
+    # -- subtasks ---------------------------------------------------------
+    def add_subtask(self, assignment_id: int, description: str) -> int:
+        description = _subtask_text(description)
+        with self.d.write() as c:
+            project_id = self._subtask_project(assignment_id)
+            local_id = int(
+                c.execute(
+                    "INSERT INTO subtasks (assignment_id, project_id, description, completed) "
+                    "VALUES (?, ?, ?, 0)",
+                    (assignment_id, project_id, description),
+                ).lastrowid
+                or 0
+            )
+            self.outbox.enqueue(
+                "create",
+                "subtask",
+                {
+                    "assignment_id": assignment_id,
+                    "project_id": project_id,
+                    "description": description,
+                    "completed": False,
+                },
+                local_id=local_id,
+            )
+        return local_id
+
+    def _subtask_project(self, assignment_id: int) -> int:
+        row = self.d.row(
+            "SELECT a.assignable_id, s.parent_id, s.kind FROM assignments a "
+            "LEFT JOIN assignables s ON s.id = a.assignable_id WHERE a.id = ?",
+            (assignment_id,),
+        )
+        if row is None:
+            raise InvalidEdit(f"Assignment {assignment_id} is not known here; sync and try again.")
+        if row["kind"] == "leave":
+            raise InvalidEdit("Leave has no subtasks.")
+        # Subtasks live under /projects/{project}/assignments/{id}: a phase's project.
+        return int(row["assignable_id"])
+
+    def _subtask(self, local_id: int) -> dict[str, Any]:
+        row = self.d.row("SELECT * FROM subtasks WHERE id = ? AND deleted = 0", (local_id,))
+        if row is None:
+            raise InvalidEdit(f"Subtask {local_id} no longer exists.")
+        return row
+
+    def update_subtask(
+        self, local_id: int, *, description: str | None = None, completed: bool | None = None
+    ) -> None:
+        changes: dict[str, Any] = {}
+        if description is not None:
+            changes["description"] = _subtask_text(description)
+        if completed is not None:
+            changes["completed"] = bool(completed)
+        if not changes:
+            return
+        with self.d.write() as c:
+            row = self._subtask(local_id)
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            c.execute(
+                f"UPDATE subtasks SET {sets} WHERE id = ?",
+                (*(int(v) if isinstance(v, bool) else v for v in changes.values()), local_id),
+            )
+            unsent = [
+                r for r in self.outbox.for_record("subtask", local_id) if r.state == "pending"
+            ]
+            if unsent and unsent[-1].op in ("create", "update"):
+                self.outbox.fold(unsent[-1].seq, changes)
+            else:
+                self.outbox.enqueue(
+                    "update",
+                    "subtask",
+                    {
+                        **changes,
+                        "assignment_id": row["assignment_id"],
+                        "project_id": row["project_id"],
+                    },
+                    local_id=local_id,
+                    server_id=row["server_id"],
+                    base={
+                        "description": row["description"],
+                        "completed": bool(row["completed"]),
+                        "updated_at": row["updated_at"],
+                    },
+                )
+
+    def toggle_subtask(self, local_id: int) -> bool:
+        row = self._subtask(local_id)
+        done = not row["completed"]
+        self.update_subtask(local_id, completed=done)
+        return done
+
+    def delete_subtask(self, local_id: int) -> None:
+        with self.d.write() as c:
+            row = self._subtask(local_id)
+            rows = self.outbox.for_record("subtask", local_id)
+            if rows and all(r.state == "pending" for r in rows) and rows[0].op == "create":
+                for r in rows:
+                    self.outbox.drop(r.seq)
+                c.execute("DELETE FROM subtasks WHERE id = ?", (local_id,))
+                return
+            for r in rows:
+                if r.state == "pending" and r.op == "update":
+                    self.outbox.drop(r.seq)
+            c.execute("UPDATE subtasks SET deleted = 1 WHERE id = ?", (local_id,))
+            self.outbox.enqueue(
+                "delete",
+                "subtask",
+                {"assignment_id": row["assignment_id"], "project_id": row["project_id"]},
+                local_id=local_id,
+                server_id=row["server_id"],
+                base={"updated_at": row["updated_at"]},
+            )
+
+    # -- approvals --------------------------------------------------------
+    def submit_week(self, user_id: int, week_start: dt.date) -> int:
+        """Queue the week's confirmed entries for approval; how many."""
+        week_end = week_start + dt.timedelta(days=6)
+        with self.d.write() as c:
+            rows = self.d.rows(
+                "SELECT id FROM time_entries WHERE user_id = ? AND date BETWEEN ? AND ? "
+                "AND deleted = 0 AND COALESCE(approval_status, '') NOT IN ('pending', 'approved')",
+                (user_id, week_start.isoformat(), week_end.isoformat()),
+            )
+            if not rows:
+                raise InvalidEdit("Nothing to submit: this week has no unsubmitted time.")
+            ids = [r["id"] for r in rows]
+            c.execute(
+                f"UPDATE time_entries SET approval_status = 'submitting' "
+                f"WHERE id IN ({', '.join('?' * len(ids))})",
+                ids,
+            )
+            self.outbox.enqueue(
+                "submit",
+                "approval",
+                {"user_id": user_id, "week_start": week_start.isoformat(), "entries": ids},
+                local_id=user_id,
+            )
+        return len(ids)
+
+
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _server_copy(row: dict[str, Any]) -> dict[str, Any]:
+    """The server's values of an entry as last pulled (its ``raw``), for conflict checks."""
+    import json
+
+    raw = json.loads(row["raw"]) if row.get("raw") else {}
+    return {k: raw.get(k) for k in (*ENTRY_FIELDS, "updated_at")}
+
+
+def _subtask_text(description: str) -> str:
+    text = description.strip()
+    if not text:
+        raise InvalidEdit("A subtask needs a description.", "description")
+    return check_text(text, "description") or text
+
+
+__all__ = ["Edits", "InvalidEdit", "display_name"]

@@ -1,0 +1,127 @@
+"""Checks made before anything is queued, with messages a person understands.
+
+The same rules guard the app and the headless commands, so an edit the server
+would refuse for a reason we can know in advance never reaches the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+MAX_HOURS = Decimal(24)
+MAX_TEXT = 255  # the API takes task and notes "fewer than 256 characters"
+STATUS_CODES = {
+    "ITO": "In the office",
+    "WFH": "Working from home",
+    "SIC": "Sick",
+    "OOO": "On the road",
+    "VAC": "Vacation",
+    "OOF": "Out of office",
+}
+
+
+class InvalidEdit(ValueError):
+    """An edit refused before it was queued; ``str()`` is the message to show."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+_MINUTES = re.compile(r"^(\d+)\s*m(in)?$", re.IGNORECASE)
+_CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
+_HOURS_SUFFIX = re.compile(r"^(.+?)\s*h$", re.IGNORECASE)
+
+
+def parse_hours(text: str) -> float:
+    """Hours typed by a person: ``1.5``, ``1,5``, ``1:30``, ``90m`` or ``2h``."""
+    raw = text.strip()
+    if not raw:
+        raise InvalidEdit("Type a number of hours, like 1.5, 1:30 or 90m.", "hours")
+    if m := _MINUTES.match(raw):
+        # Minutes and h:mm convert to hours rounded to the API's 0.01 h steps.
+        return check_hours(float(round(Decimal(m.group(1)) / 60, 2)))
+    if m := _CLOCK.match(raw):
+        return check_hours(float(round(Decimal(m.group(1)) + Decimal(m.group(2)) / 60, 2)))
+    if m := _HOURS_SUFFIX.match(raw):
+        raw = m.group(1)
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        raise InvalidEdit(
+            f"{text.strip()!r} is not a number of hours: type 1.5, 1,5, 1:30 or 90m.", "hours"
+        ) from None
+    if not value.is_finite():
+        raise InvalidEdit(f"{text.strip()!r} is not a number of hours.", "hours")
+    return check_hours(float(value))
+
+
+def check_hours(hours: float, *, allow_zero: bool = True) -> float:
+    """Hours from 0 to 24 in steps of 0.01 (0 clears a cell)."""
+    value = Decimal(str(hours))
+    if value < 0 or value > MAX_HOURS:
+        raise InvalidEdit(f"{hours:g} h is out of range: a day takes 0 to 24 hours.", "hours")
+    if value == 0 and not allow_zero:
+        raise InvalidEdit("A time entry needs more than 0 hours; clear the cell instead.", "hours")
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidEdit(f"{hours} h has too many decimals: use steps of 0.01 h.", "hours")
+    return float(value)
+
+
+def check_text(value: str | None, field: str) -> str | None:
+    """Task and notes: fewer than 256 characters, as the API requires."""
+    if value is None:
+        return None
+    if len(value) > MAX_TEXT:
+        raise InvalidEdit(
+            f"The {field} is {len(value)} characters long; the limit is {MAX_TEXT}.", field
+        )
+    return value
+
+
+def check_status(code: str, message: str | None = None) -> tuple[str, str | None]:
+    normal = code.strip().upper()
+    if normal not in STATUS_CODES:
+        valid = ", ".join(STATUS_CODES)
+        raise InvalidEdit(f"{code!r} is not a status: use one of {valid}.", "status")
+    return normal, check_text(message, "message")
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Why time cannot be entered on an assignable for a date (``None`` when it can)."""
+
+    reason: str
+
+
+def lock_for(assignable: dict, day: dt.date, today: dt.date) -> Lock | None:
+    """The project's ``timeentry_lockout`` rule as the server enforces it.
+
+    ``assignable`` is a row of the ``assignables`` table (kind, name, archived,
+    timeentry_lockout).
+    """
+    name = display_name(assignable)
+    if assignable.get("archived"):
+        return Lock(f"{name} is archived: it takes no more time.")
+    lockout = assignable.get("timeentry_lockout", -1)
+    if lockout is None or lockout < 0:
+        return None
+    if lockout == 0:
+        return Lock(f"{name} is locked for time entry.")
+    earliest = today - dt.timedelta(days=lockout)
+    if day < earliest:
+        return Lock(
+            f"{name} takes time only from {earliest.isoformat()} on "
+            f"(entries older than {lockout} days are locked)."
+        )
+    return None
+
+
+def display_name(assignable: dict) -> str:
+    """``Project — Phase`` for phases, the plain name otherwise."""
+    if assignable.get("kind") == "phase" and assignable.get("phase_name"):
+        return f"{assignable['name']} — {assignable['phase_name']}"
+    return str(assignable.get("name") or f"#{assignable.get('id')}")

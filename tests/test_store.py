@@ -1,0 +1,279 @@
+"""The local cache: file, schema, edits, outbox folding, pulls that respect local edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from tenktui.store import InvalidEdit, Store, week_start_for
+from tenktui.store.migrations import MIGRATIONS, current_version, migrate
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday
+MONDAY = dt.date(2026, 11, 23)
+ME = 7
+
+
+def project(id_: int, name: str, **extra: object) -> dict:
+    return {"id": id_, "name": name, "type": "Project", "timeentry_lockout": -1, **extra}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "profile.db", today=lambda: TODAY)
+    s.cache.upsert_users(
+        [
+            {"id": ME, "first_name": "Me", "last_name": "Example", "email": "me@example.com"},
+            {"id": 8, "title": "Designer", "type": "PlaceholderResource"},
+        ]
+    )
+    s.cache.upsert_assignables(
+        [
+            project(100, "Apollo"),
+            project(101, "Apollo", parent_id=100, phase_name="Design"),
+            project(102, "Locked", timeentry_lockout=0),
+            project(103, "Week-locked", timeentry_lockout=7),
+            project(104, "Old", archived=True),
+            {"id": 200, "name": "Vacation", "type": "LeaveType"},
+        ]
+    )
+    s.database.set_meta("me", ME)
+    return s
+
+
+def server_entry(id_: int, assignable: int, day: str, hours: float, **extra: object) -> dict:
+    return {
+        "id": id_,
+        "user_id": ME,
+        "assignable_id": assignable,
+        "date": day,
+        "hours": hours,
+        "is_suggestion": False,
+        "task": None,
+        "notes": None,
+        "updated_at": "2026-11-20T10:00:00Z",
+        "created_at": "2026-11-20T10:00:00Z",
+        **extra,
+    }
+
+
+def suggestion(assignable: int, day: str, hours: float) -> dict:
+    return {
+        "id": 10**12 + assignable,
+        "user_id": ME,
+        "assignable_id": assignable,
+        "date": day,
+        "hours": None,
+        "is_suggestion": True,
+        "scheduled_hours": hours,
+    }
+
+
+# -- the file ---------------------------------------------------------------
+
+
+def test_cache_file_is_private_and_in_wal_mode(store: Store) -> None:
+    mode = stat.S_IMODE(store.path.stat().st_mode)
+    assert mode == 0o600
+    assert store.database.scalar("PRAGMA journal_mode") == "wal"
+
+
+def test_a_version_1_file_migrates_forward(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=1) == 1
+    conn.execute("INSERT INTO meta (key, value) VALUES ('me', '7')")
+    conn.close()
+
+    s = Store(path)
+    assert current_version(s.database.conn) == MIGRATIONS[-1][0] > 1
+    assert s.database.get_meta("me") == 7  # data kept across the migration
+    assert "week_rows" in s.database.db.table_names()
+
+
+# -- validation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [(25, "out of range"), (-1, "out of range"), (1.234, "steps of 0.01"), (0, "more than 0")],
+)
+def test_bad_hours_are_refused_and_nothing_is_queued(
+    store: Store, hours: float, message: str
+) -> None:
+    with pytest.raises(InvalidEdit, match=message):
+        store.edits.create_entry(ME, 100, TODAY, hours)
+    assert store.outbox.open_rows() == []
+    assert store.database.scalar("SELECT COUNT(*) FROM time_entries") == 0
+
+
+def test_long_notes_locked_projects_and_placeholders_are_refused(store: Store) -> None:
+    with pytest.raises(InvalidEdit, match="300 characters long; the limit is 255"):
+        store.edits.create_entry(ME, 100, TODAY, 1, notes="x" * 300)
+    with pytest.raises(InvalidEdit, match="Locked is locked for time entry"):
+        store.edits.create_entry(ME, 102, TODAY, 1)
+    with pytest.raises(InvalidEdit, match="only from 2026-11-18"):
+        store.edits.create_entry(ME, 103, dt.date(2026, 11, 17), 1)
+    store.edits.create_entry(ME, 103, dt.date(2026, 11, 18), 1)  # inside the window
+    with pytest.raises(InvalidEdit, match="archived"):
+        store.edits.create_entry(ME, 104, TODAY, 1)
+    with pytest.raises(InvalidEdit, match="Placeholders"):
+        store.edits.create_entry(8, 100, TODAY, 1)
+    assert len(store.outbox.open_rows()) == 1
+
+
+# -- edits and the outbox ----------------------------------------------------
+
+
+def test_edits_to_an_unsent_create_fold_into_it(store: Store) -> None:
+    local = store.edits.create_entry(ME, 100, TODAY, 2)
+    store.edits.update_entry(local, hours=3.5, notes="planning")
+    rows = store.outbox.open_rows()
+    assert len(rows) == 1
+    assert rows[0].op == "create"
+    assert rows[0].target["hours"] == 3.5 and rows[0].target["notes"] == "planning"
+
+
+def test_deleting_an_unsent_create_forgets_it(store: Store) -> None:
+    local = store.edits.create_entry(ME, 100, TODAY, 2)
+    store.edits.delete_entry(local)
+    assert store.outbox.open_rows() == []
+    assert store.database.scalar("SELECT COUNT(*) FROM time_entries") == 0
+
+
+def test_update_of_a_pulled_entry_records_absolute_target_and_base(store: Store) -> None:
+    store.cache.replace_time_window(
+        ME, MONDAY, MONDAY + dt.timedelta(6), [server_entry(5, 100, "2026-11-24", 4)]
+    )
+    local = store.database.scalar("SELECT id FROM time_entries WHERE server_id = 5")
+    store.edits.update_entry(local, hours=5)
+    store.edits.update_entry(local, hours=6)
+    (row,) = store.outbox.open_rows()
+    assert row.op == "update" and row.server_id == 5
+    assert row.target == {"hours": 6}  # absolute, folded: never +1 +1
+    assert row.base is not None and row.base["hours"] == 4
+    assert row.base["updated_at"] == "2026-11-20T10:00:00Z"
+
+
+def test_a_sent_create_is_not_folded_into(store: Store) -> None:
+    local = store.edits.create_entry(ME, 100, TODAY, 2)
+    (create,) = store.outbox.open_rows()
+    store.outbox.mark_sending(create.seq, snapshot=[])
+    store.edits.update_entry(local, hours=3)
+    rows = store.outbox.open_rows()
+    assert [r.op for r in rows] == ["create", "update"]
+    assert rows[0].target["hours"] == 2 and rows[1].target == {"hours": 3}
+
+
+def test_set_cell_with_several_entries_asks_to_open_the_cell(store: Store) -> None:
+    store.edits.create_entry(ME, 100, TODAY, 1)
+    store.edits.create_entry(ME, 100, TODAY, 2)
+    with pytest.raises(InvalidEdit, match="holds 2 entries"):
+        store.edits.set_cell(ME, 100, TODAY, 4)
+
+
+def test_confirming_suggestions_creates_entries_and_hides_them(store: Store) -> None:
+    store.cache.replace_time_window(
+        ME,
+        MONDAY,
+        MONDAY + dt.timedelta(6),
+        [
+            suggestion(100, "2026-11-23", 4),
+            suggestion(101, "2026-11-23", 4),
+            suggestion(102, "2026-11-23", 8),
+        ],
+    )
+    created = store.edits.confirm_suggestions(ME, [MONDAY])
+    assert created == 2  # the locked project's suggestion stays a suggestion
+    grid = store.queries.week(ME, MONDAY)
+    cells = {r.assignable_id: r.cells[0] for r in grid.rows}
+    assert cells[100].hours == 4 and cells[100].suggestion is None and cells[100].state == "pending"
+    assert cells[102].hours == 0 and cells[102].suggestion == 8 and cells[102].lock
+
+
+# -- pulls --------------------------------------------------------------------
+
+
+def test_a_pull_never_overwrites_an_unfinished_local_edit(store: Store) -> None:
+    end = MONDAY + dt.timedelta(6)
+    store.cache.replace_time_window(ME, MONDAY, end, [server_entry(5, 100, "2026-11-24", 4)])
+    local = store.database.scalar("SELECT id FROM time_entries WHERE server_id = 5")
+    store.edits.update_entry(local, hours=5)
+    moved = server_entry(5, 100, "2026-11-24", 7, updated_at="2026-11-24T12:00:00Z")
+    store.cache.replace_time_window(ME, MONDAY, end, [moved])
+    assert store.database.scalar("SELECT hours FROM time_entries WHERE id = ?", (local,)) == 5
+    (row,) = store.outbox.open_rows()
+    assert row.theirs is not None and row.theirs["hours"] == 7
+
+
+def test_a_full_window_refresh_notices_server_side_deletions(store: Store) -> None:
+    end = MONDAY + dt.timedelta(6)
+    store.cache.replace_time_window(
+        ME,
+        MONDAY,
+        end,
+        [server_entry(5, 100, "2026-11-24", 4), server_entry(6, 100, "2026-11-25", 2)],
+    )
+    counts = store.cache.replace_time_window(
+        ME, MONDAY, end, [server_entry(6, 100, "2026-11-25", 2)]
+    )
+    assert counts["removed"] == 1
+    assert store.database.scalar("SELECT COUNT(*) FROM time_entries") == 1
+
+
+# -- the week grid ------------------------------------------------------------
+
+
+def test_week_grid_rows_totals_and_capacity(store: Store) -> None:
+    store.cache.replace_reference(
+        "holidays", [{"id": 1, "date": "2026-11-26", "name": "Thanksgiving"}]
+    )
+    store.cache.replace_time_window(
+        ME,
+        MONDAY,
+        MONDAY + dt.timedelta(6),
+        [
+            server_entry(5, 100, "2026-11-23", 4),
+            server_entry(6, 100, "2026-11-23", 1.5, notes="itemized"),
+            server_entry(7, 200, "2026-11-24", 8),
+            suggestion(101, "2026-11-25", 6),
+        ],
+    )
+    grid = store.queries.week(ME, MONDAY)
+    assert [r.label for r in grid.rows] == ["Apollo", "Apollo — Design", "Vacation"]
+    apollo = grid.rows[0]
+    assert apollo.cells[0].hours == 5.5 and apollo.cells[0].entries == 2
+    assert grid.rows[1].cells[2].suggestion == 6
+    assert [d.capacity for d in grid.days] == [8, 8, 8, 0, 8, 0, 0]
+    assert grid.days[3].holiday == "Thanksgiving"
+    assert grid.total == 13.5 and grid.capacity == 32
+
+
+def test_week_start_is_configurable() -> None:
+    assert week_start_for(dt.date(2026, 11, 25)) == dt.date(2026, 11, 23)
+    assert week_start_for(dt.date(2026, 11, 25), first_weekday=6) == dt.date(2026, 11, 22)
+
+
+def test_status_edit_folds_and_shows_at_once(store: Store) -> None:
+    store.edits.set_status(ME, "wfh", "at home")
+    store.edits.set_status(ME, "OOO", None)
+    (row,) = store.outbox.open_rows()
+    assert row.target == {"status": "OOO", "message": None}
+    assert store.queries.status_of(ME)["status"] == "OOO"
+    with pytest.raises(InvalidEdit, match="not a status"):
+        store.edits.set_status(ME, "LOL")
+
+
+def test_outbox_rows_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    s = Store(path, today=lambda: TODAY)
+    s.cache.upsert_assignables([project(100, "Apollo")])
+    s.edits.create_entry(ME, 100, TODAY, 2, notes="kept")
+    s.close()
+    again = Store(path, today=lambda: TODAY)
+    (row,) = again.outbox.open_rows()
+    assert json.loads(json.dumps(row.target))["notes"] == "kept"
