@@ -122,12 +122,12 @@ class Edits:
             self._queue_update(row, changes)
 
     def _queue_update(self, row: dict[str, Any], changes: dict[str, Any]) -> None:
-        unsent = [
-            r for r in self.outbox.for_record("time_entry", row["id"]) if r.state == "pending"
-        ]
-        if unsent and unsent[-1].op in ("create", "update"):
-            # Not sent yet: the newer absolute values fold into it.
-            self.outbox.fold(unsent[-1].seq, changes)
+        rows = self.outbox.for_record("time_entry", row["id"])
+        last = rows[-1] if rows else None
+        if last and last.op in ("create", "update") and last.state in ("pending", "failed"):
+            # Not sent yet, or refused by the server: the corrected absolute values fold
+            # into it and it goes back in the queue.
+            self.outbox.fold(last.seq, changes)
             return
         self.outbox.enqueue(
             "update",

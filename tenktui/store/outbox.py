@@ -156,11 +156,12 @@ class Outbox:
         return int(cur.lastrowid or 0)
 
     def fold(self, seq: int, target: dict[str, Any]) -> None:
-        """Merge newer absolute values into a row that has not been sent."""
+        """Merge newer absolute values into a row not sent yet (or refused): queued again."""
         row = self.get(seq)
-        assert row is not None and row.state == "pending"
+        assert row is not None and row.state in ("pending", "failed")
         self.d.conn.execute(
-            "UPDATE outbox SET target = ?, updated_at = ? WHERE seq = ?",
+            "UPDATE outbox SET target = ?, state = 'pending', last_error = NULL, updated_at = ? "
+            "WHERE seq = ?",
             (json.dumps({**row.target, **target}), utc_now(), seq),
         )
 
