@@ -1,0 +1,160 @@
+"""The sync engine: pull, then push, on a timer, on demand and right after edits.
+
+It runs as one asyncio task (a Textual worker in the app, ``tenktui sync``
+headless). Only the process holding the profile's leader lock talks to the
+server; the others read the store and queue edits, and the leader replays them.
+Every state change is reported through ``on_state`` (a callback the app turns
+into a message; a worker never touches widgets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from tenktui.api.errors import ApiError, Offline, Throttled, Unauthorized
+from tenktui.api.governor import Priority, priority
+from tenktui.store import Store
+from tenktui.sync.leader import LeaderLock
+from tenktui.sync.pull import Puller, Window
+from tenktui.sync.push import Pusher, StopPush
+from tenktui.sync.state import SyncReport, SyncState
+
+log = logging.getLogger("tenktui.sync")
+
+REFERENCE_EVERY = dt.timedelta(hours=1)
+STATUSES_PER_PASS = 10
+
+
+class SyncEngine:
+    """Keeps one profile's store in step with its backend."""
+
+    def __init__(
+        self,
+        store: Store,
+        backend: Any,
+        email: str,
+        *,
+        window: Window | None = None,
+        interval: float = 60.0,
+        on_state: Callable[[SyncState], None] | None = None,
+        leader: LeaderLock | None = None,
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.interval = interval
+        self.on_state = on_state
+        self.leader = leader or LeaderLock(store.path)
+        self.puller = Puller(store, backend, email, window or Window())
+        self.pusher = Pusher(store, backend)
+        self._wake = asyncio.Event()
+        self._wanted_statuses: list[int] = []
+        self._state = SyncState()
+        self._lock = asyncio.Lock()
+
+    # -- state --------------------------------------------------------------
+    @property
+    def state(self) -> SyncState:
+        return self._state
+
+    def _set_state(self, kind: str, **extra: Any) -> None:
+        counts = self.store.outbox.counts()
+        self._state = SyncState(
+            kind=kind,
+            pending=counts.pending,
+            failed=counts.failed,
+            conflicts=counts.conflicts,
+            last_sync=extra.pop("last_sync", self._state.last_sync),
+            **extra,
+        )
+        if self.on_state is not None:
+            self.on_state(self._state)
+
+    # -- requests from the app ------------------------------------------------
+    def poke(self) -> None:
+        """Sync soon: an edit was queued, or the person asked."""
+        self._wake.set()
+
+    def want_statuses(self, user_ids: Iterable[int]) -> None:
+        """The people on screen, whose statuses should be refreshed next."""
+        self._wanted_statuses = list(user_ids)
+        self._wake.set()
+
+    # -- one pass -------------------------------------------------------------
+    async def sync_once(self, *, reference: bool | None = None) -> SyncReport:
+        """Pull the window (and reference data when due), then replay the outbox."""
+        report = SyncReport()
+        async with self._lock:
+            if not self.leader.acquire():
+                self._set_state("follower")
+                return report
+            self._set_state("syncing")
+            try:
+                if reference is None:
+                    reference = self._reference_due()
+                if reference:
+                    # Projects and people first: edits are checked against them.
+                    with priority(Priority.BACKGROUND):
+                        await self.puller.pull_reference(report.pulled)
+                with priority(Priority.VISIBLE):
+                    await self.puller.pull_window(report.pulled)
+                await self.pusher.push(report)
+                if report.pushed:
+                    # What we sent comes back with the server's stamps and suggestions.
+                    with priority(Priority.VISIBLE):
+                        await self.puller.pull_window(report.pulled)
+                if self._wanted_statuses and self.backend.capabilities.statuses:
+                    with priority(Priority.STATUSES):
+                        await self.puller.pull_statuses(self._wanted_statuses, STATUSES_PER_PASS)
+            except StopPush as stop:
+                self._fail(stop.error)
+                return report
+            except ApiError as err:
+                self._fail(err)
+                return report
+            self._set_state("idle", last_sync=dt.datetime.now(dt.UTC))
+        return report
+
+    def _reference_due(self) -> bool:
+        last = self.store.database.get_meta("reference_pulled_at")
+        if last is None:
+            return True
+        pulled = dt.datetime.strptime(last, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        return dt.datetime.now(dt.UTC) - pulled > REFERENCE_EVERY
+
+    def _fail(self, err: ApiError) -> None:
+        if isinstance(err, Throttled):
+            self._set_state("throttled", until=err.until, message=err.message)
+        elif isinstance(err, Unauthorized):
+            self._set_state("unauthorized", message=err.message)
+        elif isinstance(err, Offline):
+            self._set_state("offline", message=err.message)
+        else:
+            self._set_state("offline", message=err.message)
+        log.info("sync stopped: %s", err.message)
+
+    # -- the loop -------------------------------------------------------------
+    async def run(self) -> None:
+        """Sync on the interval and whenever poked, until cancelled."""
+        try:
+            while True:
+                await self.sync_once()
+                if self._state.kind == "unauthorized":
+                    # Nothing works until the person logs in again; wait to be poked.
+                    await self._wake.wait()
+                else:
+                    delay = self.interval
+                    if self._state.kind == "throttled" and self._state.until is not None:
+                        wait = (self._state.until - dt.datetime.now(dt.UTC)).total_seconds()
+                        delay = max(1.0, min(delay, wait))
+                    elif self._state.kind == "offline":
+                        delay = min(delay, 15.0)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                self._wake.clear()
+        finally:
+            self.leader.release()

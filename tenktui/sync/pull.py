@@ -1,0 +1,157 @@
+"""Bringing what the person needs into the cache, and no more.
+
+Every pass refreshes the person's window (8 weeks back, 8 ahead by default):
+confirmed and suggested time with approvals, and assignments — a page or two,
+which also reveals deletions made on the server. Reference data (projects,
+leave types, status options, holidays, categories, people, availabilities,
+subtasks) changes rarely and is refreshed on a slow timer. People's statuses
+cost a request each and are fetched lazily, for the people on screen, oldest
+first, at the lowest priority of the rate budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tenktui.store import Store
+from tenktui.sync.push import payload
+
+
+@dataclass(frozen=True)
+class Window:
+    """How far around today the person's data is kept."""
+
+    weeks_back: int = 8
+    weeks_ahead: int = 8
+
+    def around(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        return (
+            today - dt.timedelta(weeks=self.weeks_back),
+            today + dt.timedelta(weeks=self.weeks_ahead),
+        )
+
+
+class Puller:
+    def __init__(self, store: Store, backend: Any, email: str, window: Window) -> None:
+        self.store = store
+        self.backend = backend
+        self.email = email
+        self.window = window
+        self.d = store.database
+
+    async def me(self) -> int:
+        """The person's user id, resolved from their email once and remembered."""
+        user_id = self.d.get_meta("me")
+        if user_id is not None and self.d.get_meta("me_email") == self.email.lower():
+            return int(user_id)
+        user = payload(await self.backend.resolve_user(self.email))
+        self.store.cache.upsert_users([user])
+        self.d.set_meta("me", user["id"])
+        self.d.set_meta("me_email", self.email.lower())
+        return int(user["id"])
+
+    async def pull_window(self, counts: dict[str, int]) -> None:
+        me = await self.me()
+        start, end = self.window.around(self.d.today())
+        caps = self.backend.capabilities
+        entries = [
+            payload(e)
+            async for e in self.backend.iter_time_entries(
+                me,
+                start,
+                end,
+                with_suggestions=caps.suggestions,
+                with_approvals=caps.approvals,
+            )
+        ]
+        changed = self.store.cache.replace_time_window(me, start, end, entries)
+        counts["time_entries"] = len(entries)
+        counts["changed"] = changed["added"] + changed["updated"] + changed["removed"]
+        assignments = [payload(a) async for a in self.backend.iter_assignments(me, start, end)]
+        self.store.cache.replace_assignments(me, start, end, assignments)
+        counts["assignments"] = len(assignments)
+
+    async def pull_reference(self, counts: dict[str, int]) -> None:
+        me = await self.me()
+        caps = self.backend.capabilities
+        projects = [payload(p) async for p in self.backend.iter_projects()]
+        leave = [payload(t) async for t in self.backend.iter_leave_types()]
+        counts["assignables"] = self.store.cache.upsert_assignables([*projects, *leave])
+        users = [payload(u) async for u in self.backend.iter_users()]
+        counts["users"] = self.store.cache.upsert_users(users)
+        for table, source in (
+            ("status_options", self.backend.iter_status_options),
+            ("holidays", self.backend.iter_holidays),
+            ("time_entry_categories", self.backend.iter_time_entry_categories),
+        ):
+            counts[table] = self.store.cache.replace_reference(
+                table, [payload(x) async for x in source()]
+            )
+        self.store.cache.replace_reference(
+            "availabilities", [payload(a) async for a in self.backend.iter_availabilities(me)]
+        )
+        if caps.statuses:
+            await self._teammates(me)
+        if caps.subtasks:
+            await self.pull_subtasks(self._my_assignments(me))
+        self.d.set_meta("reference_pulled_at", _now())
+
+    async def _teammates(self, me: int) -> None:
+        """People assigned to the person's projects in the window: the status board."""
+        start, end = self.window.around(self.d.today())
+        mine = {
+            r["assignable_id"]
+            for r in self.d.rows(
+                "SELECT a.assignable_id FROM assignments a JOIN assignables s "
+                "ON s.id = a.assignable_id WHERE a.user_id = ? AND s.kind != 'leave'",
+                (me,),
+            )
+        }
+        people = set()
+        async for a in self.backend.iter_all_assignments(start, end):
+            a = payload(a)
+            if a["assignable_id"] in mine and a.get("user_id"):
+                people.add(a["user_id"])
+        known = {r["id"] for r in self.d.rows("SELECT id FROM users WHERE is_placeholder = 0")}
+        self.d.set_meta("teammates", sorted((people & known) - {me}))
+
+    def _my_assignments(self, me: int) -> list[dict[str, Any]]:
+        return self.d.rows(
+            "SELECT a.id, a.assignable_id FROM assignments a JOIN assignables s "
+            "ON s.id = a.assignable_id WHERE a.user_id = ? AND s.kind != 'leave'",
+            (me,),
+        )
+
+    async def pull_subtasks(self, assignments: Iterable[dict[str, Any]]) -> None:
+        for a in assignments:
+            items = [
+                payload(s) async for s in self.backend.iter_subtasks(a["assignable_id"], a["id"])
+            ]
+            self.store.cache.replace_subtasks(a["id"], a["assignable_id"], items)
+
+    async def pull_statuses(self, user_ids: Iterable[int], limit: int) -> int:
+        """Refresh the statuses of these people, least recently fetched first."""
+        ids = list(dict.fromkeys(user_ids))
+        if not ids:
+            return 0
+        marks = ", ".join("?" * len(ids))
+        fetched = {
+            r["user_id"]: r["fetched_at"] or ""
+            for r in self.d.rows(
+                f"SELECT user_id, fetched_at FROM statuses WHERE user_id IN ({marks})", ids
+            )
+        }
+        order = sorted(ids, key=lambda i: fetched.get(i, ""))[:limit]
+        for user_id in order:
+            status = await self.backend.current_status(user_id)
+            self.store.cache.upsert_statuses(
+                [(user_id, payload(status) if status is not None else None)], _now()
+            )
+        return len(order)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,475 @@
+"""Replaying the outbox: in order, exactly once, conflicts kept, refusals surfaced.
+
+Creates have no idempotency key on either backend, so each one is sent only
+after its row is committed as ``sending`` with a *snapshot*: the server ids
+already matching its natural key (user, assignable, date). If the outcome is
+ambiguous — the connection broke after sending, or the process died — the key
+is listed again: a new record not in the snapshot that matches the payload is
+ours and is adopted; none means it never landed and it is sent again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from typing import Any
+
+from tenktui.api.errors import Ambiguous, ApiError, NotFound, Offline, Rejected, Unauthorized
+from tenktui.api.governor import Priority, priority
+from tenktui.store import Store
+from tenktui.store.outbox import OutboxRow
+from tenktui.sync.state import SyncReport
+
+log = logging.getLogger("tenktui.sync")
+
+ENTRY_FIELDS = ("hours", "task", "notes", "date", "assignable_id")
+
+
+class StopPush(Exception):
+    """Pushing cannot go on now (offline, throttled, logged out); rows stay queued."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def payload(record: Any) -> dict[str, Any]:
+    """The server's JSON object behind a typed record (or the dict itself)."""
+    if isinstance(record, dict):
+        return record
+    raw = getattr(record, "raw", None)
+    if isinstance(raw, dict):
+        return raw
+    raise TypeError(f"cannot read a payload from {type(record).__name__}")
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(float(a) - float(b)) < 0.005
+    return (a or None) == (b or None)
+
+
+class Pusher:
+    """Sends each open outbox row; one at a time, in sequence order."""
+
+    def __init__(self, store: Store, backend: Any) -> None:
+        self.store = store
+        self.backend = backend
+        self.d = store.database
+
+    async def push(self, report: SyncReport) -> None:
+        with priority(Priority.EDIT):
+            await self._push(report)
+
+    async def _push(self, report: SyncReport) -> None:
+        blocked: set[tuple[str, int | None]] = set()
+        for row in self.store.outbox.replayable():
+            key = (row.kind, row.local_id)
+            if key in blocked or self._waits_on_earlier(row):
+                blocked.add(key)
+                continue
+            try:
+                await self._send(row, report)
+            except StopPush:
+                raise
+            except Rejected as err:
+                self.store.outbox.mark_failed(row.seq, _reason(err))
+                report.failed += 1
+                blocked.add(key)
+            except (Unauthorized, Offline) as err:
+                self.store.outbox.mark_pending(row.seq, err.message)
+                raise StopPush(err) from err
+            except ApiError as err:
+                # Throttled past every retry, or a server error: keep it queued, stop here.
+                self.store.outbox.mark_pending(row.seq, err.message)
+                raise StopPush(err) from err
+
+    def _waits_on_earlier(self, row: OutboxRow) -> bool:
+        """A row waits while an earlier row of the same record is failed or in conflict."""
+        if row.local_id is None:
+            return False
+        return (
+            self.d.scalar(
+                "SELECT 1 FROM outbox WHERE kind = ? AND local_id = ? AND seq < ? "
+                "AND state IN ('failed', 'conflict') LIMIT 1",
+                (row.kind, row.local_id, row.seq),
+            )
+            is not None
+        )
+
+    async def _send(self, row: OutboxRow, report: SyncReport) -> None:
+        handler = {
+            ("time_entry", "create"): self._create_entry,
+            ("time_entry", "update"): self._update_entry,
+            ("time_entry", "delete"): self._delete_entry,
+            ("status", "set_status"): self._set_status,
+            ("subtask", "create"): self._create_subtask,
+            ("subtask", "update"): self._update_subtask,
+            ("subtask", "delete"): self._delete_subtask,
+            ("approval", "submit"): self._submit,
+        }[(row.kind, row.op)]
+        await handler(row, report)
+
+    # -- time entries -------------------------------------------------------
+    def _entry_row(self, local_id: int | None) -> dict[str, Any] | None:
+        return self.d.row("SELECT * FROM time_entries WHERE id = ?", (local_id,))
+
+    def _known_ids(self, user_id: int, assignable_id: int, date: str) -> list[int]:
+        return [
+            r["server_id"]
+            for r in self.d.rows(
+                "SELECT server_id FROM time_entries WHERE user_id = ? AND assignable_id = ? "
+                "AND date = ? AND server_id IS NOT NULL",
+                (user_id, assignable_id, date),
+            )
+        ]
+
+    async def _create_entry(self, row: OutboxRow, report: SyncReport) -> None:
+        t = row.target
+        if row.state == "sending":
+            # Left by a crash mid-request: it may have landed.
+            if await self._adopt_entry(row, report):
+                return
+            report.resent += 1
+        snapshot = self._known_ids(t["user_id"], t["assignable_id"], t["date"])
+        self.store.outbox.mark_sending(row.seq, snapshot)
+        try:
+            created = await self.backend.create_time_entry(
+                t["user_id"],
+                t["assignable_id"],
+                dt.date.fromisoformat(t["date"]),
+                t["hours"],
+                task=t.get("task"),
+                notes=t.get("notes"),
+            )
+        except Ambiguous:
+            fresh = self.store.outbox.get(row.seq)
+            assert fresh is not None
+            if await self._adopt_entry(fresh, report):
+                return
+            report.resent += 1
+            await self._create_entry(fresh, report)
+            return
+        self._store_created(row, payload(created))
+        report.pushed += 1
+
+    def _store_created(self, row: OutboxRow, server: dict[str, Any]) -> None:
+        with self.d.write():
+            if self._entry_row(row.local_id) is not None:
+                self.store.cache.store_server_entry(row.local_id or 0, server)
+            self.store.outbox.mark_done(row.seq, server["id"])
+            # Later rows of the same record now know which server record they change.
+            self.d.conn.execute(
+                "UPDATE outbox SET server_id = ? WHERE kind = ? AND local_id = ? AND seq > ?",
+                (server["id"], row.kind, row.local_id, row.seq),
+            )
+
+    async def _adopt_entry(self, row: OutboxRow, report: SyncReport) -> bool:
+        """After an ambiguous create: adopt our record if it landed. ``False``: resend."""
+        t = row.target
+        day = dt.date.fromisoformat(t["date"])
+        snapshot = set(row.snapshot or [])
+        taken = set(self._known_ids(t["user_id"], t["assignable_id"], t["date"]))
+        candidates = []
+        async for entry in self.backend.iter_time_entries(
+            t["user_id"], day, day, with_suggestions=False, with_approvals=False
+        ):
+            e = payload(entry)
+            if (
+                e["assignable_id"] == t["assignable_id"]
+                and e["id"] not in snapshot
+                and e["id"] not in taken
+                and all(_same(e.get(k), t.get(k)) for k in ("hours", "task", "notes"))
+            ):
+                candidates.append(e)
+        if not candidates:
+            return False
+        # Ours was created last among identical twins made since the snapshot.
+        mine = max(candidates, key=lambda e: e["id"])
+        self._store_created(row, mine)
+        report.adopted += 1
+        log.info("adopted time entry %s after an ambiguous create", mine["id"])
+        return True
+
+    async def _server_entry(self, row: OutboxRow) -> dict[str, Any] | None:
+        """The server's current copy: from the pull that just ran, else fetched."""
+        if row.theirs is not None:
+            return None if row.theirs.get("deleted") else row.theirs
+        entry_row = self._entry_row(row.local_id)
+        server_id = row.server_id or (entry_row and entry_row["server_id"])
+        user_id = entry_row["user_id"] if entry_row else row.target.get("user_id")
+        try:
+            return payload(await self.backend.get_time_entry(user_id, server_id))
+        except NotFound:
+            return None
+
+    def _conflicts(self, row: OutboxRow, server: dict[str, Any] | None) -> bool:
+        """The server copy moved past the base on a field this edit sets to something else."""
+        base = row.base or {}
+        if server is None:
+            return True
+        if server.get("updated_at") == base.get("updated_at"):
+            return False
+        fields = row.target.keys() if row.op == "update" else ENTRY_FIELDS
+        return any(
+            not _same(server.get(k), base.get(k)) and not _same(server.get(k), row.target.get(k))
+            for k in fields
+            if k in base
+        )
+
+    async def _update_entry(self, row: OutboxRow, report: SyncReport) -> None:
+        entry_row = self._entry_row(row.local_id)
+        if entry_row is None or entry_row["server_id"] is None:
+            self.store.outbox.mark_failed(row.seq, "The entry was never created on the server.")
+            return
+        server = await self._server_entry(row)
+        if server is None or self._conflicts(row, server):
+            self.store.outbox.mark_conflict(row.seq, server)
+            report.conflicts += 1
+            return
+        if all(_same(server.get(k), v) for k, v in row.target.items()):
+            # Already there (our own earlier attempt landed, or the same edit elsewhere).
+            self._store_updated(row, server)
+            return
+        self.store.outbox.mark_sending(row.seq)
+        updated = await self.backend.update_time_entry(
+            entry_row["user_id"], entry_row["server_id"], **row.target
+        )
+        self._store_updated(row, payload(updated))
+        report.pushed += 1
+
+    def _store_updated(self, row: OutboxRow, server: dict[str, Any]) -> None:
+        with self.d.write():
+            newer = self.store.outbox.for_record("time_entry", row.local_id or 0)
+            if not any(r.seq > row.seq for r in newer):
+                self.store.cache.store_server_entry(row.local_id or 0, server)
+            self.store.outbox.mark_done(row.seq)
+
+    async def _delete_entry(self, row: OutboxRow, report: SyncReport) -> None:
+        entry_row = self._entry_row(row.local_id)
+        server_id = row.server_id or (entry_row and entry_row["server_id"])
+        if server_id is None:
+            # Its create never landed (reconciled as absent): nothing to delete.
+            self._forget_entry(row)
+            return
+        server = await self._server_entry(row)
+        if server is not None and self._conflicts(row, server):
+            self.store.outbox.mark_conflict(row.seq, server)
+            report.conflicts += 1
+            return
+        if server is not None:
+            self.store.outbox.mark_sending(row.seq)
+            with contextlib.suppress(NotFound):  # already gone: the end state we wanted
+                await self.backend.delete_time_entry(entry_row["user_id"], server_id)
+            report.pushed += 1
+        self._forget_entry(row)
+
+    def _forget_entry(self, row: OutboxRow) -> None:
+        with self.d.write():
+            self.d.conn.execute("DELETE FROM time_entries WHERE id = ?", (row.local_id,))
+            self.store.outbox.mark_done(row.seq)
+
+    # -- statuses -----------------------------------------------------------
+    async def _set_status(self, row: OutboxRow, report: SyncReport) -> None:
+        user_id = row.local_id or 0
+        if row.state == "sending":
+            current = await self.backend.current_status(user_id)
+            if current is not None and self._status_matches(payload(current), row):
+                self._store_status(row, payload(current))
+                return
+        self.store.outbox.mark_sending(row.seq)
+        try:
+            status = await self.backend.set_status(
+                user_id, row.target["status"], row.target.get("message")
+            )
+        except Ambiguous:
+            current = await self.backend.current_status(user_id)
+            if current is None or not self._status_matches(payload(current), row):
+                status = await self.backend.set_status(
+                    user_id, row.target["status"], row.target.get("message")
+                )
+            else:
+                status = current
+        self._store_status(row, payload(status))
+        report.pushed += 1
+
+    @staticmethod
+    def _status_matches(current: dict[str, Any], row: OutboxRow) -> bool:
+        return current.get("status") == row.target["status"] and _same(
+            current.get("message"), row.target.get("message")
+        )
+
+    def _store_status(self, row: OutboxRow, status: dict[str, Any]) -> None:
+        with self.d.write():
+            self.store.outbox.mark_done(row.seq, status.get("id"))
+            newer = self.store.outbox.for_record("status", row.local_id or 0)
+            if not any(r.seq > row.seq for r in newer):
+                self.store.cache.upsert_statuses([(row.local_id or 0, status)], _now())
+
+    # -- subtasks -----------------------------------------------------------
+    def _subtask_row(self, local_id: int | None) -> dict[str, Any] | None:
+        return self.d.row("SELECT * FROM subtasks WHERE id = ?", (local_id,))
+
+    async def _create_subtask(self, row: OutboxRow, report: SyncReport) -> None:
+        t = row.target
+        if row.state == "sending" and await self._adopt_subtask(row):
+            return
+        known = [
+            r["server_id"]
+            for r in self.d.rows(
+                "SELECT server_id FROM subtasks WHERE assignment_id = ? AND server_id IS NOT NULL",
+                (t["assignment_id"],),
+            )
+        ]
+        self.store.outbox.mark_sending(row.seq, known)
+        try:
+            created = await self.backend.create_subtask(
+                t["project_id"], t["assignment_id"], t["description"], completed=t["completed"]
+            )
+        except Ambiguous:
+            fresh = self.store.outbox.get(row.seq)
+            assert fresh is not None
+            if not await self._adopt_subtask(fresh):
+                await self._create_subtask(fresh, report)
+            return
+        self._store_subtask(row, payload(created))
+        report.pushed += 1
+
+    async def _adopt_subtask(self, row: OutboxRow) -> bool:
+        t = row.target
+        snapshot = set(row.snapshot or [])
+        candidates = [
+            payload(s)
+            async for s in self.backend.iter_subtasks(t["project_id"], t["assignment_id"])
+            if payload(s)["id"] not in snapshot
+            and payload(s).get("description") == t["description"]
+        ]
+        if not candidates:
+            return False
+        self._store_subtask(row, max(candidates, key=lambda s: s["id"]))
+        return True
+
+    def _store_subtask(self, row: OutboxRow, server: dict[str, Any]) -> None:
+        with self.d.write():
+            self.d.conn.execute(
+                "UPDATE subtasks SET server_id = ?, updated_at = ?, raw = ? WHERE id = ?",
+                (server["id"], server.get("updated_at"), _json(server), row.local_id),
+            )
+            self.store.outbox.mark_done(row.seq, server["id"])
+            self.d.conn.execute(
+                "UPDATE outbox SET server_id = ? WHERE kind = 'subtask' AND local_id = ? "
+                "AND seq > ?",
+                (server["id"], row.local_id, row.seq),
+            )
+
+    async def _update_subtask(self, row: OutboxRow, report: SyncReport) -> None:
+        sub = self._subtask_row(row.local_id)
+        if sub is None or sub["server_id"] is None:
+            self.store.outbox.mark_failed(row.seq, "The subtask was never created on the server.")
+            return
+        changes = {k: row.target[k] for k in ("description", "completed") if k in row.target}
+        self.store.outbox.mark_sending(row.seq)
+        try:
+            updated = await self.backend.update_subtask(
+                row.target["project_id"], row.target["assignment_id"], sub["server_id"], **changes
+            )
+        except NotFound:
+            self.store.outbox.mark_conflict(row.seq, None)
+            report.conflicts += 1
+            return
+        server = payload(updated)
+        with self.d.write():
+            self.d.conn.execute(
+                "UPDATE subtasks SET updated_at = ?, raw = ? WHERE id = ?",
+                (server.get("updated_at"), _json(server), row.local_id),
+            )
+            self.store.outbox.mark_done(row.seq)
+        report.pushed += 1
+
+    async def _delete_subtask(self, row: OutboxRow, report: SyncReport) -> None:
+        sub = self._subtask_row(row.local_id)
+        if sub is not None and sub["server_id"] is not None:
+            self.store.outbox.mark_sending(row.seq)
+            with contextlib.suppress(NotFound):
+                await self.backend.delete_subtask(
+                    row.target["project_id"], row.target["assignment_id"], sub["server_id"]
+                )
+            report.pushed += 1
+        with self.d.write():
+            self.d.conn.execute("DELETE FROM subtasks WHERE id = ?", (row.local_id,))
+            self.store.outbox.mark_done(row.seq)
+
+    # -- approvals ----------------------------------------------------------
+    async def _submit(self, row: OutboxRow, report: SyncReport) -> None:
+        ids = row.target["entries"]
+        marks = ", ".join("?" * len(ids))
+        entries = self.d.rows(
+            f"SELECT id, server_id, updated_at FROM time_entries WHERE id IN ({marks}) "
+            "AND deleted = 0 AND server_id IS NOT NULL",
+            ids,
+        )
+        if not entries:
+            self.store.outbox.mark_done(row.seq)
+            return
+        if row.state == "sending":
+            entries = await self._unsubmitted(row, entries)
+        self.store.outbox.mark_sending(row.seq)
+        try:
+            approvals = await self.backend.submit_for_approval(
+                [(e["server_id"], e["updated_at"]) for e in entries]
+            )
+        except Ambiguous:
+            # The server refuses a second submission rather than doubling it, so send
+            # again only what it does not show as submitted.
+            entries = await self._unsubmitted(row, entries)
+            approvals = (
+                await self.backend.submit_for_approval(
+                    [(e["server_id"], e["updated_at"]) for e in entries]
+                )
+                if entries
+                else []
+            )
+        by_entry = {payload(a)["approvable_id"]: payload(a) for a in approvals}
+        with self.d.write():
+            for e in entries:
+                a = by_entry.get(e["server_id"])
+                self.d.conn.execute(
+                    "UPDATE time_entries SET approval_id = ?, approval_status = ? WHERE id = ?",
+                    (a and a["id"], (a and a.get("status")) or "pending", e["id"]),
+                )
+            self.store.outbox.mark_done(row.seq)
+        report.pushed += 1
+
+    async def _unsubmitted(
+        self, row: OutboxRow, entries: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The entries the server does not yet show with a pending or approved approval."""
+        start = dt.date.fromisoformat(row.target["week_start"])
+        submitted = set()
+        async for entry in self.backend.iter_time_entries(
+            row.target["user_id"],
+            start,
+            start + dt.timedelta(days=6),
+            with_suggestions=False,
+            with_approvals=True,
+        ):
+            e = payload(entry)
+            approvals = (e.get("approvals") or {}).get("data") or []
+            if any(a.get("status") in ("pending", "approved") for a in approvals):
+                submitted.add(e["id"])
+        return [e for e in entries if e["server_id"] not in submitted]
+
+
+def _reason(err: ApiError) -> str:
+    return err.server_message or err.message
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
