@@ -325,17 +325,25 @@ def suggestions_for(
     start: dt.date | None,
     end: dt.date | None,
     assignable_ids: set[int] | None = None,
+    *,
+    cached: bool = False,
 ) -> list[Doc]:
     """Suggested time entries, ordered by date, person, then assignable.
 
     One per person, assignable and day that assignments schedule hours on and
     that has no confirmed entry; several assignments on the same assignable and
     day add up. ``user_id=None`` covers every person (placeholders too).
+
+    ``cached=True`` reuses the answer of an identical earlier call while nothing
+    was written, through this connection (``total_changes``) or another one
+    (``data_version``). Only read-only requests may ask for it: a write that is
+    later rolled back leaves ``total_changes`` moved on but not back.
     """
-    # Walking an account-wide listing page by page asks for the same list again and
-    # again; it stays valid until the next write on the connection.
+    if not cached:
+        return _compute(db, user_id, start, end, assignable_ids)
+    # Walking an account-wide listing page by page asks for the same list again and again.
     key = (user_id, start, end, frozenset(assignable_ids) if assignable_ids is not None else None)
-    version = db.conn.total_changes
+    version = (db.conn.total_changes, _rows(db, "PRAGMA data_version")[0][0])
     cached = _cache.get(db)
     if cached is None or cached[0] != version:
         cached = (version, {})
@@ -350,7 +358,7 @@ def suggestions_for(
 
 
 _CACHE_SIZE = 8
-_cache: weakref.WeakKeyDictionary[SandboxDB, tuple[int, dict[Any, list[Doc]]]] = (
+_cache: weakref.WeakKeyDictionary[SandboxDB, tuple[Any, dict[Any, list[Doc]]]] = (
     weakref.WeakKeyDictionary()
 )
 
