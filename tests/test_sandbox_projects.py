@@ -353,7 +353,7 @@ async def test_summary_totals(asgi: httpx.AsyncClient, sandbox: Any) -> None:
     project = await create(asgi, name="Sum", starts_at="2026-11-17", ends_at="2026-11-20")
     ph = await phase(asgi, project["id"], phase_name="Sub")
     user = put(sandbox, "users", models.user, first_name="Sum", last_name="Mer")
-    # Two work weeks at 4 h a day (rate 150 by default); half of the Monday on the phase.
+    # Two work weeks at 4 h a day at 120 an hour; half of the Monday on the phase.
     put(
         sandbox,
         "assignments",
@@ -364,6 +364,7 @@ async def test_summary_totals(asgi: httpx.AsyncClient, sandbox: Any) -> None:
         ends_at="2026-11-27",
         allocation_mode="hours_per_day",
         hours_per_day=4.0,
+        bill_rate=120.0,
     )
     put(
         sandbox,
@@ -374,6 +375,7 @@ async def test_summary_totals(asgi: httpx.AsyncClient, sandbox: Any) -> None:
         starts_at="2026-11-23",
         ends_at="2026-11-23",
         percent=0.5,
+        bill_rate=120.0,
     )
     e1 = put(
         sandbox,
@@ -404,10 +406,10 @@ async def test_summary_totals(asgi: httpx.AsyncClient, sandbox: Any) -> None:
     assert (doc["confirmed_hours"], doc["confirmed_dollars"]) == (5.0, 500.0)
     assert (doc["approved_hours"], doc["approved_dollars"]) == (3.0, 300.0)
     # 10 days x 4 h + 4 h on the phase; after Monday the 23rd: 4 days x 4 h.
-    assert (doc["scheduled_hours"], doc["scheduled_dollars"]) == (44.0, 6600.0)
-    assert (doc["future_hours"], doc["future_dollars"]) == (16.0, 2400.0)
+    assert (doc["scheduled_hours"], doc["scheduled_dollars"]) == (44.0, 5280.0)
+    assert (doc["future_hours"], doc["future_dollars"]) == (16.0, 1920.0)
     # Up to today, unconfirmed: the 17th-20th and the 23rd on the project (the 16th has time).
-    assert (doc["unconfirmed_hours"], doc["unconfirmed_dollars"]) == (20.0, 3000.0)
+    assert (doc["unconfirmed_hours"], doc["unconfirmed_dollars"]) == (20.0, 2400.0)
 
     phase_only = (await asgi.get(f"/projects/{ph['id']}", params={"fields": "summary"})).json()
     assert phase_only["confirmed_hours"] == 2.0 and phase_only["scheduled_hours"] == 4.0

@@ -76,17 +76,20 @@ def summary(req: Request, project: Doc) -> Doc:
         float(s["scheduled_hours"] or 0) * _rate(s.get("bill_rate")) for s in pending
     )
 
+    totals = {
+        "confirmed_hours": confirmed_hours,
+        "confirmed_dollars": confirmed_dollars,
+        "approved_hours": approved_hours,
+        "approved_dollars": approved_dollars,
+        "unconfirmed_hours": unconfirmed_hours,
+        "unconfirmed_dollars": unconfirmed_dollars,
+        "scheduled_hours": scheduled_hours,
+        "scheduled_dollars": scheduled_dollars,
+        "future_hours": future_hours,
+        "future_dollars": future_dollars,
+    }
     return {
         "bounding_startdate": min(dates) if dates else None,
         "bounding_enddate": max(dates) if dates else None,
-        "confirmed_hours": round(confirmed_hours, 2),
-        "confirmed_dollars": round(confirmed_dollars, 2),
-        "approved_hours": round(approved_hours, 2),
-        "approved_dollars": round(approved_dollars, 2),
-        "unconfirmed_hours": round(unconfirmed_hours, 2),
-        "unconfirmed_dollars": round(unconfirmed_dollars, 2),
-        "scheduled_hours": round(scheduled_hours, 2),
-        "scheduled_dollars": round(scheduled_dollars, 2),
-        "future_hours": round(future_hours, 2),
-        "future_dollars": round(future_dollars, 2),
+        **{key: round(float(value), 2) for key, value in totals.items()},
     }
