@@ -277,3 +277,70 @@ def test_outbox_rows_survive_reopening(tmp_path: Path) -> None:
     again = Store(path, today=lambda: TODAY)
     (row,) = again.outbox.open_rows()
     assert json.loads(json.dumps(row.target))["notes"] == "kept"
+
+
+# -- retry, discard, resolve ----------------------------------------------------
+
+
+def _pulled_entry(store: Store, hours: float = 4) -> int:
+    store.cache.replace_time_window(
+        ME, MONDAY, MONDAY + dt.timedelta(6), [server_entry(5, 100, "2026-11-24", hours)]
+    )
+    return int(store.database.scalar("SELECT id FROM time_entries WHERE server_id = 5"))
+
+
+def test_discarding_a_failed_create_removes_the_local_entry(store: Store) -> None:
+    store.edits.create_entry(ME, 100, TODAY, 2)
+    (row,) = store.outbox.open_rows()
+    store.outbox.mark_failed(row.seq, "Project is locked")
+    store.resolutions.discard(row.seq)
+    assert store.outbox.open_rows() == []
+    assert store.database.scalar("SELECT COUNT(*) FROM time_entries") == 0
+
+
+def test_discarding_an_update_restores_the_server_copy(store: Store) -> None:
+    local = _pulled_entry(store)
+    store.edits.update_entry(local, hours=9, notes="mine")
+    (row,) = store.outbox.open_rows()
+    store.outbox.mark_failed(row.seq, "nope")
+    store.resolutions.discard(row.seq)
+    entry = store.database.row("SELECT hours, notes FROM time_entries WHERE id = ?", (local,))
+    assert entry == {"hours": 4, "notes": None}
+
+
+def test_resolving_a_conflict_each_way(store: Store) -> None:
+    local = _pulled_entry(store)
+    store.edits.update_entry(local, hours=6)
+    (row,) = store.outbox.open_rows()
+    theirs = server_entry(5, 100, "2026-11-24", 7, updated_at="2026-11-24T09:00:00Z")
+    store.outbox.mark_conflict(row.seq, theirs)
+
+    store.resolutions.resolve(row.seq, "mine")
+    (again,) = store.outbox.open_rows()
+    assert again.state == "pending" and again.target == {"hours": 6}
+    assert again.base["updated_at"] == "2026-11-24T09:00:00Z"  # replayed over theirs
+
+    store.outbox.mark_conflict(again.seq, theirs)
+    store.resolutions.resolve(again.seq, "theirs")
+    assert store.outbox.open_rows() == []
+    assert store.database.scalar("SELECT hours FROM time_entries WHERE id = ?", (local,)) == 7
+
+
+def test_keeping_mine_over_a_server_deletion_creates_it_again(store: Store) -> None:
+    local = _pulled_entry(store)
+    store.edits.update_entry(local, hours=6)
+    (row,) = store.outbox.open_rows()
+    store.outbox.mark_conflict(row.seq, None)
+    store.resolutions.resolve(row.seq, "mine")
+    (again,) = store.outbox.open_rows()
+    assert again.op == "create" and again.target["hours"] == 6 and again.server_id is None
+
+
+def test_retry_only_applies_to_failed_rows(store: Store) -> None:
+    store.edits.create_entry(ME, 100, TODAY, 2)
+    (row,) = store.outbox.open_rows()
+    with pytest.raises(InvalidEdit, match="not failed"):
+        store.resolutions.retry(row.seq)
+    store.outbox.mark_failed(row.seq, "boom")
+    store.resolutions.retry(row.seq)
+    assert store.outbox.get(row.seq).state == "pending"

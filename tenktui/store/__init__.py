@@ -2,8 +2,8 @@
 
 ``Store(path)`` opens one profile's SQLite file and gives four views of it:
 ``cache`` (what pulls write), ``queries`` (what screens read), ``edits`` (what
-people change: validated, applied and queued at once) and ``outbox`` (what the
-sync engine replays).
+people change: validated, applied and queued at once), ``outbox`` (what the
+sync engine replays) and ``resolutions`` (retry, discard, settle a conflict).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from tenktui.store.database import Database
 from tenktui.store.edits import Edits
 from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
+from tenktui.store.resolve import Resolutions
 from tenktui.store.validation import InvalidEdit, parse_hours
 
 
@@ -29,6 +30,7 @@ class Store:
         self.cache = Cache(self.database)
         self.edits = Edits(self.database, self.outbox)
         self.queries = Queries(self.database)
+        self.resolutions = Resolutions(self.database, self.outbox, self.cache)
 
     @property
     def path(self) -> Path:
