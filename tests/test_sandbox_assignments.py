@@ -448,6 +448,9 @@ async def test_update_through_nested_paths(asgi: httpx.AsyncClient, world: World
     subtasks = await asgi.get(f"/projects/{world.phase['id']}/assignments/{a}/subtasks")
     assert [s["assignable_id"] for s in subtasks.json()["data"]] == [world.phase["id"]]
 
+    r = await asgi.put(f"/assignments/{a}", json={"leave_id": world.leave["id"]})
+    assert r.status_code == 422 and "subtasks" in r.json()["message"]
+
     r = await asgi.put(f"/assignments/{a}", json={"user_id": world.other_user["id"]})
     assert r.json()["user_id"] == world.other_user["id"]
     assert (await asgi.get(by_user)).status_code == 404

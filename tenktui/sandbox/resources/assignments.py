@@ -339,8 +339,13 @@ def _create(req: Request, *, user: Doc | None = None, project: Doc | None = None
 
 def _update(req: Request, doc: Doc, *, user: Doc | None = None, project: Doc | None = None) -> Doc:
     _apply(req, doc, creating=False, user=user, project=project)
+    subtasks = subtasks_of(req, doc["id"])
+    if subtasks and req.db.get("projects", doc["assignable_id"]) is None:
+        raise unprocessable(
+            f"assignment {doc['id']} has subtasks, which only a project or phase can hold"
+        )
     req.db.put("assignments", req.sandbox.touch(doc))
-    for subtask in subtasks_of(req, doc["id"]):
+    for subtask in subtasks:
         if subtask.get("assignable_id") != doc["assignable_id"]:
             subtask["assignable_id"] = doc["assignable_id"]
             req.db.put("subtasks", req.sandbox.touch(subtask))
