@@ -261,6 +261,7 @@ class _Seeder:
         self.status_options: dict[str, int] = {}
         self.tags: dict[str, int] = {}
         self.people: list[_Person] = []
+        self.owner_id = 0  # the account owner edits what people without a login cannot
         self._entry_times = [f"T{h:02d}:{m:02d}:00Z" for h in (16, 17, 18) for m in range(0, 60, 5)]
 
     # -- dates and output --------------------------------------------------
@@ -437,6 +438,8 @@ class _Seeder:
             tasks=DISCIPLINE_TASKS[discipline],
         )
         self.people.append(person)
+        if doc["account_owner"]:
+            self.owner_id = person.id
         return person
 
     def placeholder(self, title: str, role: str, discipline: str) -> _Person:
@@ -629,7 +632,7 @@ class _Seeder:
                 assignable_id=plan.target.id,
                 description=text,
                 completed=completed,
-                updated_by=person.id,
+                updated_by=person.id if person.books_time else self.owner_id,
             )
             if completed:
                 done = max(created_day, plan.start + span * (n + 1) // len(descriptions))
@@ -825,6 +828,7 @@ class _Seeder:
                     custom_field_id=contact["id"],
                     value=f"{first} {last} <{_email(first, last)}>",
                     assignable_id=project.id,
+                    project_id=project.id,
                 ),
             )
 
