@@ -102,6 +102,9 @@ class SyncEngine:
                         await self.puller.pull_reference(report.pulled)
                 with priority(Priority.VISIBLE):
                     await self.puller.pull_window(report.pulled)
+                if reference:
+                    with priority(Priority.BACKGROUND):
+                        await self.puller.pull_projects()
                 await self.pusher.push(report)
                 if report.pushed:
                     # What we sent comes back with the server's stamps and suggestions.

@@ -76,7 +76,6 @@ class Puller:
 
     async def pull_reference(self, counts: dict[str, int]) -> None:
         me = await self.me()
-        caps = self.backend.capabilities
         projects = [payload(p) async for p in self.backend.iter_projects()]
         leave = [payload(t) async for t in self.backend.iter_leave_types()]
         counts["assignables"] = self.store.cache.upsert_assignables([*projects, *leave])
@@ -93,37 +92,37 @@ class Puller:
         self.store.cache.replace_reference(
             "availabilities", [payload(a) async for a in self.backend.iter_availabilities(me)]
         )
-        if caps.statuses:
-            await self._teammates(me)
-        if caps.subtasks:
-            await self.pull_subtasks(self._my_assignments(me))
-        self.d.set_meta("reference_pulled_at", _now())
 
-    async def _teammates(self, me: int) -> None:
-        """People assigned to the person's projects in the window: the status board."""
+    async def pull_projects(self) -> None:
+        """Per project of the person: who else is on it (the status board) and, in the
+        same request, the subtasks of the person's own assignments. Runs after the
+        window pull, which brings the person's assignments."""
+        me = await self.me()
+        caps = self.backend.capabilities
         start, end = self.window.around(self.d.today())
-        mine = {
-            r["assignable_id"]
+        projects = {
+            r["project_id"]
             for r in self.d.rows(
-                "SELECT a.assignable_id FROM assignments a JOIN assignables s "
-                "ON s.id = a.assignable_id WHERE a.user_id = ? AND s.kind != 'leave'",
+                "SELECT COALESCE(s.parent_id, s.id) AS project_id FROM assignments a "
+                "JOIN assignables s ON s.id = a.assignable_id "
+                "WHERE a.user_id = ? AND s.kind != 'leave'",
                 (me,),
             )
         }
-        people = set()
-        async for a in self.backend.iter_all_assignments(start, end):
-            a = payload(a)
-            if a["assignable_id"] in mine and a.get("user_id"):
-                people.add(a["user_id"])
+        people: set[int] = set()
+        for project_id in sorted(projects):
+            async for a in self.backend.iter_project_assignments(
+                project_id, start, end, with_subtasks=caps.subtasks
+            ):
+                a = payload(a)
+                if a.get("user_id") and a["user_id"] != me:
+                    people.add(a["user_id"])
+                elif a.get("user_id") == me and caps.subtasks:
+                    nested = (a.get("subtasks") or {}).get("data") or []
+                    self.store.cache.replace_subtasks(a["id"], a["assignable_id"], nested)
         known = {r["id"] for r in self.d.rows("SELECT id FROM users WHERE is_placeholder = 0")}
-        self.d.set_meta("teammates", sorted((people & known) - {me}))
-
-    def _my_assignments(self, me: int) -> list[dict[str, Any]]:
-        return self.d.rows(
-            "SELECT a.id, a.assignable_id FROM assignments a JOIN assignables s "
-            "ON s.id = a.assignable_id WHERE a.user_id = ? AND s.kind != 'leave'",
-            (me,),
-        )
+        self.d.set_meta("teammates", sorted(people & known))
+        self.d.set_meta("reference_pulled_at", _now())
 
     async def pull_subtasks(self, assignments: Iterable[dict[str, Any]]) -> None:
         for a in assignments:
