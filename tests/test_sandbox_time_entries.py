@@ -629,3 +629,19 @@ def test_a_round_trip_over_http(fresh_server: RunningSandbox) -> None:
         assert updated.status_code == 200 and updated.json()["hours"] == 8
         assert api.delete(f"{url}/{entry['id']}").status_code == 204
         assert api.get(f"/time_entries/{entry['id']}").status_code == 404
+
+
+async def test_without_a_rate_record_suggestions_and_entries_agree_on_the_rate(
+    sandbox: Sandbox, asgi: httpx.AsyncClient, world: World
+) -> None:
+    user = sandbox.db.get("users", world.other)
+    sandbox.db.put("users", {**user, "billrate": 130.0})
+    _assign(sandbox, world.other, world.project, WEEK[0], WEEK[1])
+    _assign(sandbox, world.other, world.other_project, WEEK[0], WEEK[1], bill_rate=90.0)
+    url = f"/users/{world.other}/time_entries"
+    r = await asgi.get(url, params={"with_suggestions": "true", "from": WEEK[0], "to": WEEK[0]})
+    rates = {s["assignable_id"]: s["bill_rate"] for s in r.json()["data"]}
+    assert rates == {world.project: 130.0, world.other_project: 90.0}
+    for assignable, rate in rates.items():
+        entry = await _ok(asgi, world.other, assignable_id=assignable, date=WEEK[1])
+        assert entry["bill_rate"] == rate

@@ -157,6 +157,14 @@ class _Account:
         return Calendar(self.week, self.holidays, blocks)
 
 
+def person_rate(person: Doc | None) -> float | None:
+    """A user's own default bill rate (``billrate``; -1 means none)."""
+    rate = (person or {}).get("billrate")
+    if isinstance(rate, int | float) and not isinstance(rate, bool) and rate >= 0:
+        return float(rate)
+    return None
+
+
 def day_capacity(db: SandboxDB, user_id: int, day: dt.date) -> float:
     """Hours ``user_id`` (a user or a placeholder) can work on ``day``."""
     return _Account(db).calendar(user_id).capacity(day)
@@ -398,10 +406,13 @@ def _compute(
                 else:
                     slot[0] += hours
                     slot[2] = max(slot[2] or "", assignment.get("updated_at") or "") or None
+        own_rate = person_rate(db.get("users", person))
         for (assignable, day), (hours, assignment, updated) in merged.items():
             if (assignable, day.isoformat()) in confirmed:
                 continue
-            out.append(_suggestion(person, assignable, day, hours, assignment, updated, account))
+            out.append(
+                _suggestion(person, assignable, day, hours, assignment, updated, account, own_rate)
+            )
     out.sort(key=lambda s: (s["date"], s["user_id"], s["assignable_id"]))
     return out
 
@@ -414,11 +425,12 @@ def _suggestion(
     assignment: Doc,
     updated: str | None,
     account: _Account,
+    own_rate: float | None,
 ) -> Doc:
     leave = assignable in account.leave_ids
     rate = assignment.get("bill_rate")
     if rate is None:
-        rate = 0.0 if leave else DEFAULT_BILL_RATE
+        rate = 0.0 if leave else own_rate if own_rate is not None else DEFAULT_BILL_RATE
     return {
         "id": suggestion_id(assignment["id"], day),
         "user_id": person,

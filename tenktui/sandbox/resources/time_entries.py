@@ -313,9 +313,12 @@ def detect_bill_rate(
 ) -> tuple[float, int | None]:
     """The most specific bill rate for this user, assignable and day.
 
-    Project-specific beats the parent project's (for phases), which beats the
-    account's; a user's own rate beats role and discipline rates, which beat the
-    plain default; a dated rate beats an open one. Leave is not billed.
+    Among bill rate records, project-specific beats the parent project's (for
+    phases), which beats the account's; a user's own rate beats role and
+    discipline rates, which beat the plain default; a dated rate beats an open
+    one. Without a fitting record: the rate of the user's assignment on that
+    assignable covering the day, then the user's ``billrate``, then 150.0 (the
+    same fallbacks suggestions use). Leave is not billed.
     """
     if kind == "LeaveType":
         return 0.0, None
@@ -352,9 +355,17 @@ def detect_bill_rate(
         )
         if best is None or score > best[0]:
             best = (score, rate)
-    if best is None:
-        return suggestions.DEFAULT_BILL_RATE, None
-    return float(best[1].get("rate") or 0.0), best[1]["id"]
+    if best is not None:
+        return float(best[1].get("rate") or 0.0), best[1]["id"]
+    for assignment in req.db.query(
+        "assignments", "user_id = ? AND assignable_id = ?", [user["id"], assignable["id"]]
+    ):
+        covers = str(assignment.get("starts_at") or "")[:10] <= day.isoformat()
+        covers = covers and day.isoformat() <= str(assignment.get("ends_at") or "9999")[:10]
+        if covers and assignment.get("bill_rate") is not None:
+            return float(assignment["bill_rate"]), assignment.get("bill_rate_id")
+    own = suggestions.person_rate(user)
+    return (own if own is not None else suggestions.DEFAULT_BILL_RATE), None
 
 
 def _given_bill_rate(req: Request, user: Doc, assignable: Doc) -> tuple[float, int] | None:
