@@ -1,0 +1,465 @@
+"""The HTTP layer under every backend call: safety, budget, retries, errors, counting.
+
+:class:`ApiHttp` wraps one :class:`httpx.AsyncClient` and sends every request
+through the token's :class:`~tenktui.api.governor.RateGovernor`. It
+
+- refuses plain ``http://`` except to a loopback host, verifies TLS, and sends the
+  token only in the ``auth`` header (never in a URL, a log line, an error or a repr);
+- retries connection errors, timeouts and 502/503/504 with exponential backoff and
+  full jitter for GET, PUT and DELETE, and waits out 429s (through the governor);
+- never resends a POST that may have reached the server: that is :class:`Ambiguous`;
+- turns every failure into an :mod:`~tenktui.api.errors` error a person can read;
+- counts requests and bytes per route template (:class:`RequestStats`, plus an
+  optional callback per request) and logs method, route template, status and
+  duration only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ipaddress
+import logging
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from tenktui import __version__
+from tenktui.api.errors import (
+    Ambiguous,
+    ApiError,
+    Conflict,
+    NotFound,
+    Offline,
+    Rejected,
+    ServerError,
+    Throttled,
+    Unauthorized,
+    redact,
+)
+from tenktui.api.governor import (
+    MAX_THROTTLE_RETRIES,
+    Priority,
+    RateGovernor,
+    current_priority,
+    governor_for,
+)
+
+log = logging.getLogger("tenktui.api")
+
+API_PREFIX = "/api/v1"
+USER_AGENT = f"tenktui/{__version__}"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+RETRY_STATUSES = frozenset({502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
+# Raised before a single byte of the request left: always safe to send again.
+UNSENT_ERRORS: tuple[type[Exception], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.LocalProtocolError,
+)
+
+Params = Mapping[str, Any] | Sequence[tuple[str, Any]] | None
+_ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
+
+
+def route_template(path: str) -> str:
+    """``/users/5/time_entries/9`` → ``/users/{id}/time_entries/{id}`` (query dropped)."""
+    path = path.split("?", 1)[0]
+    return _ID_SEGMENT.sub("/{id}", path)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: str) -> httpx.URL:
+    """The base URL, or a ``ValueError`` saying why it is unsafe or unusable."""
+    url = httpx.URL(base_url)
+    if url.scheme not in {"https", "http"} or not url.host:
+        raise ValueError(f"The API base URL must be an https:// URL, got {base_url!r}.")
+    if url.scheme == "http" and not is_loopback(url.host):
+        raise ValueError(
+            f"Refusing plain http:// to {url.host}: the API token would travel unencrypted. "
+            "Use an https:// URL (plain http is allowed only to localhost / 127.0.0.1 / ::1)."
+        )
+    if url.query or url.fragment:
+        raise ValueError(
+            "The API base URL must not carry a query or fragment (the token goes in a header)."
+        )
+    return url
+
+
+# -- counting --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One request as sent (one attempt): what the counting callback receives."""
+
+    method: str
+    route: str  # "GET /users/{id}/time_entries"
+    status: int | None  # None: no answer (connection error, timeout)
+    bytes_out: int
+    bytes_in: int
+    started_at: float  # epoch seconds
+    duration: float  # seconds
+    attempt: int
+    error: str | None = None  # the exception class when there was no answer
+    rate_limit: int | None = None
+    rate_remaining: int | None = None
+    rate_reset: int | None = None
+
+
+@dataclass(slots=True)
+class RouteStats:
+    requests: int = 0
+    bytes_out: int = 0
+    bytes_in: int = 0
+    throttled: int = 0  # 429 answers
+    failed: int = 0  # no answer, or an error status other than 429
+
+
+@dataclass
+class RequestStats:
+    """Requests and bytes per route template, for benchmarks and the status line."""
+
+    routes: dict[str, RouteStats] = field(default_factory=dict)
+
+    def add(self, record: RequestRecord) -> None:
+        stats = self.routes.setdefault(record.route, RouteStats())
+        stats.requests += 1
+        stats.bytes_out += record.bytes_out
+        stats.bytes_in += record.bytes_in
+        if record.status == 429:
+            stats.throttled += 1
+        elif record.status is None or record.status >= 400:
+            stats.failed += 1
+
+    @property
+    def requests(self) -> int:
+        return sum(s.requests for s in self.routes.values())
+
+    @property
+    def bytes_in(self) -> int:
+        return sum(s.bytes_in for s in self.routes.values())
+
+    @property
+    def bytes_out(self) -> int:
+        return sum(s.bytes_out for s in self.routes.values())
+
+    @property
+    def throttled(self) -> int:
+        return sum(s.throttled for s in self.routes.values())
+
+    def reset(self) -> None:
+        self.routes.clear()
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    try:
+        return int(headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+# -- the layer -------------------------------------------------------------------
+
+
+class ApiHttp:
+    """Sends API requests for one token at one base URL (see the module docstring)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        governor: RateGovernor | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        max_attempts: int = 5,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+        on_request: Callable[[RequestRecord], None] | None = None,
+    ) -> None:
+        if not token or token != token.strip() or any(c in token for c in "\r\n"):
+            raise ValueError("The API token is empty or malformed; paste it again.")
+        self.base_url = check_base_url(base_url)
+        self._token = token
+        self._secrets = tuple({token, quote(token, safe="")})
+        self.governor = governor or governor_for(
+            token, f"{self.base_url.scheme}://{self.base_url.netloc.decode()}"
+        )
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._sleep = sleep
+        self._rand = rand
+        self.on_request = on_request
+        self.stats = RequestStats()
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={
+                "auth": token,
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=timeout,
+            verify=True,
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token=[redacted])"
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def redact(self, text: str) -> str:
+        return redact(text, *self._secrets)
+
+    # -- links ---------------------------------------------------------------------
+    def resolve_link(self, link: str) -> tuple[str, list[tuple[str, str]]]:
+        """A ``paging.next`` link as (path relative to the base URL, query params).
+
+        Links are relative and start with ``/api/v1/...`` while the base URL may
+        itself end in ``/api/v1`` (or sit behind a prefix): the base path is
+        stripped so the link is not doubled. A link to another host is refused,
+        so the token never travels anywhere but the configured server.
+        """
+        url = httpx.URL(link)
+        if url.is_absolute_url and (url.scheme, url.netloc) != (
+            self.base_url.scheme,
+            self.base_url.netloc,
+        ):
+            raise ApiError(
+                "The server sent a paging link to another host; not following it.",
+                route=f"GET {route_template(url.path)}",
+            )
+        path = url.path
+        base_path = self.base_url.path.rstrip("/")
+        if base_path and path.startswith(base_path + "/"):
+            path = path[len(base_path) :]
+        elif base_path.endswith(API_PREFIX) and path.startswith(API_PREFIX + "/"):
+            path = path[len(API_PREFIX) :]
+        params = [(k, v) for k, v in url.params.multi_items() if k != "auth"]
+        return path, params
+
+    # -- requests --------------------------------------------------------------------
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        priority: Priority | None = None,
+    ) -> httpx.Response:
+        """Send one API call (with retries); the 2xx response, or an :class:`ApiError`.
+
+        ``priority`` is this call's default (reads ``VISIBLE``, writes ``EDIT``
+        when not given); a surrounding :func:`~tenktui.api.governor.priority`
+        block overrides it.
+        """
+        method = method.upper()
+        route = f"{method} {route_template(path)}"
+        if priority is None:
+            priority = Priority.VISIBLE if method == "GET" else Priority.EDIT
+        level = current_priority(priority)
+        attempt = 0
+        throttled = 0
+        while True:
+            attempt += 1
+            response: httpx.Response | None = None
+            failure: httpx.TransportError | None = None
+            request = self._client.build_request(method, path, params=params, json=json)
+            async with self.governor.slot(level) as slot:
+                sent_at = dt.datetime.now(dt.UTC)
+                started, t0 = time.time(), time.perf_counter()
+                try:
+                    response = await self._client.send(request)
+                except httpx.TransportError as exc:
+                    failure = exc
+                else:
+                    slot.observe(response.status_code, response.headers)
+                self._count(route, request, started, time.perf_counter() - t0, attempt,
+                            response, failure)  # fmt: skip
+
+            if failure is not None:
+                if method not in IDEMPOTENT and not isinstance(failure, UNSENT_ERRORS):
+                    raise self._ambiguous(method, route, path, json, sent_at, failure) from None
+                if attempt < self.max_attempts:
+                    await self._backoff(route, type(failure).__name__, attempt)
+                    continue
+                raise Offline(
+                    f"Cannot reach {self.base_url.host} ({type(failure).__name__}) after "
+                    f"{attempt} attempts; working offline. Changes are kept and sent later.",
+                    route=route,
+                ) from None
+
+            assert response is not None
+            status = response.status_code
+            if status < 400:
+                return response
+            if status == 429:
+                throttled += 1
+                attempt -= 1  # being throttled is not a failure
+                if throttled > MAX_THROTTLE_RETRIES:
+                    raise Throttled(until=self.governor.state.until, status=429, route=route)
+                continue  # the governor holds the next slot until the reset
+            if status >= 500 and status != 501 and method not in IDEMPOTENT:
+                raise self._ambiguous(method, route, path, json, sent_at, None, status=status)
+            if status in RETRY_STATUSES and attempt < self.max_attempts:
+                await self._backoff(route, str(status), attempt)
+                continue
+            raise self._error(status, route, response)
+
+    async def get_json(
+        self, path: str, params: Params = None, *, priority: Priority | None = None
+    ) -> Any:
+        response = await self.request("GET", path, params=params, priority=priority)
+        return self._json(response, f"GET {route_template(path)}")
+
+    async def send_json(
+        self, method: str, path: str, payload: Any, *, priority: Priority | None = None
+    ) -> Any:
+        """A write; the decoded answer (``None`` for an empty one, e.g. a 204)."""
+        response = await self.request(method, path, json=payload, priority=priority)
+        if response.status_code == 204 or not response.content.strip():
+            return None
+        return self._json(response, f"{method.upper()} {route_template(path)}")
+
+    # -- helpers -----------------------------------------------------------------------
+    def _json(self, response: httpx.Response, route: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise ServerError(
+                "The server answered with something that is not JSON; try again later.",
+                status=response.status_code,
+                route=route,
+            ) from None
+
+    async def _backoff(self, route: str, reason: str, attempt: int) -> None:
+        delay = self._rand() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        log.warning(
+            "%s failed (%s); retrying in %.2f s (attempt %d of %d)",
+            route, reason, delay, attempt + 1, self.max_attempts,
+        )  # fmt: skip
+        await self._sleep(delay)
+
+    def _count(
+        self,
+        route: str,
+        request: httpx.Request,
+        started: float,
+        duration: float,
+        attempt: int,
+        response: httpx.Response | None,
+        failure: Exception | None,
+    ) -> None:
+        headers = response.headers if response is not None else {}
+        record = RequestRecord(
+            method=request.method,
+            route=route,
+            status=response.status_code if response is not None else None,
+            bytes_out=len(request.content),
+            # Bytes on the wire; a mocked answer never travelled, count its body.
+            bytes_in=(response.num_bytes_downloaded or len(response.content))
+            if response is not None
+            else 0,
+            started_at=started,
+            duration=duration,
+            attempt=attempt,
+            error=type(failure).__name__ if failure is not None else None,
+            rate_limit=_header_int(headers, "X-RateLimit-Limit"),
+            rate_remaining=_header_int(headers, "X-RateLimit-Remaining"),
+            rate_reset=_header_int(headers, "X-RateLimit-Reset"),
+        )
+        self.stats.add(record)
+        if record.status is None:
+            log.debug("%s -> no answer (%s) after %.0f ms", route, record.error, duration * 1000)
+        else:
+            log.debug("%s -> %d in %.0f ms", route, record.status, duration * 1000)
+        if self.on_request is not None:
+            self.on_request(record)
+
+    def _server_message(self, response: httpx.Response) -> str | None:
+        try:
+            body = response.json()
+        except ValueError:
+            text = response.text.strip()
+            return self.redact(text[:300]) if text else None
+        if isinstance(body, dict):
+            for key in ("message", "error", "errors"):
+                if body.get(key):
+                    return self.redact(str(body[key])[:500])
+        return None
+
+    def _error(self, status: int, route: str, response: httpx.Response) -> ApiError:
+        said = self._server_message(response)
+        detail = f": {said}" if said else ""
+        kw: dict[str, Any] = {"status": status, "route": route, "server_message": said}
+        if status == 401:
+            return Unauthorized(
+                "The server refused the API token. Check the token in your configuration "
+                "(10,000ft: Settings > Developer API).",
+                **kw,
+            )
+        if status == 403:
+            return Unauthorized(
+                f"The API token may not do this{detail}. Ask an account administrator.", **kw
+            )
+        if status == 404:
+            return NotFound(
+                f"Not found on the server{detail}. It may have been deleted; refresh.", **kw
+            )
+        if status == 409:
+            return Conflict(
+                f"The record changed on the server{detail}. Review both versions.", **kw
+            )
+        if status in {400, 422} or 400 <= status < 500:
+            return Rejected(f"The server rejected the request{detail}. Correct it and retry.", **kw)
+        return ServerError(
+            f"The server failed ({status}){detail}. Your changes are kept and will be retried.",
+            **kw,
+        )
+
+    def _ambiguous(
+        self,
+        method: str,
+        route: str,
+        path: str,
+        payload: Any,
+        sent_at: dt.datetime,
+        failure: Exception | None,
+        *,
+        status: int | None = None,
+    ) -> Ambiguous:
+        what = f"the server answered {status}" if status else f"{type(failure).__name__}"
+        return Ambiguous(
+            f"The connection broke after a change was sent ({what}); it may or may not have "
+            "been saved. The app will check the server before sending it again.",
+            method=method,
+            path=path,
+            payload=payload,
+            sent_at=sent_at,
+            status=status,
+            route=route,
+        )
