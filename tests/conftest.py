@@ -43,11 +43,12 @@ class RunningSandbox:
                 self.process.wait()
 
 
-def start_sandbox(db_path: Path, *extra: str, scale: str = "demo") -> RunningSandbox:
-    """Serve ``db_path`` (seeding it first if empty) on a free loopback port."""
+def start_sandbox(db_path: Path, *extra: str, scale: str = "demo", port: int = 0) -> RunningSandbox:
+    """Serve ``db_path`` (seeding it first if empty) on a loopback port (0: a free one;
+    pass a stopped server's port to bring it back at the same address)."""
     cmd = [
         sys.executable, "-m", "tenktui", "sandbox", "serve",
-        "--host", "127.0.0.1", "--port", "0", "--token", TOKEN,
+        "--host", "127.0.0.1", "--port", str(port), "--token", TOKEN,
         "--db", str(db_path), "--scale", scale, "--today", TODAY.isoformat(), *extra,
     ]  # fmt: skip
     proc = subprocess.Popen(
