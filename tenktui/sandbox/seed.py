@@ -191,7 +191,6 @@ class _Assignable:
     name: str
     start: int
     end: int
-    lockout: int = -1
     leave: bool = False
     phases: list[_Assignable] = field(default_factory=list)
 
@@ -491,7 +490,7 @@ class _Seeder:
         if archived is not None:
             stamp = self.stamp(archived, 10)
             common.update(archived=True, archived_at=stamp, updated_at=stamp)
-        project = _Assignable(self.ids.take(), name, start, end, lockout)
+        project = _Assignable(self.ids.take(), name, start, end)
         self.emit(
             "projects",
             models.project(
@@ -506,9 +505,7 @@ class _Seeder:
             ),
         )
         for phase_name, phase_start, phase_end in phases:
-            phase = _Assignable(
-                self.ids.take(), f"{name}: {phase_name}", phase_start, phase_end, lockout
-            )
+            phase = _Assignable(self.ids.take(), f"{name}: {phase_name}", phase_start, phase_end)
             project.phases.append(phase)
             self.emit(
                 "projects",
@@ -540,7 +537,7 @@ class _Seeder:
                        if person.hours[d])  # fmt: skip
         if not workdays:
             return None
-        plan = _Plan(self.ids.take(), target, start, end, mode, value, max(workdays, 1))
+        plan = _Plan(self.ids.take(), target, start, end, mode, value, workdays)
         person.plans.append(plan)
         return plan
 
@@ -652,7 +649,6 @@ class _Seeder:
         person: _Person,
         until: int,
         *,
-        start: int = 0,
         skip_days: frozenset[int] = frozenset(),
         skip: frozenset[tuple[int, int]] = frozenset(),
         split: frozenset[tuple[int, int]] = frozenset(),
@@ -669,7 +665,7 @@ class _Seeder:
         rng = self.rng
         scheduled: dict[int, list[tuple[_Plan, float]]] = {}
         for plan in person.plans:
-            for d in range(max(plan.start, start), min(plan.end, until - 1) + 1):
+            for d in range(max(plan.start, 0), min(plan.end, until - 1) + 1):
                 available = person.hours[d]
                 if available:
                     scheduled.setdefault(d, []).append((plan, _per_day(plan, available)))
@@ -731,12 +727,11 @@ class _Seeder:
         week: int,
         submitted_by: int,
         approved_by: int | None = None,
-    ) -> int:
+    ) -> None:
         """Submit (and maybe approve) the entries of the week starting on day ``week``."""
         lo, hi = self.iso[week], self.iso[week + 6]
         submitted = self.stamp(week + 7, 9, 15)
         approved = self.stamp(week + 8, 11) if approved_by is not None else None
-        count = 0
         for entry in entries:
             if not lo <= entry["date"] <= hi:
                 continue
@@ -753,8 +748,6 @@ class _Seeder:
             )
             doc["updated_at"] = approved or submitted
             self.emit("approvals", doc)
-            count += 1
-        return count
 
     # -- statuses ------------------------------------------------------------
     def statuses(self, person: _Person, count: int) -> None:
@@ -951,13 +944,12 @@ class _Demo(_Seeder):
         self.me_subtasks(me, projects)
 
         self.me_time(me, projects)
-        owner = others[0]
         for person in others:
             entries = self.confirmed_time(
                 person, self.today if rng.random() < 0.5 else self.monday, gap_rate=0.02
             )
             if person.doc["first_name"] == "Priya":
-                self.approvals(entries, self.monday - 21, person.id, approved_by=owner.id)
+                self.approvals(entries, self.monday - 21, person.id, self.owner_id)
         for person in [me, *others]:
             if person.books_time and not person.doc["archived"]:
                 self.statuses(person, rng.randint(2, 5))
@@ -1191,7 +1183,7 @@ class _Large(_Seeder):
         targets = [t for p in projects for t in (p.phases or [p])]
         pool = _Pool(targets, self.days)
         people = self.large_people()
-        me, owner = people[0], people[1]
+        me = people[0]
 
         # Me: six lanes of work in every mode by turns, both kinds of locked project, leave.
         lanes = (0.3, 0.2, 0.15, 0.15, 0.1, 0.1)
@@ -1229,7 +1221,7 @@ class _Large(_Seeder):
             until = self.today if rng.random() < 0.5 else m
             entries = self.confirmed_time(person, until, gap_rate=0.01, split_rate=0.2)
             if n in approved:
-                self.approvals(entries, m - 21, person.id, approved_by=owner.id)
+                self.approvals(entries, m - 21, person.id, self.owner_id)
             if not person.doc["archived"] and person.books_time:
                 self.statuses(person, rng.randint(1, 2))
         self.statuses(me, 2)
