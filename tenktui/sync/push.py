@@ -156,6 +156,7 @@ class Pusher:
 
     def _store_created(self, row: OutboxRow, server: dict[str, Any]) -> None:
         with self.d.write():
+            self._merge_orphan("time_entries", "time_entry", row.local_id, server["id"])
             if self._entry_row(row.local_id) is not None:
                 self.store.cache.store_server_entry(row.local_id or 0, server)
             self.store.outbox.mark_done(row.seq, server["id"])
@@ -165,12 +166,40 @@ class Pusher:
                 (server["id"], row.kind, row.local_id, row.seq),
             )
 
+    def _merge_orphan(self, table: str, kind: str, local_id: int | None, server_id: int) -> None:
+        """A pull may already have cached our landed create as a row of its own (the
+        process died before it heard the answer): fold that row into ours."""
+        orphan = self.d.scalar(
+            f"SELECT id FROM {table} WHERE server_id = ? AND id != ?", (server_id, local_id)
+        )
+        if orphan is None:
+            return
+        self.d.conn.execute(
+            "UPDATE outbox SET local_id = ? WHERE kind = ? AND local_id = ?",
+            (local_id, kind, orphan),
+        )
+        self.d.conn.execute(f"DELETE FROM {table} WHERE id = ?", (orphan,))
+
+    def _adopted_ids(self, kind: str, seq: int) -> set[int]:
+        """Server ids other creates of this kind already claimed as theirs."""
+        return {
+            r["server_id"]
+            for r in self.d.rows(
+                "SELECT server_id FROM outbox WHERE kind = ? AND op = 'create' "
+                "AND server_id IS NOT NULL AND seq != ?",
+                (kind, seq),
+            )
+        }
+
     async def _adopt_entry(self, row: OutboxRow, report: SyncReport) -> bool:
-        """After an ambiguous create: adopt our record if it landed. ``False``: resend."""
+        """After an ambiguous create: adopt our record if it landed. ``False``: resend.
+
+        A candidate is a record on the natural key that was not there when we sent
+        (not in the snapshot), matches what we sent, and no other create claimed.
+        """
         t = row.target
         day = dt.date.fromisoformat(t["date"])
-        snapshot = set(row.snapshot or [])
-        taken = set(self._known_ids(t["user_id"], t["assignable_id"], t["date"]))
+        excluded = set(row.snapshot or []) | self._adopted_ids("time_entry", row.seq)
         candidates = []
         async for entry in self.backend.iter_time_entries(
             t["user_id"], day, day, with_suggestions=False, with_approvals=False
@@ -178,15 +207,14 @@ class Pusher:
             e = payload(entry)
             if (
                 e["assignable_id"] == t["assignable_id"]
-                and e["id"] not in snapshot
-                and e["id"] not in taken
+                and e["id"] not in excluded
                 and all(_same(e.get(k), t.get(k)) for k in ("hours", "task", "notes"))
             ):
                 candidates.append(e)
         if not candidates:
             return False
-        # Ours was created last among identical twins made since the snapshot.
-        mine = max(candidates, key=lambda e: e["id"])
+        # Identical twins made since the snapshot: ours is the earliest.
+        mine = min(candidates, key=lambda e: e["id"])
         self._store_created(row, mine)
         report.adopted += 1
         log.info("adopted time entry %s after an ambiguous create", mine["id"])
@@ -338,20 +366,21 @@ class Pusher:
 
     async def _adopt_subtask(self, row: OutboxRow) -> bool:
         t = row.target
-        snapshot = set(row.snapshot or [])
+        excluded = set(row.snapshot or []) | self._adopted_ids("subtask", row.seq)
         candidates = [
             payload(s)
             async for s in self.backend.iter_subtasks(t["project_id"], t["assignment_id"])
-            if payload(s)["id"] not in snapshot
+            if payload(s)["id"] not in excluded
             and payload(s).get("description") == t["description"]
         ]
         if not candidates:
             return False
-        self._store_subtask(row, max(candidates, key=lambda s: s["id"]))
+        self._store_subtask(row, min(candidates, key=lambda s: s["id"]))
         return True
 
     def _store_subtask(self, row: OutboxRow, server: dict[str, Any]) -> None:
         with self.d.write():
+            self._merge_orphan("subtasks", "subtask", row.local_id, server["id"])
             self.d.conn.execute(
                 "UPDATE subtasks SET server_id = ?, updated_at = ?, raw = ? WHERE id = ?",
                 (server["id"], server.get("updated_at"), _json(server), row.local_id),
