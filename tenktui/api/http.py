@@ -56,6 +56,10 @@ log = logging.getLogger("tenktui.api")
 API_PREFIX = "/api/v1"
 USER_AGENT = f"tenktui/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# Idle connections are dropped before a server's keep-alive timeout (commonly 5 s or
+# more) can close them under us: a POST sent on a connection the server had just
+# closed would fail after sending, and be reported ambiguous for nothing.
+KEEPALIVE_EXPIRY = 4.0
 RETRY_STATUSES = frozenset({502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
 # Raised before a single byte of the request left: always safe to send again.
@@ -222,6 +226,7 @@ class ApiHttp:
             timeout=timeout,
             verify=True,
             follow_redirects=False,
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             transport=transport,
         )
 
