@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tenktui import __version__
 
@@ -46,10 +47,47 @@ def _positive_float(value: str) -> float:
     return number
 
 
+DATES = "today, yesterday, mon…sun (the latest such day) or YYYY-MM-DD"
+EPILOG = """\
+exit status: 0 success; 1 a failure you must act on (the server refused the token
+or an edit, a conflict, the server unreachable when it is needed); 2 the command
+was refused as given and nothing changed (bad arguments, unknown or ambiguous
+project, hours or text the rules refuse, a locked project, no profile, a bad
+config file).
+
+Edits go to the local cache and its outbox first, then one sync sends them
+(--no-sync skips it). Offline, an edit stays queued, the command says so and
+exits 0; `tenktui sync` sends it later. Reading commands use the cache and sync
+first only with --sync or when nothing is cached yet.
+
+environment: TENKTUI_PROFILE picks a profile; TENKTUI_TOKEN overrides the stored
+token; TENKTUI_TODAY=YYYY-MM-DD freezes today (a testing aid).
+"""
+
+
+def _add(
+    commands: argparse._SubParsersAction,
+    name: str,
+    help: str,
+    *parents: argparse.ArgumentParser,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=help,
+        description=description or help[:1].upper() + help[1:] + ".",
+        parents=list(parents),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tenktui",
-        description="Keyboard-first, offline-first time tracking for 10,000ft and Leantime.",
+        description="Keyboard-first, offline-first time tracking for 10,000ft and Leantime. "
+        "Without a command, opens the app on the default profile.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tenktui {__version__}")
     parser.add_argument(
@@ -57,7 +95,142 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open on the built-in demo sandbox, acting as me@example.com (no account needed)",
     )
+    parser.add_argument("--profile", metavar="NAME", help="the profile to use (or TENKTUI_PROFILE)")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="the profile to use"
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts"
+    )
+    edit = argparse.ArgumentParser(add_help=False)
+    edit.add_argument(
+        "--no-sync",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="only queue the edit; `tenktui sync` sends it",
+    )
+    read = argparse.ArgumentParser(add_help=False)
+    read.add_argument(
+        "--sync",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="sync before reading (otherwise only when nothing is cached yet)",
+    )
+    date = argparse.ArgumentParser(add_help=False)
+    date.add_argument("--date", metavar="D", help=f"the day: {DATES} (default today)")
+
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    login = _add(commands, "login", "check an API token and save a profile", common)
+    login.add_argument("--base-url", required=True, metavar="URL", help="the API base URL")
+    login.add_argument("--email", required=True, help="your email on that account")
+    login.add_argument("--backend", choices=["tenkft"], default="tenkft", help="the service")
+    login.epilog = (
+        "The token is read from TENKTUI_TOKEN, or asked for without echo. It is kept in "
+        "the system keyring when available, else in a file readable only by you; never in "
+        "config.toml. The first profile becomes the default."
+    )
+    _add(commands, "logout", "forget a profile's stored token", common)
+    _add(commands, "locate", "print where config, data, cache (logs) and themes live", common)
+
+    sync = _add(commands, "sync", "pull and push once; report what is pending or stuck", common)
+    sync.add_argument("--watch", action="store_true", help="keep syncing on the interval")
+    sync.add_argument(
+        "--interval",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="with --watch (default: the profile's sync_interval)",
+    )
+    sync.epilog = "Exits 1 when the sync could not complete or edits are failed or in conflict."
+
+    log = _add(commands, "log", "log time: a new, separate entry", common, edit, date)
+    log.add_argument("hours", metavar="HOURS", help="1.5, 1,5, 1:30, 90m or 2h")
+    log.add_argument(
+        "project",
+        metavar="PROJECT",
+        help="a project, phase or leave type: name, code or id "
+        "(a unique prefix, any case; phases as 'Project/Phase')",
+    )
+    log.add_argument("--task", metavar="T", help="the task (under 256 characters)")
+    log.add_argument("--notes", metavar="N", help="notes (under 256 characters)")
+    log.epilog = (
+        "A second log on the same day and project is another, itemized entry. A PROJECT "
+        "matching several candidates lists them (exit 2)."
+    )
+
+    set_ = _add(commands, "set", "set a day's total for a project (0 clears it)", common, edit,
+                date)  # fmt: skip
+    set_.add_argument("hours", metavar="HOURS", help="1.5, 1,5, 1:30, 90m or 2h")
+    set_.add_argument("project", metavar="PROJECT", help="as for log")
+    set_.epilog = "The cell may hold at most one entry; use log for itemized time."
+
+    _add(commands, "week", "the week's timesheet, suggestions marked ~", common, read, date)
+
+    confirm = _add(commands, "confirm", "confirm suggested time (a day, or a week)", common, edit,
+                   date)  # fmt: skip
+    confirm.add_argument("--week", action="store_true", help="the whole week of the day")
+
+    status = _add(commands, "status", "show or set your status", common, edit, read)
+    status.add_argument("code", nargs="?", metavar="CODE", help="ITO, WFH, SIC, OOO, VAC or OOF")
+    status.add_argument("--message", metavar="M", help="a message with the status")
+
+    _add(commands, "who", "everyone's current status", common, read)
+
+    assignments = _add(commands, "assignments", "your assignments", common, read)
+    assignments.add_argument("--from", dest="start", metavar="D", help="default: week start")
+    assignments.add_argument("--to", dest="end", metavar="D", help="default: a week later")
+
+    subtasks = _add(
+        commands,
+        "subtasks",
+        "subtasks of assignments: list, done, undo, add, rename, rm",
+        common,
+        description="List subtasks (of one assignment, or of every current one) or change "
+        "them. `tenktui subtasks ID` is short for `tenktui subtasks list ID`.",
+    )
+    actions = subtasks.add_subparsers(dest="subtasks_action", metavar="ACTION")
+    lst = _add(actions, "list", "list an assignment's subtasks", common, read)
+    lst.add_argument("assignment_id", type=int, nargs="?", metavar="ASSIGNMENT_ID")
+    for name, help_text in (("done", "mark done"), ("undo", "mark not done"), ("rm", "remove")):
+        action = _add(actions, name, f"{help_text} a subtask", common, edit)
+        action.add_argument("subtask_id", type=int, metavar="SUBTASK_ID")
+    add = _add(actions, "add", "add a subtask to an assignment", common, edit)
+    add.add_argument("assignment_id", type=int, metavar="ASSIGNMENT_ID")
+    add.add_argument("text", metavar="TEXT")
+    rename = _add(actions, "rename", "rename a subtask", common, edit)
+    rename.add_argument("subtask_id", type=int, metavar="SUBTASK_ID")
+    rename.add_argument("text", metavar="TEXT")
+
+    submit = _add(commands, "submit", "submit a week's time for approval", common, edit, date)
+    submit.epilog = "The week is the one holding --date (default this week)."
+
+    outbox = _add(
+        commands,
+        "outbox",
+        "edits not yet on the server: pending, failed, conflicted",
+        common,
+        read,
+    )
+    outbox_actions = outbox.add_subparsers(dest="outbox_action", metavar="ACTION")
+    retry = _add(outbox_actions, "retry", "send a failed edit again", common, edit)
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", type=int, nargs="?", metavar="ID")
+    which.add_argument("--all", action="store_true", help="every failed edit")
+    discard = _add(outbox_actions, "discard", "drop an edit; the server's copy returns", common)
+    discard.add_argument("id", type=int, metavar="ID")
+    resolve = _add(outbox_actions, "resolve", "settle a conflict", common, edit)
+    resolve.add_argument("id", type=int, metavar="ID")
+    resolve.add_argument("--keep", required=True, choices=["mine", "theirs"])
+
+    export = _add(commands, "export", "your confirmed time between two dates", common, read)
+    export.add_argument("--from", dest="start", required=True, metavar="D", help=DATES)
+    export.add_argument("--to", dest="end", required=True, metavar="D", help=DATES)
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    completion = _add(commands, "completion", "print a shell completion script", common)
+    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
 
     sandbox = commands.add_parser("sandbox", help="the local 10,000ft emulator")
     sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION")
@@ -74,17 +247,179 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shortcuts(argv: list[str]) -> list[str]:
+    """``subtasks 101`` means ``subtasks list 101``."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] == "--profile" else 1
+    if i < len(argv) and argv[i] == "subtasks":
+        j = i + 1
+        while j < len(argv) and argv[j].startswith("-"):
+            j += 2 if argv[j] == "--profile" else 1
+        if j < len(argv) and argv[j].isdigit():
+            return [*argv[: i + 1], "list", *argv[i + 1 :]]
+    return argv
+
+
+# Which function runs each command: (module, function, needs the profile's session).
+HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
+    ("login", None): ("account", "run_login", False),
+    ("logout", None): ("account", "run_logout", False),
+    ("locate", None): ("account", "run_locate", False),
+    ("sync", None): ("outbox", "run_sync", True),
+    ("log", None): ("time", "run_log", True),
+    ("set", None): ("time", "run_set", True),
+    ("week", None): ("time", "run_week", True),
+    ("confirm", None): ("time", "run_confirm", True),
+    ("submit", None): ("time", "run_submit", True),
+    ("status", None): ("people", "run_status", True),
+    ("who", None): ("people", "run_who", True),
+    ("assignments", None): ("work", "run_assignments", True),
+    ("subtasks", None): ("work", "run_subtasks_list", True),
+    ("subtasks", "list"): ("work", "run_subtasks_list", True),
+    ("subtasks", "done"): ("work", "run_subtasks_change", True),
+    ("subtasks", "undo"): ("work", "run_subtasks_change", True),
+    ("subtasks", "add"): ("work", "run_subtasks_change", True),
+    ("subtasks", "rename"): ("work", "run_subtasks_change", True),
+    ("subtasks", "rm"): ("work", "run_subtasks_change", True),
+    ("outbox", None): ("outbox", "run_outbox", True),
+    ("outbox", "retry"): ("outbox", "run_retry", True),
+    ("outbox", "discard"): ("outbox", "run_discard", True),
+    ("outbox", "resolve"): ("outbox", "run_resolve", True),
+    ("export", None): ("export", "run_export", True),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = _shortcuts(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         if args.sandbox_command == "serve":
             return _sandbox_serve(args)
         parser.parse_args(["sandbox", "--help"])
-    if args.demo or args.command is None:
-        return _demo(args)
-    parser.print_help()
-    return EXIT_USAGE
+    args.json = getattr(args, "json", False)
+    if args.command == "completion":
+        from tenktui.commands.completion import script
+
+        print(script(build_parser(), args.shell), end="")
+        return EXIT_OK
+    return _guarded(lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _demo() if args.demo else _app(args)
+    import importlib
+
+    action = getattr(args, "subtasks_action", None) or getattr(args, "outbox_action", None)
+    module, name, needs_session = HANDLERS[(args.command, action)]
+    handler = getattr(importlib.import_module(f"tenktui.commands.{module}"), name)
+    if not needs_session:
+        return int(handler(args))
+
+    async def with_context() -> int:
+        from tenktui.commands.context import open_context
+
+        async with open_context(args) as ctx:
+            return int(await handler(ctx))
+
+    import asyncio
+
+    return asyncio.run(with_context())
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run a command; its errors become a message on stderr and an exit status. The
+    token never reaches the terminal: every message is redacted."""
+    from tenktui.commands import CommandError
+    from tenktui.config import ConfigError
+
+    try:
+        return run()
+    except CommandError as err:
+        return _fail(err.message, err.code)
+    except ConfigError as err:
+        return _fail(str(err), EXIT_USAGE)
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``tenktui export | head``): nothing left to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
+    except Exception as err:
+        import logging
+        import traceback
+
+        from tenktui.commands.context import log_path, redact
+
+        detail = redact("".join(traceback.format_exception(err)))
+        logging.getLogger("tenktui").error("unexpected error\n%s", detail)
+        return _fail(
+            f"unexpected error: {type(err).__name__}: {redact(str(err))} (details in {log_path()})",
+            EXIT_FAILURE,
+        )
+
+
+def _fail(message: str, code: int) -> int:
+    from tenktui.commands.context import redact
+
+    print(f"tenktui: {redact(message)}", file=sys.stderr, flush=True)
+    return code
+
+
+def _app(args: argparse.Namespace) -> int:
+    """Open the app on the chosen profile (Textual is imported only here)."""
+    from tenktui import paths, tokens
+    from tenktui.commands import CommandError
+    from tenktui.commands.context import SECRETS, load_profile, setup_logging
+    from tenktui.config import update_profile
+
+    config, profile = load_profile(args)
+    if profile.backend != "tenkft":
+        raise CommandError(
+            f"Profile {profile.name!r} uses the {profile.backend} backend, which this version "
+            "of tenktui cannot open yet.",
+            EXIT_USAGE,
+        )
+    token = tokens.load_token(profile.name)
+    if not token:
+        raise CommandError(
+            f"No API token for profile {profile.name!r}: log in with tenktui login --profile "
+            f"{profile.name} --base-url {profile.base_url} --email {profile.email}.",
+            EXIT_USAGE,
+        )
+    SECRETS.add(token)
+    setup_logging()
+    from tenktui.commands.dates import today
+    from tenktui.session import open_session
+    from tenktui.sync.pull import Window
+    from tenktui.ui.launch import run_app
+
+    frozen = bool(os.environ.get("TENKTUI_TODAY"))
+    session = open_session(
+        db_path=paths.profile_db(profile.name),
+        base_url=profile.base_url,
+        token=token,
+        email=profile.email,
+        week_start=profile.first_weekday,
+        interval=profile.sync_interval,
+        window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
+        today=(lambda: today(profile.timezone)) if not frozen else (lambda: today()),
+    )
+
+    def remember_theme(name: str) -> None:
+        update_profile(config, profile.name, theme=name)
+
+    return int(run_app(session, theme=profile.theme, on_theme_change=remember_theme) or 0)
+
+
+def _demo() -> int:
+    from tenktui.ui.launch import run_demo
+
+    return int(run_demo() or 0)
 
 
 def _sandbox_serve(args: argparse.Namespace) -> int:
@@ -107,30 +442,6 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(sandbox, args.host, args.port, on_ready=ready))
-    return EXIT_OK
-
-
-def _demo(args: argparse.Namespace) -> int:
-    """Until the app's screens exist, the demo serves the sandbox in the foreground."""
-    import asyncio
-    import secrets
-
-    from tenktui.sandbox.server import open_sandbox, serve
-
-    token = secrets.token_urlsafe(16)
-    sandbox = open_sandbox(token, scale="demo")
-
-    def ready(base: str) -> None:
-        print(
-            "tenktui demo: the app's screens are not built yet, so this serves the demo\n"
-            f"sandbox in the foreground. API: {base}/api/v1  token: {token}\n"
-            "Try: curl -H 'auth: <token>' " + base + "/api/v1/users\n"
-            "Press Ctrl+C to stop.",
-            flush=True,
-        )
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(sandbox, "127.0.0.1", 0, on_ready=ready))
     return EXIT_OK
 
 

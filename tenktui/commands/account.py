@@ -1,0 +1,207 @@
+"""Profiles and where things live: ``login``, ``logout`` and ``locate``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from typing import Any
+
+from tenktui import paths, tokens
+from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
+from tenktui.commands.context import SECRETS, log_path
+from tenktui.commands.output import Output
+from tenktui.config import (
+    EMAIL,
+    PROFILE_ENV,
+    Config,
+    ConfigError,
+    Profile,
+    check_base_url,
+    config_path,
+    load_config,
+    save_config,
+)
+
+DEFAULT_PROFILE = "default"
+
+
+def _load() -> Config:
+    try:
+        return load_config()
+    except ConfigError as err:
+        raise CommandError(str(err), EXIT_USAGE) from None
+
+
+def _profile_name(args: argparse.Namespace, config: Config) -> str:
+    import os
+
+    name = getattr(args, "profile", None) or os.environ.get(PROFILE_ENV) or None
+    name = name or config.default_profile or DEFAULT_PROFILE
+    try:
+        return paths.check_profile_name(name)
+    except ValueError as err:
+        raise CommandError(str(err), EXIT_USAGE) from None
+
+
+def _read_token() -> str:
+    token = tokens.from_env()
+    if token:
+        return token
+    if not sys.stdin.isatty():
+        raise CommandError(
+            f"No token: set {tokens.TOKEN_ENV} or run tenktui login in a terminal to type it "
+            "(10,000ft: Settings > Developer API).",
+            EXIT_USAGE,
+        )
+    try:
+        token = getpass.getpass("API token (10,000ft: Settings > Developer API; not echoed): ")
+    except (EOFError, KeyboardInterrupt):
+        raise CommandError("Login cancelled.", EXIT_USAGE) from None
+    token = token.strip()
+    if not token:
+        raise CommandError("No token typed; nothing changed.", EXIT_USAGE)
+    return token
+
+
+async def _check(base_url: str, token: str, email: str) -> Any:
+    from tenktui.api.errors import ApiError, NotFound, Offline, Unauthorized
+    from tenktui.api.tenkft.client import TenKftClient
+
+    try:
+        client = TenKftClient(base_url, token)
+    except ValueError as err:
+        raise CommandError(str(err), EXIT_USAGE) from None
+    client.http.max_attempts = 3
+    try:
+        return await client.resolve_user(email)
+    except Unauthorized:
+        raise CommandError(
+            "The server refused the token: check it (10,000ft: Settings > Developer API) and "
+            "log in again. Nothing was saved.",
+            EXIT_FAILURE,
+        ) from None
+    except NotFound:
+        raise CommandError(
+            f"The token works, but there is no user with the email {email!r} on that account. "
+            "Nothing was saved.",
+            EXIT_FAILURE,
+        ) from None
+    except Offline as err:
+        raise CommandError(f"{err.message} Nothing was saved.", EXIT_FAILURE) from None
+    except ApiError as err:
+        raise CommandError(f"{err.message} Nothing was saved.", EXIT_FAILURE) from None
+    finally:
+        await client.aclose()
+
+
+def _drop_stale_cache(name: str, old: Profile | None, base_url: str, email: str) -> None:
+    """A cache made for another server or person is not this login's: remove it, unless
+    it still holds edits that were never sent (then refuse: they would go astray)."""
+    if old is None or (old.base_url == base_url and old.email.lower() == email.lower()):
+        return
+    db = paths.profile_db(name)
+    if not db.exists():
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        unsent = conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'failed', "
+            "'conflict')"
+        ).fetchone()[0]
+    except sqlite3.DatabaseError:
+        unsent = 0
+    finally:
+        conn.close()
+    if unsent:
+        raise CommandError(
+            f"Profile {name!r} holds {unsent} edit(s) not yet sent to {old.base_url} as "
+            f"{old.email}: sync or discard them (tenktui outbox --profile {name}) before "
+            "pointing it elsewhere, or log in with another --profile.",
+            EXIT_FAILURE,
+        )
+    for suffix in ("", "-wal", "-shm", ".sync.lock"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+
+
+def run_login(args: argparse.Namespace) -> int:
+    out = Output(args.json)
+    config = _load()
+    name = _profile_name(args, config)
+    base_url = check_base_url(args.base_url, lambda message: CommandError(message, EXIT_USAGE))
+    if not EMAIL.match(args.email):
+        raise CommandError(f"{args.email!r} is not an email address.", EXIT_USAGE)
+    token = _read_token()
+    SECRETS.add(token)
+    user = asyncio.run(_check(base_url, token, args.email))
+    old = config.profiles.get(name)
+    _drop_stale_cache(name, old, base_url, args.email)
+    if old is not None:
+        from dataclasses import replace
+
+        profile = replace(old, base_url=base_url, email=args.email, backend=args.backend)
+    else:
+        profile = Profile(name=name, base_url=base_url, email=args.email, backend=args.backend)
+    config.put(profile)
+    save_config(config)
+    where = tokens.save_token(name, token)
+    person = user.raw.get("display_name") or " ".join(
+        p for p in (user.raw.get("first_name"), user.raw.get("last_name")) if p
+    )
+    default = " (the default profile)" if config.default_profile == name else ""
+    out.result(
+        {
+            "profile": name,
+            "default": config.default_profile == name,
+            "user": {"id": user.raw.get("id"), "name": person, "email": args.email},
+            "base_url": base_url,
+            "config": str(config.path),
+            "token_store": "keyring" if where == "the system keyring" else "file",
+        },
+        f"Logged in as {person or args.email} ({args.email}) on {base_url}.\n"
+        f"Profile {name!r}{default} saved in {config.path}; the token is kept in {where}.",
+    )
+    return EXIT_OK
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    out = Output(args.json)
+    config = _load()
+    name = _profile_name(args, config)
+    removed = tokens.delete_token(name)
+    text = (
+        f"Logged out of profile {name!r}: its token is removed."
+        if removed
+        else f"No token was stored for profile {name!r}."
+    )
+    if tokens.from_env():
+        text += f" ({tokens.TOKEN_ENV} is set in this shell and still overrides.)"
+    out.result({"profile": name, "removed": removed}, text)
+    return EXIT_OK
+
+
+def run_locate(args: argparse.Namespace) -> int:
+    out = Output(args.json)
+    places = {
+        "config": config_path(),
+        "tokens": tokens.tokens_dir(),
+        "data": paths.data_dir(),
+        "cache": paths.cache_dir(),
+        "log": log_path(),
+        "themes": paths.user_themes_dir(),
+    }
+    notes = {
+        "config": "config file (profiles)",
+        "tokens": "API tokens, one file per profile (when no system keyring)",
+        "data": "one SQLite cache per profile",
+        "cache": "logs",
+        "log": "log file of the commands",
+        "themes": "your themes",
+    }
+    width = max(map(len, places))
+    text = "\n".join(f"{k.ljust(width)}  {v}  ({notes[k]})" for k, v in places.items())
+    out.result({k: str(v) for k, v in places.items()}, text)
+    return EXIT_OK

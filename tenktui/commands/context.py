@@ -1,0 +1,331 @@
+"""What every data command works with: the profile's session, today, and the outcome
+of an edit once the sync engine has tried to send it.
+
+An edit goes through ``store.edits`` (the app's validation and messages), then,
+unless ``--no-sync``, one ``engine.sync_once()`` pushes it. What became of the
+outbox rows the edit wrote decides what the command says and its exit code:
+sent (0), queued because the server is unreachable or another tenktui leads the
+sync (0), refused by the server or in conflict (1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import logging
+import logging.handlers
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from tenktui import paths, tokens
+from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
+from tenktui.commands.dates import today as person_today
+from tenktui.commands.output import Output
+from tenktui.config import ConfigError, Profile, load_config
+
+T = TypeVar("T")
+CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries
+LOG_NAME = "tenktui.log"
+OPEN_STATES = ("pending", "sending", "failed", "conflict")
+
+# Every token this process has seen, redacted from logs and error reports.
+SECRETS: set[str] = set()
+
+
+def redact(text: str) -> str:
+    for secret in SECRETS:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
+class _Redact(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+def log_path() -> Any:
+    return paths.cache_dir() / LOG_NAME
+
+
+def setup_logging() -> None:
+    """The commands log to ``<cache dir>/tenktui.log`` (0600), never the token."""
+    root = logging.getLogger("tenktui")
+    if any(getattr(h, "_tenktui", False) for h in root.handlers):
+        return
+    path = log_path()
+    paths.private_dir(path.parent)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    os.chmod(path, 0o600)
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+    )
+    handler._tenktui = True  # type: ignore[attr-defined]
+    handler.addFilter(_Redact())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+def load_profile(args: argparse.Namespace) -> tuple[Any, Profile]:
+    """The config and the profile the command is for (``ConfigError`` → exit 2)."""
+    config = load_config()
+    return config, config.pick(getattr(args, "profile", None))
+
+
+@dataclass
+class Outcome:
+    """What became of an edit: ``saved``, ``queued``, ``failed`` or ``conflict``."""
+
+    state: str
+    message: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    code: int = EXIT_OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sync": self.state, "message": self.message, "outbox": self.rows}
+
+
+@dataclass
+class Context:
+    """One command's view of its profile."""
+
+    args: argparse.Namespace
+    out: Output
+    profile: Profile
+    session: Any  # tenktui.session.Session
+    today: dt.date
+    synced: bool = False
+
+    @property
+    def store(self) -> Any:
+        return self.session.store
+
+    @property
+    def engine(self) -> Any:
+        return self.session.engine
+
+    @property
+    def week_start(self) -> int:
+        return self.profile.first_weekday
+
+    # -- reading -------------------------------------------------------------------
+    def cache_empty(self) -> bool:
+        d = self.store.database
+        return d.get_meta("me") is None or d.get_meta("reference_pulled_at") is None
+
+    async def sync(self, *, reference: bool | None = None) -> Any:
+        report = await self.engine.sync_once(reference=reference)
+        self.synced = True
+        return report
+
+    async def ready(self, *, force: bool = False) -> None:
+        """Sync first when asked (``--sync``) or when nothing has been pulled yet."""
+        if force or getattr(self.args, "sync", False) or self.cache_empty():
+            await self.sync()
+        if self.cache_empty():
+            state = self.engine.state
+            raise CommandError(
+                "Nothing is cached for this profile yet and the first sync did not complete: "
+                f"{state.message or state.describe()}",
+                EXIT_FAILURE,
+            )
+
+    def me(self) -> int:
+        user = self.store.queries.me()
+        if user is None:
+            raise CommandError("The profile's person is not known yet: run tenktui sync.", 1)
+        return int(user["id"])
+
+    # -- editing -------------------------------------------------------------------
+    async def edit(self, change: Callable[[], T]) -> tuple[T, Outcome]:
+        """Apply ``change`` (a call into ``store.edits``), then push it unless ``--no-sync``."""
+        from tenktui.store import InvalidEdit
+
+        before = self._open_rows()
+        try:
+            result = change()
+        except InvalidEdit as err:
+            raise CommandError(str(err), EXIT_USAGE) from None
+        after = self._open_rows()
+        mine = [seq for seq, value in after.items() if before.get(seq) != value]
+        return result, await self.push(mine)
+
+    async def push(self, seqs: list[int]) -> Outcome:
+        """Sync once (unless ``--no-sync``) and report on the outbox rows ``seqs``."""
+        no_sync = getattr(self.args, "no_sync", False)
+        if not no_sync:
+            await self.sync()
+        rows = [r for r in (self.store.outbox.get(s) for s in seqs) if r is not None]
+        described = [describe_row(self.store, r) for r in rows]
+        failed = [r for r in rows if r.state == "failed"]
+        conflicts = [r for r in rows if r.state == "conflict"]
+        waiting = [r for r in rows if r.state in ("pending", "sending")]
+        if failed:
+            r = failed[0]
+            return Outcome(
+                "failed",
+                f"The server refused it: {r.last_error}. Once that is fixed: tenktui outbox retry "
+                f"{r.seq}; or drop the edit: tenktui outbox discard {r.seq}.",
+                described,
+                EXIT_FAILURE,
+            )
+        if conflicts:
+            r = conflicts[0]
+            return Outcome(
+                "conflict",
+                "It changed on the server since it was last synced: keep yours or theirs with "
+                f"tenktui outbox resolve {r.seq} --keep mine|theirs.",
+                described,
+                EXIT_FAILURE,
+            )
+        if not waiting:
+            return Outcome("saved", "Saved on the server." if rows else "Saved.", described)
+        if no_sync:
+            return Outcome("queued", "Queued; tenktui sync sends it.", described)
+        state = self.engine.state
+        if state.kind == "offline":
+            return Outcome(
+                "queued",
+                f"Queued offline; tenktui sync sends it when the server is back. ({state.message})",
+                described,
+            )
+        if state.kind == "follower":
+            return Outcome(
+                "queued",
+                "Queued: another tenktui process is syncing this profile and will send it.",
+                described,
+            )
+        if state.kind == "throttled":
+            return Outcome(
+                "queued",
+                f"Queued: {state.message} It is sent at the next sync.",
+                described,
+            )
+        if state.kind == "unauthorized":
+            return Outcome(
+                "queued",
+                "Queued, but the server refused the API token: log in again with "
+                f"tenktui login --profile {self.profile.name} --base-url URL --email EMAIL.",
+                described,
+                EXIT_FAILURE,
+            )
+        return Outcome(
+            "queued",
+            "Queued behind an earlier edit of the same record that failed or is in conflict: "
+            "see tenktui outbox.",
+            described,
+            EXIT_FAILURE,
+        )
+
+    def report(self, outcome: Outcome, data: dict[str, Any], text: str) -> int:
+        """Print an edit's result and outcome; the exit code."""
+        self.out.result({**data, **outcome.to_json()}, f"{text}\n{outcome.message}")
+        return outcome.code
+
+    def _open_rows(self) -> dict[int, tuple[str, str]]:
+        return {
+            r["seq"]: (r["state"], r["target"])
+            for r in self.store.database.rows(
+                "SELECT seq, state, target FROM outbox WHERE state IN "
+                "('pending', 'sending', 'failed', 'conflict')"
+            )
+        }
+
+
+def describe_row(store: Any, row: Any) -> dict[str, Any]:
+    """An outbox row for people and scripts: what it changes, in words."""
+    from tenktui.store.validation import display_name
+
+    t = row.target
+    what = f"{row.op} {row.kind.replace('_', ' ')}"
+    if row.kind == "time_entry":
+        entry = store.database.row("SELECT * FROM time_entries WHERE id = ?", (row.local_id,))
+        source = {**(entry or {}), **t}
+        assignable = store.queries.assignable(source.get("assignable_id") or 0)
+        label = display_name(assignable) if assignable else f"#{source.get('assignable_id')}"
+        hours = source.get("hours")
+        detail = f"{label} on {source.get('date')}"
+        if row.op != "delete" and hours is not None:
+            detail += f": {hours:g} h"
+        what = f"{row.op} time entry · {detail}"
+    elif row.kind == "status":
+        what = f"set status · {t.get('status')}" + (
+            f" ({t['message']})" if t.get("message") else ""
+        )
+    elif row.kind == "subtask":
+        sub = store.database.row("SELECT * FROM subtasks WHERE id = ?", (row.local_id,))
+        text = t.get("description") or (sub and sub["description"]) or ""
+        extra = ""
+        if "completed" in t and row.op == "update":
+            extra = " → done" if t["completed"] else " → not done"
+        what = f"{row.op} subtask · {text}{extra}"
+    elif row.kind == "approval":
+        what = f"submit week of {t.get('week_start')} · {len(t.get('entries', []))} entries"
+    error = row.last_error
+    if row.state == "conflict" and row.kind == "time_entry":
+        theirs = row.theirs or {"deleted": True}
+        if theirs.get("deleted"):
+            error = f"{error} Theirs: deleted on the server."
+        else:
+            error = f"{error} Theirs: {theirs.get('hours', 0):g} h, notes {theirs.get('notes')!r}."
+    return {
+        "id": row.seq,
+        "state": "pending" if row.state == "sending" else row.state,
+        "op": row.op,
+        "kind": row.kind,
+        "what": what,
+        "error": error,
+        "theirs": row.theirs if row.state == "conflict" else None,
+        "created_at": row.created_at,
+    }
+
+
+@contextlib.asynccontextmanager
+async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
+    """The profile's session for one command, closed (and its sync lock freed) at the end."""
+    from tenktui.session import open_session
+    from tenktui.sync.pull import Window
+
+    try:
+        _, profile = load_profile(args)
+    except ConfigError as err:
+        raise CommandError(str(err), EXIT_USAGE) from None
+    if profile.backend != "tenkft":
+        raise CommandError(
+            f"Profile {profile.name!r} uses the {profile.backend} backend, which this version "
+            "of tenktui cannot open yet.",
+            EXIT_USAGE,
+        )
+    token = tokens.load_token(profile.name)
+    if not token:
+        raise CommandError(
+            f"No API token for profile {profile.name!r}: log in with tenktui login --profile "
+            f"{profile.name} --base-url {profile.base_url} --email {profile.email} "
+            f"(or set {tokens.TOKEN_ENV}).",
+            EXIT_USAGE,
+        )
+    SECRETS.add(token)
+    setup_logging()
+    now = person_today(profile.timezone)
+    session = open_session(
+        db_path=paths.profile_db(profile.name),
+        base_url=profile.base_url,
+        token=token,
+        email=profile.email,
+        week_start=profile.first_weekday,
+        interval=profile.sync_interval,
+        window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
+        today=lambda: now,
+    )
+    session.backend.http.max_attempts = CLI_ATTEMPTS
+    try:
+        yield Context(args, Output(getattr(args, "json", False)), profile, session, now)
+    finally:
+        await session.aclose()

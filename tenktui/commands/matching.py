@@ -1,0 +1,102 @@
+"""Finding the project, phase or leave type a person means by a few letters.
+
+PROJECT matches, case-insensitively, an id, a project code, a name, a phase
+(``Website Redesign — Design``, ``website/design``, ``web/des`` or just
+``Design``) or a leave type. An exact match wins; otherwise a unique prefix.
+Several candidates is bad usage (exit 2) and lists them; an archived project
+is chosen only when nothing else matches (the store then says it is archived).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from tenktui.commands import EXIT_USAGE, CommandError
+from tenktui.store.validation import display_name
+
+_SEPARATORS = re.compile(r"\s*[—–/>:]\s*")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_SEPARATORS.sub("/", text).casefold().split())
+
+
+def _keys(a: dict[str, Any]) -> list[str]:
+    keys = [_norm(a["name"] or "")]
+    if a.get("project_code"):
+        keys.append(_norm(a["project_code"]))
+    if a["kind"] == "phase" and a.get("phase_name"):
+        keys += [_norm(f"{a['name']}/{a['phase_name']}"), _norm(a["phase_name"])]
+    return keys
+
+
+def describe(a: dict[str, Any]) -> str:
+    code = f"{a['project_code']}, " if a.get("project_code") else ""
+    kind = {"leave": "leave", "phase": "phase"}.get(a["kind"], "project")
+    archived = ", archived" if a.get("archived") else ""
+    return f"{display_name(a)} ({kind}, {code}id {a['id']}{archived})"
+
+
+def all_assignables(store: Any) -> list[dict[str, Any]]:
+    return store.database.rows(
+        "SELECT id, kind, name, phase_name, parent_id, project_code, archived, "
+        "timeentry_lockout FROM assignables ORDER BY kind = 'leave', name, phase_name, id"
+    )
+
+
+def find(store: Any, text: str) -> dict[str, Any] | None:
+    """The one assignable ``text`` names; ``None`` when nothing matches.
+    ``CommandError`` (exit 2) listing the candidates when several do."""
+    items = all_assignables(store)
+    query = _norm(text)
+    if not query:
+        raise CommandError("Name a project, phase or leave type.", EXIT_USAGE)
+    if query.isdigit():
+        by_id = [a for a in items if a["id"] == int(query)]
+        if by_id:
+            return by_id[0]
+    exact = [a for a in items if query in _keys(a)]
+    if exact:
+        return _one(text, exact)
+    if "/" in query:
+        project, _, phase = query.partition("/")
+        prefixed = [
+            a
+            for a in items
+            if a["kind"] == "phase"
+            and _norm(a["name"]).startswith(project)
+            and _norm(a["phase_name"] or "").startswith(phase)
+        ]
+    else:
+        prefixed = [a for a in items if any(k.startswith(query) for k in _keys(a))]
+    if prefixed:
+        return _one(text, prefixed)
+    return None
+
+
+def _one(text: str, found: list[dict[str, Any]]) -> dict[str, Any]:
+    if len(found) == 1:
+        return found[0]
+    live = [a for a in found if not a["archived"]]
+    if len(live) == 1:
+        return live[0]
+    shown = live or found
+    listing = "\n".join(f"  {describe(a)}" for a in shown)
+    raise CommandError(
+        f"{text!r} matches {len(shown)} projects, phases or leave types:\n{listing}\n"
+        "Type more of the name, the project code or the id.",
+        EXIT_USAGE,
+    )
+
+
+def not_found(store: Any, text: str) -> CommandError:
+    names = [display_name(a) for a in all_assignables(store) if not a["archived"]]
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    return CommandError(
+        f"No project, phase or leave type matches {text!r}.{hint} "
+        "tenktui assignments lists yours; tenktui sync refreshes the list.",
+        EXIT_USAGE,
+    )

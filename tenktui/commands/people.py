@@ -1,0 +1,117 @@
+"""People: ``status`` (show or set mine) and ``who`` (everyone's status)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenktui.commands import EXIT_OK
+from tenktui.commands.context import Context
+from tenktui.commands.output import table
+
+
+def _label(code: str | None) -> str:
+    from tenktui.store.validation import STATUS_CODES
+
+    return STATUS_CODES.get(code or "", "") if code else ""
+
+
+def _status_json(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None or not row.get("status"):
+        return None
+    return {
+        "status": row["status"],
+        "label": _label(row["status"]),
+        "message": row.get("message"),
+        "updated_at": row.get("updated_at"),
+    }
+
+
+async def _refresh(ctx: Context, user_ids: list[int], force: bool) -> None:
+    """Fetch the statuses not fetched yet (all of them with ``--sync``), ten per pass."""
+    from tenktui.sync.engine import STATUSES_PER_PASS
+
+    def unfetched() -> list[int]:
+        fetched = {
+            r["user_id"]
+            for r in ctx.store.database.rows(
+                "SELECT user_id FROM statuses WHERE fetched_at IS NOT NULL"
+            )
+        }
+        return [u for u in user_ids if u not in fetched]
+
+    todo = user_ids if force else unfetched()
+    passes = -(-len(todo) // STATUSES_PER_PASS)
+    for _ in range(passes):
+        ctx.engine.want_statuses(todo)
+        await ctx.sync()
+        if ctx.engine.state.kind != "idle":
+            break
+        if not force:
+            todo = unfetched()
+            if not todo:
+                break
+
+
+async def run_status(ctx: Context) -> int:
+    await ctx.ready()
+    me = ctx.me()
+    if ctx.args.code is None:
+        await _refresh(ctx, [me], bool(getattr(ctx.args, "sync", False)))
+        row = ctx.store.queries.status_of(me)
+        data = _status_json(row)
+        if data is None:
+            text = "No status set. Set one with: tenktui status WFH --message 'Remote today'"
+        else:
+            text = f"{data['status']} · {data['label']}"
+            if data["message"]:
+                text += f" · {data['message']}"
+        ctx.out.result({"status": data}, text)
+        return EXIT_OK
+    _, outcome = await ctx.edit(
+        lambda: ctx.store.edits.set_status(me, ctx.args.code, ctx.args.message)
+    )
+    row = ctx.store.queries.status_of(me)
+    data = _status_json(row)
+    assert data is not None
+    text = f"Status set to {data['status']} · {data['label']}"
+    if data["message"]:
+        text += f" · {data['message']}"
+    return ctx.report(outcome, {"status": data}, text + ".")
+
+
+async def run_who(ctx: Context) -> int:
+    await ctx.ready()
+    board = ctx.store.queries.status_board()
+    await _refresh(ctx, [p["id"] for p in board], bool(getattr(ctx.args, "sync", False)))
+    board = ctx.store.queries.status_board()
+    people = [
+        {
+            "id": p["id"],
+            "name": p["display_name"],
+            "role": p["role"],
+            "discipline": p["discipline"],
+            "location": p["location"],
+            "pinned": bool(p["pinned"]),
+            "status": _status_json(p),
+        }
+        for p in board
+    ]
+    rows = [
+        [
+            p["name"],
+            p["status"]["status"] if p["status"] else "—",
+            p["status"]["label"] if p["status"] else "",
+            (p["status"] or {}).get("message") or "",
+            ((p["status"] or {}).get("updated_at") or "")[:10],
+        ]
+        for p in people
+    ]
+    text = (
+        table(["Person", "Status", "", "Message", "Since"], rows)
+        if rows
+        else ("Nobody to show yet: the people on your projects appear after a sync.")
+    )
+    if ctx.engine.state.kind not in ("idle",) and ctx.synced:
+        text += f"\n({ctx.engine.state.describe()}: statuses may be out of date)"
+    ctx.out.result({"people": people}, text)
+    return EXIT_OK
