@@ -324,3 +324,32 @@ async def test_sigkill_at_50_moments_during_a_replay_of_300_edits(rig: Rig) -> N
     rig.faults()
     assert rig.store.outbox.counts().pending == 0 and rig.store.outbox.counts().failed == 0
     assert rig.remote() == expected, "zero lost, zero doubled"
+
+
+async def test_status_subtasks_and_submit_reach_the_server(rig: Rig) -> None:
+    rig.store.edits.set_status(rig.me, "WFH", "on the train")
+    mine = rig.store.queries.assignments(rig.me, TODAY, TODAY + dt.timedelta(days=30))
+    assignment = next(a for a in mine if a["kind"] != "leave")
+    added = rig.store.edits.add_subtask(assignment["id"], "Write the release notes")
+    rig.store.edits.toggle_subtask(added)
+    rig.store.edits.confirm_suggestions(rig.me, [TODAY])
+    submitted = rig.store.edits.submit_week(rig.me, TODAY)
+    assert submitted >= 1
+    await rig.drain()
+
+    with rig.server.api() as api:
+        status = api.get(f"/users/{rig.me}/statuses", params={"per_page": 1}).json()["data"][0]
+        assert (status["status"], status["message"]) == ("WFH", "on the train")
+        project = assignment["assignable_id"]
+        subtasks = api.get(f"/projects/{project}/assignments/{assignment['id']}/subtasks").json()
+        ours = [s for s in subtasks["data"] if s["description"] == "Write the release notes"]
+        assert len(ours) == 1 and ours[0]["completed"] is True
+        entries = api.get(
+            f"/users/{rig.me}/time_entries",
+            params={"from": TODAY.isoformat(), "to": TODAY.isoformat(), "fields": "approvals"},
+        ).json()["data"]
+    assert entries and all(
+        any(a["status"] == "pending" for a in e["approvals"]["data"]) for e in entries
+    )
+    grid = rig.store.queries.week(rig.me, TODAY)
+    assert grid.approval == "pending"
