@@ -278,6 +278,16 @@ async def test_post_connect_error_then_success() -> None:
     assert len(recorder.requests) == 2
 
 
+async def test_post_answered_429_was_not_processed_and_is_sent_again() -> None:
+    throttled = httpx.Response(429, headers={"Retry-After": "1"}, json={"message": "slow down"})
+    recorder = Recorder(throttled, ok({"id": 5}))
+    http, _ = make(recorder)
+    assert await http.send_json("POST", "/users/7/time_entries", {"hours": 1}) == {"id": 5}
+    await http.aclose()
+    assert [r.method for r in recorder.requests] == ["POST", "POST"]
+    assert http.stats.throttled == 1
+
+
 # -- error mapping -------------------------------------------------------------------
 
 

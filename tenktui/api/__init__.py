@@ -1,1 +1,9 @@
-"""tenktui.api layer."""
+"""tenktui.api: the backends the sync engine talks to. Never imports Textual.
+
+- :mod:`tenktui.api.base`: ``Backend`` (the protocol) and ``Capabilities``;
+- :mod:`tenktui.api.tenkft`: ``TenKftClient``, the 10,000ft implementation;
+- :mod:`tenktui.api.records`: typed records (``from_api``, ``raw``, ``extra``);
+- :mod:`tenktui.api.errors`: ``ApiError`` and its kinds, each readable by people;
+- :mod:`tenktui.api.governor`: the per-token rate budget, ``Priority``, ``priority()``;
+- :mod:`tenktui.api.http` and :mod:`tenktui.api.paging`: the HTTP layer and collections.
+"""

@@ -96,6 +96,18 @@ class Backend(Protocol):
         self, user_id: int, start: dt.date | None = None, end: dt.date | None = None
     ) -> AsyncIterator[Assignment]: ...
 
+    def iter_project_assignments(
+        self,
+        project_id: int,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        *,
+        with_subtasks: bool = False,
+        with_subtask_counts: bool = False,
+    ) -> AsyncIterator[Assignment]:
+        """Everyone's assignments on a project and its phases (teammates, subtasks)."""
+        ...
+
     def iter_subtasks(self, project_id: int, assignment_id: int) -> AsyncIterator[Subtask]: ...
 
     async def create_subtask(

@@ -19,6 +19,8 @@ an exhausted window:
 - waiting requests go in :class:`Priority` order: the person's own edits first.
 
 A server that sends no rate headers at all is not metered (only 429s are obeyed).
+
+A governor is used from one event loop at a time (it is not thread-safe).
 """
 
 from __future__ import annotations
@@ -274,7 +276,12 @@ class RateGovernor:
 
     def _schedule_wakeup(self) -> None:
         """Wake up at the next moment the budget may come back by itself."""
-        if self._timer is not None and not self._timer.done():
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        timer = self._timer
+        if timer is not None and not timer.done() and timer.get_loop() is loop:
             return
         now = self._clock()
         if self._hold_until is not None:
@@ -282,10 +289,6 @@ class RateGovernor:
         elif self.waiting and self._known and self._reset is not None:
             delay = self._local(self._reset) - now
         else:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
             return
         self._timer = loop.create_task(self._wake_after(max(0.0, delay)))
 
