@@ -353,3 +353,23 @@ async def test_status_subtasks_and_submit_reach_the_server(rig: Rig) -> None:
     )
     grid = rig.store.queries.week(rig.me, TODAY)
     assert grid.approval == "pending"
+
+
+async def test_throttling_shows_in_the_state_and_resumes_by_itself(
+    fresh_server: RunningSandbox, tmp_path: Path
+) -> None:
+    with fresh_server.control() as control:
+        assert control.put("/_sandbox/rate", json={"limit": 3, "window": 2}).status_code == 200
+    store = Store(tmp_path / "throttled.db", today=lambda: TODAY)
+    client = client_for(fresh_server)
+    seen: list[str] = []
+    engine = SyncEngine(store, client, ME, on_state=lambda s: seen.append(s.kind))
+    try:
+        await engine.sync_once()  # about a dozen requests through a budget of 3 per 2 s
+        assert "throttled" in seen
+        assert engine.state.kind == "idle"  # resumed by itself and finished
+        assert store.database.scalar("SELECT COUNT(*) FROM assignables") > 0
+    finally:
+        await client.aclose()
+        engine.leader.release()
+        store.close()

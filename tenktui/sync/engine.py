@@ -55,6 +55,9 @@ class SyncEngine:
         self._wanted_statuses: list[int] = []
         self._state = SyncState()
         self._lock = asyncio.Lock()
+        # The rate governor holds requests while the budget is spent: say so at once,
+        # not only when a whole pass gives up.
+        self._unsubscribe = backend.governor.subscribe(self._on_governor)
 
     # -- state --------------------------------------------------------------
     @property
@@ -73,6 +76,12 @@ class SyncEngine:
         )
         if self.on_state is not None:
             self.on_state(self._state)
+
+    def _on_governor(self, governor_state: Any) -> None:
+        if governor_state.kind == "throttled":
+            self._set_state("throttled", until=governor_state.until)
+        elif self._state.kind == "throttled":
+            self._set_state("syncing" if self._lock.locked() else "idle")
 
     # -- requests from the app ------------------------------------------------
     def poke(self) -> None:
