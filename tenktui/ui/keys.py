@@ -1,0 +1,109 @@
+"""Every key of the app in one place: each ``Binding`` has an id a keymap can rebind.
+
+A keymap maps binding ids to keys, e.g. ``{"tenktui.timesheet.add_row": "plus"}``;
+``TenkApp(keymap=...)`` applies it. The help screen is built from these lists.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+# Screens by name, with the key that opens each; the order of the app bar's tabs.
+SCREEN_KEYS: dict[str, str] = {
+    "timesheet": "f2",
+    "assignments": "f3",
+    "status": "f4",
+    "subtasks": "f5",
+    "outbox": "f6",
+}
+
+APP: list[Binding] = [
+    Binding("question_mark,f1", "app.help", "Help", key_display="?", id="tenktui.help"),
+    *(
+        Binding(key, f"app.go('{name}')", name.title(), show=False, id=f"tenktui.go.{name}")
+        for name, key in SCREEN_KEYS.items()
+    ),
+    Binding("ctrl+r", "app.sync_now", "Sync now", show=False, id="tenktui.sync_now"),
+]
+
+# The week grid itself: moving the cursor (the grid also takes digits to edit a cell).
+GRID: list[Binding] = [
+    Binding("up,k", "cursor(0, -1)", "Up", show=False, id="tenktui.grid.up"),
+    Binding("down,j", "cursor(0, 1)", "Down", show=False, id="tenktui.grid.down"),
+    Binding("left,h", "cursor(-1, 0)", "Left", show=False, id="tenktui.grid.left"),
+    Binding("right,l", "cursor(1, 0)", "Right", show=False, id="tenktui.grid.right"),
+    Binding("home", "cursor_day(0)", "First day", show=False, id="tenktui.grid.first_day"),
+    Binding("end", "cursor_day(6)", "Last day", show=False, id="tenktui.grid.last_day"),
+    Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="tenktui.grid.page_up"),
+    Binding("pagedown", "cursor_page(1)", "Page down", show=False, id="tenktui.grid.page_down"),
+]
+
+TIMESHEET: list[Binding] = [
+    Binding("enter", "activate", "Open", key_display="⏎", id="tenktui.timesheet.activate"),
+    Binding("e", "edit_cell", "Edit", show=False, id="tenktui.timesheet.edit"),
+    Binding("o", "open_entries", "Entries", show=False, id="tenktui.timesheet.entries"),
+    Binding("x,delete", "clear_cell", "Clear", show=False, id="tenktui.timesheet.clear"),
+    Binding("c", "confirm_day", "Confirm day", id="tenktui.timesheet.confirm_day"),
+    Binding("C", "confirm_week", "Confirm week", show=False, id="tenktui.timesheet.confirm_week"),
+    Binding("a", "add_row", "Add row", id="tenktui.timesheet.add_row"),
+    Binding("L", "copy_last_week", "Last week's rows", show=False, id="tenktui.timesheet.copy"),
+    Binding("R", "remove_row", "Remove row", show=False, id="tenktui.timesheet.remove_row"),
+    Binding("u,ctrl+z", "undo", "Undo", id="tenktui.timesheet.undo"),
+    Binding("s", "submit_week", "Submit", id="tenktui.timesheet.submit"),
+    Binding(
+        "left_square_bracket,p", "week(-1)", "Prev week", key_display="[",
+        show=False, id="tenktui.timesheet.previous_week",
+    ),
+    Binding(
+        "right_square_bracket,n", "week(1)", "Next week", key_display="]",
+        show=False, id="tenktui.timesheet.next_week",
+    ),
+    Binding("t", "this_week", "This week", show=False, id="tenktui.timesheet.this_week"),
+]  # fmt: skip
+
+# Keys the grid handles itself while a cell is being edited (not rebindable: typing).
+EDITING: list[tuple[str, str]] = [
+    ("0-9 . , : m h", "type hours: 1.5, 1,5, 1:30, 90m, 2h"),
+    ("Enter", "save the cell"),
+    ("Tab", "save and move to the next day"),
+    ("Backspace", "delete the last character"),
+    ("Escape", "cancel the edit"),
+]
+
+HELP: list[Binding] = [
+    Binding("escape,q,question_mark", "close", "Close", id="tenktui.help.close"),
+]
+
+ENTRY_LIST: list[Binding] = [
+    Binding("escape", "close", "Close", id="tenktui.entries.close"),
+    Binding("a,n", "add", "Add", id="tenktui.entries.add"),
+    Binding("enter,e", "edit", "Edit", key_display="⏎", id="tenktui.entries.edit"),
+    Binding("d,delete", "delete", "Delete", id="tenktui.entries.delete"),
+]
+
+ENTRY_FORM: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="tenktui.entry_form.cancel"),
+    Binding("ctrl+s", "save", "Save", id="tenktui.entry_form.save"),
+]
+
+CONFIRM: list[Binding] = [
+    Binding("y", "answer(True)", "Yes", id="tenktui.confirm.yes"),
+    Binding("n,escape", "answer(False)", "No", id="tenktui.confirm.no"),
+]
+
+PICKER: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="tenktui.picker.cancel"),
+    Binding("down", "move(1)", "Down", show=False, id="tenktui.picker.down"),
+    Binding("up", "move(-1)", "Up", show=False, id="tenktui.picker.up"),
+]
+
+# Marks in the week grid, for the help screen.
+CELL_MARKS: list[tuple[str, str]] = [
+    ("~4", "suggested from your schedule (Enter confirms it)"),
+    ("↑", "saved here, waiting to be sent"),
+    ("!", "refused by the server (the reason shows on the cell)"),
+    ("?", "changed on the server too: settle it in the Outbox"),
+    ("×", "locked: this day takes no time for this project"),
+    ("✓", "approved"),
+    ("+", "several entries: Enter lists them"),
+]

@@ -1,0 +1,313 @@
+"""The entries of one cell (itemized time): list them, add, edit and delete each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from tenktui.store import InvalidEdit, Store, parse_hours
+from tenktui.store.validation import MAX_TEXT, check_text
+from tenktui.ui import keys
+from tenktui.ui.messages import EditQueued
+from tenktui.ui.widgets.confirm import ConfirmDialog
+from tenktui.ui.widgets.week_grid import format_hours
+
+SaveEntry = Callable[[float, str | None, str | None], None]
+_STATE_WORDS = {"pending": "waiting to sync", "failed": "refused", "conflict": "conflict"}
+
+
+class EntryForm(ModalScreen[bool]):
+    """Hours, task category and notes of one entry. ``save`` may raise InvalidEdit:
+    the message shows under the form and everything typed stays."""
+
+    BINDINGS = keys.ENTRY_FORM
+
+    DEFAULT_CSS = """
+    EntryForm {
+        align: center middle;
+        #form-box {
+            width: 64; max-width: 95%; height: auto;
+            border: thick $primary; background: $surface; padding: 0 1;
+        }
+        #form-title { text-style: bold; margin-bottom: 1; }
+        Label { color: $text-muted; }
+        #form-error { color: $error; text-style: bold; height: auto; }
+        #form-count { color: $text-muted; text-align: right; width: 1fr; }
+        #form-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        Button { margin-left: 2; min-width: 10; }
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        save: SaveEntry,
+        categories: list[str],
+        *,
+        hours: float | None = None,
+        task: str | None = None,
+        notes: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.save = save
+        self.categories = categories
+        self.hours = hours
+        self.task = task
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        options = [(c, c) for c in self.categories]
+        if self.task and self.task not in self.categories:
+            options.insert(0, (self.task, self.task))
+        with Vertical(id="form-box"):
+            yield Static(self.title_text, id="form-title", markup=False)
+            yield Label("Hours (1.5, 1,5, 1:30, 90m)")
+            yield Input(
+                format_hours(self.hours) if self.hours else "",
+                placeholder="hours",
+                id="form-hours",
+            )
+            yield Label("Task category")
+            yield Select(
+                options,
+                value=self.task if self.task else Select.NULL,
+                prompt="(no category)",
+                allow_blank=True,
+                id="form-task",
+            )
+            yield Label("Notes")
+            yield Input(self.notes or "", max_length=MAX_TEXT, placeholder="notes", id="form-notes")
+            yield Static(self._count(self.notes or ""), id="form-count", markup=False)
+            yield Static("", id="form-error", markup=False)
+            with Horizontal(id="form-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#form-hours", Input).focus()
+
+    @staticmethod
+    def _count(text: str) -> str:
+        return f"{len(text)}/{MAX_TEXT}"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "form-notes":
+            self.query_one("#form-count", Static).update(self._count(event.value))
+        self.query_one("#form-error", Static).update("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(False)
+
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+        try:
+            hours = parse_hours(self.query_one("#form-hours", Input).value)
+            task_value = self.query_one("#form-task", Select).value
+            task = task_value if isinstance(task_value, str) else None
+            notes = self.query_one("#form-notes", Input).value.strip() or None
+            check_text(notes, "notes")
+            self.save(hours, task, notes)
+        except InvalidEdit as err:
+            error.update(str(err))
+            field = {"hours": "#form-hours", "notes": "#form-notes"}.get(err.field or "")
+            if field:
+                self.query_one(field, Input).focus()
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class EntryListDialog(ModalScreen[bool]):
+    """Dismisses with ``True`` when anything in the cell changed."""
+
+    BINDINGS = keys.ENTRY_LIST
+
+    DEFAULT_CSS = """
+    EntryListDialog {
+        align: center middle;
+        #entries-box {
+            width: 76; max-width: 95%; height: auto; max-height: 90%;
+            border: thick $primary; background: $surface; padding: 0 1;
+        }
+        #entries-title { text-style: bold; }
+        #entries-list { height: auto; max-height: 12; border: none; margin: 1 0; }
+        #entries-message { height: auto; color: $text-muted; }
+        #entries-message.-error { color: $error; text-style: bold; }
+        Footer { dock: none; }
+    }
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        user_id: int,
+        assignable_id: int,
+        label: str,
+        day: dt.date,
+        *,
+        lock: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.user_id = user_id
+        self.assignable_id = assignable_id
+        self.label = label
+        self.day = day
+        self.lock = lock
+        self.changed = False
+        self.entries: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="entries-box"):
+            yield Static(f"{self.label} · {self.day:%a %d %b %Y}", id="entries-title", markup=False)
+            yield OptionList(id="entries-list")
+            yield Static("", id="entries-message", markup=False)
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        if self.lock:
+            self.say(self.lock, error=True)
+        self.query_one(OptionList).focus()
+
+    # -- showing --------------------------------------------------------------
+    def reload(self) -> None:
+        self.entries = self.store.queries.entries(self.user_id, self.assignable_id, self.day)
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for entry in self.entries:
+            options.add_option(Option(self._describe(entry)))
+        if not self.entries:
+            options.add_option(Option(Content.styled("No time here yet: press a to add.", "dim")))
+            options.disable_option_at_index(0)
+        elif highlighted is not None:
+            options.highlighted = min(highlighted, len(self.entries) - 1)
+        else:
+            options.highlighted = 0
+        total = sum(e["hours"] for e in self.entries)
+        title = f"{self.label} · {self.day:%a %d %b %Y} · {format_hours(total)} h"
+        self.query_one("#entries-title", Static).update(title)
+
+    @staticmethod
+    def _describe(entry: dict[str, Any]) -> Content:
+        hours = f"{format_hours(entry['hours']):>5} h"
+        task = (entry.get("task") or "—")[:14].ljust(14)
+        notes = (entry.get("notes") or "").replace("\n", " ")
+        parts = [Content.styled(hours, "bold"), Content(f"  {task}  "), Content(notes[:40])]
+        state = _STATE_WORDS.get(entry.get("state") or "")
+        if state:
+            parts.append(Content.styled(f"  ({state})", "italic"))
+        if entry.get("approval_status") == "approved":
+            parts.append(Content.styled("  ✓ approved", "italic"))
+        return Content("").join(parts)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#entries-message", Static)
+        line.update(message)
+        line.set_class(error, "-error")
+
+    def _selected(self) -> dict[str, Any] | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index < len(self.entries):
+            return None
+        return self.entries[index]
+
+    def _categories(self) -> list[str]:
+        return [
+            r["category"]
+            for r in self.store.database.rows(
+                "SELECT category FROM time_entry_categories ORDER BY category"
+            )
+        ]
+
+    def _refused(self) -> bool:
+        if self.lock:
+            self.say(self.lock, error=True)
+            return True
+        return False
+
+    def _done(self, description: str) -> None:
+        self.changed = True
+        self.reload()
+        self.say(description)
+        self.post_message(EditQueued(description))
+
+    # -- actions --------------------------------------------------------------
+    def action_add(self) -> None:
+        if self._refused():
+            return
+
+        def save(hours: float, task: str | None, notes: str | None) -> None:
+            self.store.edits.create_entry(
+                self.user_id, self.assignable_id, self.day, hours, task=task, notes=notes
+            )
+            self._done(f"Added {format_hours(hours)} h.")
+
+        self.app.push_screen(EntryForm(f"New entry · {self.label}", save, self._categories()))
+
+    def action_edit(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            self.action_add()
+            return
+        if self._refused():
+            return
+
+        def save(hours: float, task: str | None, notes: str | None) -> None:
+            self.store.edits.update_entry(entry["id"], hours=hours, task=task, notes=notes)
+            self._done(f"Saved {format_hours(hours)} h.")
+
+        form = EntryForm(
+            f"Entry · {self.label}",
+            save,
+            self._categories(),
+            hours=entry["hours"],
+            task=entry.get("task"),
+            notes=entry.get("notes"),
+        )
+        self.app.push_screen(form)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_delete(self) -> None:
+        entry = self._selected()
+        if entry is None or self._refused():
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.edits.delete_entry(entry["id"])
+            except InvalidEdit as err:
+                self.say(str(err), error=True)
+                return
+            self._done(f"Deleted {format_hours(entry['hours'])} h.")
+
+        question = f"Delete the entry of {format_hours(entry['hours'])} h?"
+        self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), answered)
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

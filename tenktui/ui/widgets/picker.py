@@ -1,0 +1,132 @@
+"""A fuzzy picker: type a few letters, pick one of many (projects, themes, assignments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.fuzzy import FuzzySearch
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tenktui.ui import keys
+
+MAX_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class PickItem:
+    """One choice: what is shown, what is returned, and a dim hint after it."""
+
+    label: str
+    value: Any
+    hint: str = ""
+
+
+def fuzzy_filter(query: str, items: list[PickItem]) -> list[tuple[PickItem, Content]]:
+    """Items matching ``query`` (best first), each with its label highlighted."""
+    if not query.strip():
+        return [(item, Content(item.label)) for item in items[:MAX_SHOWN]]
+    search = FuzzySearch()
+    scored = []
+    for order, item in enumerate(items):
+        score, offsets = search.match(query, f"{item.label} {item.hint}".strip())
+        if score > 0:
+            label = Content(item.label)
+            for offset in offsets:
+                if offset < len(item.label):
+                    label = label.stylize("reverse", offset, offset + 1)
+            scored.append((-score, order, item, label))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return [(item, label) for _, _, item, label in scored[:MAX_SHOWN]]
+
+
+class FuzzyPicker(ModalScreen[Any]):
+    """Dismisses with the chosen item's value, or ``None`` on Escape."""
+
+    BINDINGS = keys.PICKER
+
+    DEFAULT_CSS = """
+    FuzzyPicker {
+        align: center top;
+        #picker-box {
+            width: 72; max-width: 95%; height: auto; max-height: 80%;
+            margin-top: 2; border: thick $primary; background: $surface; padding: 0 1;
+        }
+        #picker-title { text-style: bold; padding: 0 1; }
+        #picker-options { height: auto; max-height: 16; border: none; }
+        #picker-empty { color: $text-muted; padding: 0 1; display: none; }
+        #picker-empty.-shown { display: block; }
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        items: list[PickItem],
+        *,
+        placeholder: str = "Type to filter",
+        empty: str = "Nothing matches.",
+        query: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.items = items
+        self.placeholder = placeholder
+        self.empty = empty
+        self.initial_query = query
+        self._shown: list[PickItem] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Static(self.title_text, id="picker-title", markup=False)
+            yield Input(self.initial_query, placeholder=self.placeholder, id="picker-input")
+            yield OptionList(id="picker-options")
+            yield Static(self.empty, id="picker-empty", markup=False)
+
+    def on_mount(self) -> None:
+        self._filter(self.initial_query)
+        self.query_one(Input).focus()
+
+    def _filter(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        matches = fuzzy_filter(query, self.items)
+        self._shown = [item for item, _ in matches]
+        options.clear_options()
+        options.add_options(
+            [
+                Option(label + Content.styled(f"  {item.hint}", "dim") if item.hint else label)
+                for item, label in matches
+            ]
+        )
+        if matches:
+            options.highlighted = 0
+        self.query_one("#picker-empty").set_class(not matches, "-shown")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None and highlighted < len(self._shown):
+            self.dismiss(self._shown[highlighted].value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self._shown[event.option_index].value)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,526 @@
+"""The week grid: one row per project, phase or leave type, a column per day.
+
+A Line API widget: the header and the totals stay put while the rows scroll, and
+a keystroke redraws one line. It holds the cursor and the text being typed into
+a cell; what that text means is for the screen, which hears about it through the
+messages below and answers with :meth:`WeekGridView.show_error` or a new week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tenktui.store.queries import Cell, Row, WeekGrid
+from tenktui.ui import keys
+
+CELL = 7  # " 10.25↑" — a space, five characters of hours, one mark
+TOTAL = 8
+MIN_LABEL = 10
+HEADER_LINES = 2
+FOOTER_LINES = 3
+EDIT_CHARS = frozenset("0123456789.,:mMhH ")
+_STATE_MARK = {"conflict": "?", "failed": "!", "pending": "↑"}
+
+
+def format_hours(hours: float) -> str:
+    """``8``, ``1.5``, ``0.75``: no trailing zeros."""
+    text = f"{hours:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def cell_mark(cell: Cell) -> str:
+    """The one-character mark of a cell (see keys.CELL_MARKS)."""
+    if cell.state in _STATE_MARK:
+        return _STATE_MARK[cell.state]
+    if cell.lock:
+        return "×"
+    if cell.entries > 1:
+        return "+"
+    if cell.entries and cell.approval == "approved":
+        return "✓"
+    return " "
+
+
+@dataclass
+class Edit:
+    """The text being typed into a cell."""
+
+    row: int
+    day: int
+    text: str
+    error: str | None = None
+
+
+class WeekGridView(ScrollView, can_focus=True):
+    """The grid of one week. Rows scroll; header and totals stay."""
+
+    BINDINGS = keys.GRID
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "week-grid--header",
+        "week-grid--today",
+        "week-grid--holiday",
+        "week-grid--rule",
+        "week-grid--label",
+        "week-grid--label-cursor",
+        "week-grid--empty",
+        "week-grid--hours",
+        "week-grid--suggestion",
+        "week-grid--pending",
+        "week-grid--failed",
+        "week-grid--conflict",
+        "week-grid--locked",
+        "week-grid--cursor",
+        "week-grid--cursor-blurred",
+        "week-grid--editing",
+        "week-grid--edit-error",
+        "week-grid--total",
+        "week-grid--over",
+        "week-grid--full",
+        "week-grid--capacity",
+        "week-grid--hint",
+    }
+
+    DEFAULT_CSS = """
+    WeekGridView {
+        height: auto;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 0;
+        overflow-x: hidden;
+        background: $surface;
+        & > .week-grid--header { text-style: bold; color: $text-muted; }
+        & > .week-grid--today { text-style: bold underline; color: $accent; }
+        & > .week-grid--holiday { color: $warning; }
+        & > .week-grid--rule { color: $panel-lighten-2; }
+        & > .week-grid--label { color: $foreground; }
+        & > .week-grid--label-cursor { text-style: bold; color: $primary; }
+        & > .week-grid--empty { color: $text-disabled; }
+        & > .week-grid--hours { color: $foreground; }
+        & > .week-grid--suggestion { color: $text-muted; text-style: italic dim; }
+        & > .week-grid--pending { color: $primary; }
+        & > .week-grid--failed { color: $error; text-style: bold; }
+        & > .week-grid--conflict { color: $warning; text-style: bold; }
+        & > .week-grid--locked { color: $text-disabled; }
+        & > .week-grid--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .week-grid--cursor-blurred { background: $panel; text-style: bold; }
+        & > .week-grid--editing { background: $boost; color: $foreground; text-style: bold underline; }
+        & > .week-grid--edit-error { background: $error 40%; color: $foreground; text-style: bold; }
+        & > .week-grid--total { text-style: bold; }
+        & > .week-grid--over { color: $warning; text-style: bold; }
+        & > .week-grid--full { color: $success; text-style: bold; }
+        & > .week-grid--capacity { color: $text-muted; }
+        & > .week-grid--hint { color: $text-muted; text-style: italic; }
+    }
+    """  # noqa: E501
+
+    # -- messages -------------------------------------------------------------
+    class CellMessage(Message):
+        def __init__(self, grid: WeekGridView, row: int, day: int) -> None:
+            super().__init__()
+            self.grid = grid
+            self.row = row
+            self.day = day
+
+        @property
+        def control(self) -> WeekGridView:
+            return self.grid
+
+    class Highlighted(CellMessage):
+        """The cursor moved to a cell."""
+
+    class Activated(CellMessage):
+        """Enter (or a double click) on a cell that is not being edited."""
+
+    class Refused(CellMessage):
+        """Typing on a cell that takes no time; ``reason`` says why."""
+
+        def __init__(self, grid: WeekGridView, row: int, day: int, reason: str) -> None:
+            super().__init__(grid, row, day)
+            self.reason = reason
+
+    class EditSubmitted(CellMessage):
+        """The person typed ``text`` into a cell and asked to save it.
+
+        ``then`` is where the cursor goes once it is saved (``None``: stay).
+        """
+
+        def __init__(
+            self, grid: WeekGridView, row: int, day: int, text: str, then: tuple[int, int] | None
+        ) -> None:
+            super().__init__(grid, row, day)
+            self.text = text
+            self.then = then
+
+    class EditCancelled(CellMessage):
+        """Escape while editing."""
+
+    # -- state ----------------------------------------------------------------
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.week: WeekGrid | None = None
+        self.row_index = 0
+        self.day_index = 0
+        self.edit: Edit | None = None
+        self.today: dt.date | None = None
+        self.empty_hint = "No rows this week: press a to add a project or leave type."
+
+    @property
+    def rows(self) -> list[Row]:
+        return self.week.rows if self.week else []
+
+    @property
+    def editing(self) -> bool:
+        return self.edit is not None
+
+    @property
+    def current_row(self) -> Row | None:
+        rows = self.rows
+        return rows[self.row_index] if 0 <= self.row_index < len(rows) else None
+
+    @property
+    def current_cell(self) -> Cell | None:
+        row = self.current_row
+        return row.cells[self.day_index] if row else None
+
+    @property
+    def current_day(self) -> dt.date | None:
+        if self.week is None:
+            return None
+        return self.week.days[self.day_index].date
+
+    def set_week(self, week: WeekGrid, *, today: dt.date | None = None) -> None:
+        """Show ``week``, keeping the cursor on the same assignable when it is still there."""
+        previous = self.current_row
+        same_week = self.week is not None and self.week.week_start == week.week_start
+        self.week = week
+        self.today = today
+        if previous is not None:
+            for i, row in enumerate(week.rows):
+                if row.assignable_id == previous.assignable_id:
+                    self.row_index = i
+                    break
+        if not same_week:
+            self.edit = None
+        self.row_index = max(0, min(self.row_index, len(week.rows) - 1))
+        self.virtual_size = Size(0, len(week.rows) + HEADER_LINES + FOOTER_LINES)
+        self._scroll_to_cursor()
+        self.refresh(layout=True)
+        self._announce()
+
+    def move_to(self, row: int, day: int) -> None:
+        if not self.rows:
+            return
+        row = max(0, min(row, len(self.rows) - 1))
+        day = max(0, min(day, 6))
+        if (row, day) == (self.row_index, self.day_index):
+            return
+        self._refresh_row(self.row_index)
+        self.row_index, self.day_index = row, day
+        self._refresh_row(row)
+        self._scroll_to_cursor()
+        self._announce()
+
+    def select_assignable(self, assignable_id: int, day: int | None = None) -> bool:
+        for i, row in enumerate(self.rows):
+            if row.assignable_id == assignable_id:
+                self.move_to(i, self.day_index if day is None else day)
+                return True
+        return False
+
+    # -- editing --------------------------------------------------------------
+    def start_edit(self, text: str = "") -> None:
+        self.edit = Edit(self.row_index, self.day_index, text)
+        self._refresh_row(self.row_index)
+
+    def stop_edit(self) -> None:
+        if self.edit is not None:
+            row = self.edit.row
+            self.edit = None
+            self._refresh_row(row)
+
+    def show_error(self, message: str) -> None:
+        """The typed text was refused: keep it, marked, for the person to correct."""
+        if self.edit is not None:
+            self.edit.error = message
+            self._refresh_row(self.edit.row)
+
+    def _type(self, char: str) -> None:
+        assert self.edit is not None
+        self.edit.text += char
+        self.edit.error = None
+        self._refresh_row(self.edit.row)
+
+    def _submit(self, then: tuple[int, int] | None = None) -> None:
+        assert self.edit is not None
+        self.post_message(
+            self.EditSubmitted(self, self.edit.row, self.edit.day, self.edit.text, then)
+        )
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.edit is not None:
+            if self._editing_key(event):
+                event.stop()
+                event.prevent_default()
+                return
+        elif event.character and event.character in "0123456789.,":
+            event.stop()
+            event.prevent_default()
+            self._begin_typing(event.character)
+            return
+        await super()._on_key(event)
+
+    def _editing_key(self, event: events.Key) -> bool:
+        """Handle a key while a cell is edited; ``False`` lets it through (arrows, F-keys)."""
+        assert self.edit is not None
+        key = event.key
+        if key == "enter":
+            self._submit()
+        elif key == "tab":
+            self._submit((self.edit.row, min(self.edit.day + 1, 6)))
+        elif key == "escape":
+            edit = self.edit
+            self.stop_edit()
+            self.post_message(self.EditCancelled(self, edit.row, edit.day))
+        elif key == "backspace":
+            self.edit.text = self.edit.text[:-1]
+            self.edit.error = None
+            self._refresh_row(self.edit.row)
+        elif key == "ctrl+u":
+            self.edit.text = ""
+            self.edit.error = None
+            self._refresh_row(self.edit.row)
+        elif event.is_printable and event.character:
+            self._type(event.character)
+        else:
+            return False
+        return True
+
+    def _begin_typing(self, char: str) -> None:
+        cell, row = self.current_cell, self.current_row
+        if cell is None or row is None:
+            return
+        if cell.lock:
+            self.post_message(self.Refused(self, self.row_index, self.day_index, cell.lock))
+        elif cell.entries and cell.approval == "approved":
+            reason = "This time has been approved and can no longer be changed."
+            self.post_message(self.Refused(self, self.row_index, self.day_index, reason))
+        elif cell.entries > 1:
+            # Which of several entries would the number be for? Let the person pick.
+            self.post_message(self.Activated(self, self.row_index, self.day_index))
+        else:
+            self.start_edit(char)
+
+    # -- actions --------------------------------------------------------------
+    def action_cursor(self, dx: int, dy: int) -> None:
+        target = (self.row_index + dy, max(0, min(self.day_index + dx, 6)))
+        if self.edit is not None:
+            row = max(0, min(target[0], len(self.rows) - 1))
+            self._submit((row, target[1]))
+            return
+        self.move_to(*target)
+
+    def action_cursor_day(self, day: int) -> None:
+        if self.edit is None:
+            self.move_to(self.row_index, day)
+
+    def action_cursor_page(self, direction: int) -> None:
+        if self.edit is None:
+            self.move_to(self.row_index + direction * max(1, self._body_height()), self.day_index)
+
+    def on_click(self, event: events.Click) -> None:
+        target = self._cell_at(event.x, event.y)
+        if target is None:
+            return
+        if self.edit is not None:
+            if target != (self.edit.row, self.edit.day):
+                self._submit(target)
+            return
+        self.move_to(*target)
+        if event.chain == 2:
+            self.post_message(self.Activated(self, *target))
+
+    def _cell_at(self, x: int, y: int) -> tuple[int, int] | None:
+        body = y - HEADER_LINES
+        if not 0 <= body < min(len(self.rows), self._body_height()):
+            return None
+        row = body + round(self.scroll_y)
+        day = (x - self._label_width()) // CELL
+        if not 0 <= day <= 6:
+            return None
+        return row, day
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.row_index)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.row_index)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(len(self.rows), 1) + HEADER_LINES + FOOTER_LINES
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(0, len(self.rows) + HEADER_LINES + FOOTER_LINES)
+        self._scroll_to_cursor()
+
+    # -- geometry -------------------------------------------------------------
+    def _width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _label_width(self) -> int:
+        return max(MIN_LABEL, self._width() - 7 * CELL - TOTAL)
+
+    def _body_height(self) -> int:
+        return max(0, self.scrollable_content_region.height - HEADER_LINES - FOOTER_LINES)
+
+    def _scroll_to_cursor(self) -> None:
+        height = self._body_height()
+        if height <= 0:
+            return
+        top = round(self.scroll_y)
+        if self.row_index < top:
+            self.scroll_to(y=self.row_index, animate=False, immediate=True)
+        elif self.row_index >= top + height:
+            self.scroll_to(y=self.row_index - height + 1, animate=False, immediate=True)
+
+    def _refresh_row(self, row: int) -> None:
+        line = HEADER_LINES + row - round(self.scroll_y)
+        if 0 <= line < self.size.height:
+            self.refresh(Region(0, line, self.size.width, 1))
+
+    def _announce(self) -> None:
+        if self.rows:
+            self.post_message(self.Highlighted(self, self.row_index, self.day_index))
+
+    # -- drawing --------------------------------------------------------------
+    def _style(self, *names: str) -> Style:
+        return self.get_component_rich_style(*names)
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width()
+        if self.week is None:
+            if y != 0:
+                return Strip.blank(width, self.rich_style)
+            hint = Segment(f" {self.empty_hint}", self._style("week-grid--hint"))
+            return Strip([hint]).adjust_cell_length(width, self.rich_style)
+        shown = min(len(self.rows), self._body_height())
+        footer = HEADER_LINES + max(shown, 1 if not self.rows else 0)
+        if y == 0:
+            segments = self._header()
+        elif y == 1 or y == footer:
+            segments = [Segment("─" * width, self._style("week-grid--rule"))]
+        elif y < footer:
+            if not self.rows:
+                segments = [Segment(f" {self.empty_hint}", self._style("week-grid--hint"))]
+            else:
+                segments = self._row(y - HEADER_LINES + round(self.scroll_y))
+        elif y == footer + 1:
+            segments = self._totals()
+        elif y == footer + 2:
+            segments = self._capacity()
+        else:
+            segments = []
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
+
+    def _label(self, text: str, style: Style) -> Segment:
+        width = self._label_width()
+        room = width - 2
+        if len(text) > room:
+            text = text[: max(0, room - 1)] + "…"
+        return Segment(f" {text}".ljust(width), style)
+
+    def _header(self) -> list[Segment]:
+        assert self.week is not None
+        header = self._style("week-grid--header")
+        segments = [self._label("Project / leave", header)]
+        for day in self.week.days:
+            text = f"{day.date:%a} {day.date.day:>2}".rjust(CELL - 1) + " "
+            style = header
+            if day.holiday:
+                style = self._style("week-grid--holiday")
+            if day.date == self.today:
+                style = self._style("week-grid--today")
+            segments.append(Segment(text, style))
+        segments.append(Segment("Total".rjust(TOTAL - 1) + " ", header))
+        return segments
+
+    def _row(self, index: int) -> list[Segment]:
+        if not 0 <= index < len(self.rows):
+            return []
+        row = self.rows[index]
+        on_row = index == self.row_index
+        label_style = self._style("week-grid--label-cursor" if on_row else "week-grid--label")
+        segments = [self._label(row.label, label_style)]
+        for day, cell in enumerate(row.cells):
+            segments.append(self._cell(index, day, cell))
+        total = format_hours(row.total) if row.total else ""
+        segments.append(Segment(total.rjust(TOTAL - 1) + " ", self._style("week-grid--total")))
+        return segments
+
+    def _cell(self, row: int, day: int, cell: Cell) -> Segment:
+        edit = self.edit
+        if edit is not None and (edit.row, edit.day) == (row, day):
+            shown = edit.text[-(CELL - 2) :]
+            text = f" {shown}▏".ljust(CELL)
+            return Segment(
+                text, self._style("week-grid--edit-error" if edit.error else "week-grid--editing")
+            )
+        mark = cell_mark(cell)
+        if cell.entries:
+            value, name = format_hours(cell.hours), "week-grid--hours"
+        elif cell.suggestion:
+            value, name = f"~{format_hours(cell.suggestion)}", "week-grid--suggestion"
+            if len(value) > CELL - 2:
+                value = value[1:]
+        else:
+            value, name = "·", "week-grid--empty"
+        if cell.state in ("pending", "failed", "conflict"):
+            name = f"week-grid--{cell.state}"
+        elif cell.lock:
+            name = "week-grid--locked"
+        text = f" {value:>{CELL - 2}}{mark}"
+        style = self._style(name)
+        if (row, day) == (self.row_index, self.day_index):
+            cursor = "week-grid--cursor" if self.has_focus else "week-grid--cursor-blurred"
+            style = style + self._style(cursor)
+        return Segment(text, style)
+
+    def _totals(self) -> list[Segment]:
+        assert self.week is not None
+        segments = [self._label("Total", self._style("week-grid--total"))]
+        for day in self.week.days:
+            style = self._style("week-grid--total")
+            if day.total > day.capacity:
+                style = self._style("week-grid--over")
+            elif day.total and day.total == day.capacity:
+                style = self._style("week-grid--full")
+            value = format_hours(day.total) if day.total else "·"
+            segments.append(Segment(f" {value:>{CELL - 2}} ", style))
+        total, capacity = self.week.total, self.week.capacity
+        style = self._style("week-grid--total")
+        if total > capacity:
+            style = self._style("week-grid--over")
+        elif total and total == capacity:
+            style = self._style("week-grid--full")
+        segments.append(Segment(format_hours(total).rjust(TOTAL - 1) + " ", style))
+        return segments
+
+    def _capacity(self) -> list[Segment]:
+        assert self.week is not None
+        style = self._style("week-grid--capacity")
+        segments = [self._label("Capacity", style)]
+        for day in self.week.days:
+            value = format_hours(day.capacity) if day.capacity else "·"
+            segments.append(Segment(f" {value:>{CELL - 2}} ", style))
+        segments.append(Segment(format_hours(self.week.capacity).rjust(TOTAL - 1) + " ", style))
+        return segments
