@@ -1,0 +1,385 @@
+"""The Textual app: screens, the sync worker, themes and the messages between them.
+
+It opens on the Timesheet drawn from the store, then syncs in a worker. The
+worker only posts messages (see :mod:`tenktui.ui.messages`); this class owns
+the sync state and hands ``StoreChanged`` to every open screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from textual import work
+from textual.app import App
+from textual.binding import BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
+
+from tenktui.store import InvalidEdit
+from tenktui.sync.state import SyncState
+from tenktui.ui import keys
+from tenktui.ui.commands import TenkCommands
+from tenktui.ui.messages import (
+    EditQueued,
+    OpenSubtasks,
+    OpenTimesheetRow,
+    StoreChanged,
+    SyncRequested,
+    SyncStateChanged,
+)
+from tenktui.ui.screens.help import HelpScreen, help_sections
+from tenktui.ui.screens.timesheet import TimesheetScreen
+from tenktui.ui.themes import DEFAULT_THEME, load_themes
+from tenktui.ui.widgets.app_bar import TITLES, AppBar
+from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+
+log = logging.getLogger("tenktui.ui")
+
+# The other screens, imported when first opened.
+SCREENS_BY_NAME = {
+    "assignments": ("tenktui.ui.screens.assignments", "AssignmentsScreen"),
+    "status": ("tenktui.ui.screens.status", "StatusScreen"),
+    "subtasks": ("tenktui.ui.screens.subtasks", "SubtasksScreen"),
+    "outbox": ("tenktui.ui.screens.outbox", "OutboxScreen"),
+}
+POLL_SECONDS = 1.0
+RESTART_SECONDS = 5.0
+SUBTASK_RANGE = dt.timedelta(weeks=8)
+
+
+class TenkApp(App[int]):
+    """tenktui: a keyboard-first timesheet on a local store that syncs in the background."""
+
+    TITLE = "tenktui"
+    BINDINGS = keys.APP
+    COMMANDS = App.COMMANDS | {TenkCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    sync_line: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        session: Any,
+        *,
+        theme: str | None = None,
+        on_theme_change: Callable[[str], None] | None = None,
+        sync: bool = True,
+        keymap: dict[str, str] | None = None,
+        exit_after_paint: bool = False,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.sync_enabled = sync
+        self.exit_after_paint = exit_after_paint
+        self.keymap = dict(keymap or {})
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.on_theme_change = on_theme_change
+        themes, errors = load_themes()
+        self.tenk_themes: list[Theme] = themes
+        self.startup_notes = [str(e) for e in errors]
+        for item in themes:
+            self.register_theme(item)
+        wanted = theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.startup_notes.append(f"Theme {wanted!r} is not installed; using {DEFAULT_THEME}.")
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        self.sync_state: SyncState = session.engine.state
+        self._was_syncing = False
+        self._data_version: int | None = None
+        self._names: WeakKeyDictionary[Screen[Any], str] = WeakKeyDictionary()
+        self.sync_line = self._describe(self.sync_state)
+
+    # -- start-up -------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        screen = TimesheetScreen(self.session)
+        self._names[screen] = "timesheet"
+        return screen
+
+    def on_mount(self) -> None:
+        for note in self.startup_notes:
+            self.notify(note, title="Theme", severity="warning", timeout=12)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.screen_change_signal.subscribe(self, self._dress)
+        self._data_version = self.session.store.database.data_version()
+        self.set_interval(POLL_SECONDS, self._poll_store, name="store-poll")
+        if self.sync_enabled:
+            self.run_sync()
+
+    @property
+    def screen_names(self) -> list[str]:
+        caps = self.session.backend.capabilities
+        return [n for n in keys.SCREEN_KEYS if n != "status" or caps.statuses]
+
+    def _dress(self, screen: Screen[Any]) -> None:
+        """Give screens built elsewhere the app bar (sync state and screen tabs)."""
+        if isinstance(screen, ModalScreen):
+            return
+
+        def add_bar() -> None:
+            if screen.is_attached and not screen.query(AppBar):
+                name = self._names.get(screen, "")
+                screen.mount(AppBar(name), before=0 if screen.children else None)
+
+        screen.call_after_refresh(add_bar)
+
+    # -- sync -------------------------------------------------------------------------
+    @work(exclusive=True, group="sync", exit_on_error=False)
+    async def run_sync(self) -> None:
+        """The engine's loop, restarted should it ever stop on an unexpected error."""
+        engine = self.session.engine
+        engine.on_state = self._engine_state
+        while True:
+            try:
+                await engine.run()
+            except Exception as err:
+                log.exception("the sync loop stopped")
+                counts = self.session.store.outbox.counts()
+                self._engine_state(
+                    SyncState(
+                        kind="offline",
+                        pending=counts.pending,
+                        failed=counts.failed,
+                        conflicts=counts.conflicts,
+                        message=f"sync stopped: {err}",
+                    )
+                )
+            await asyncio.sleep(RESTART_SECONDS)
+
+    def _engine_state(self, state: SyncState) -> None:
+        """The engine's callback (same event loop): turn it into messages."""
+        syncing = state.kind == "syncing"
+        if self._was_syncing and not syncing:
+            self.post_message(StoreChanged())
+        self._was_syncing = syncing
+        self.post_message(SyncStateChanged(state))
+
+    def _poll_store(self) -> None:
+        """Another process (a second tenktui, a headless command) wrote to the profile."""
+        version = self.session.store.database.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.post_message(StoreChanged())
+
+    def _describe(self, state: SyncState) -> str:
+        line = state.describe()
+        demo = self.session.demo
+        if demo is not None and demo.network_cut:
+            line = f"demo: network cut · {line}"
+        return line
+
+    def _recount(self) -> None:
+        counts = self.session.store.outbox.counts()
+        self.sync_state = replace(
+            self.sync_state,
+            pending=counts.pending,
+            failed=counts.failed,
+            conflicts=counts.conflicts,
+        )
+        self.sync_line = self._describe(self.sync_state)
+
+    def _forward(self, message: Message) -> None:
+        """Hand a copy of ``message`` to every open screen (copies do not bubble back)."""
+        for screen in self.screen_stack:
+            copy = (
+                SyncStateChanged(message.state)
+                if isinstance(message, SyncStateChanged)
+                else StoreChanged()
+            )
+            copy.bubble = False
+            screen.post_message(copy)
+
+    def on_sync_state_changed(self, message: SyncStateChanged) -> None:
+        self.sync_state = message.state
+        self.sync_line = self._describe(message.state)
+        self._forward(message)
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self._recount()
+        self._forward(message)
+
+    def on_edit_queued(self, message: EditQueued) -> None:
+        self._recount()
+        self.session.engine.poke()
+
+    def on_sync_requested(self, message: SyncRequested) -> None:
+        self.session.engine.poke()
+
+    def action_sync_now(self) -> None:
+        self.post_message(SyncRequested())
+        self.notify("Syncing now.", timeout=2)
+
+    # -- screens ----------------------------------------------------------------------
+    @property
+    def timesheet(self) -> TimesheetScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, TimesheetScreen)
+        return screen
+
+    def _screen_class(self, name: str) -> type[Screen[Any]] | None:
+        module, cls = SCREENS_BY_NAME[name]
+        try:
+            return getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            log.warning("screen %s is not available", name, exc_info=True)
+            self.notify(f"The {TITLES[name]} screen is not available yet.", severity="warning")
+            return None
+
+    async def _to_base(self) -> None:
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def _show(self, name: str, *args: Any, on_top: bool = False) -> None:
+        cls = self._screen_class(name)
+        if cls is None:
+            return
+        if not on_top:
+            await self._to_base()
+        screen = cls(self.session, *args)
+        self._names[screen] = name
+        await self.push_screen(screen)
+
+    async def action_go(self, name: str) -> None:
+        if name == "status" and not self.session.backend.capabilities.statuses:
+            self.notify("This server has no statuses.", severity="warning")
+            return
+        if self._names.get(self.screen) == name and name != "subtasks":
+            return
+        if name == "timesheet":
+            await self._to_base()
+        elif name == "subtasks":
+            await self._pick_assignment()
+        else:
+            await self._show(name)
+
+    async def _pick_assignment(self) -> None:
+        """Subtasks of the timesheet row's assignment, or of one the person picks."""
+        store = self.session.store
+        user = store.database.get_meta("me")
+        if user is None:
+            self.notify("Wait for the first sync to finish.")
+            return
+        today = store.database.today()
+        assignments = [
+            a
+            for a in store.queries.assignments(user, today - SUBTASK_RANGE, today + SUBTASK_RANGE)
+            if a.get("kind") != "leave"
+        ]
+        if self.screen is self.timesheet and self.timesheet.grid.current_row is not None:
+            row = self.timesheet.grid.current_row
+            start = self.timesheet.week_start
+            mine = [
+                a
+                for a in store.queries.assignments(user, start, start + dt.timedelta(days=6))
+                if a["assignable_id"] == row.assignable_id
+            ]
+            if len(mine) == 1:
+                await self._show("subtasks", mine[0]["id"])
+                return
+            assignments = mine or assignments
+        if not assignments:
+            self.notify("No assignments with subtasks around this week.")
+            return
+        items = [
+            PickItem(a["label"], a["id"], f"{a['starts_at']} → {a['ends_at']}") for a in assignments
+        ]
+
+        async def picked(assignment_id: int | None) -> None:
+            if assignment_id is not None:
+                await self._show("subtasks", assignment_id)
+
+        self.push_screen(FuzzyPicker("Subtasks of which assignment?", items), picked)
+
+    async def on_open_subtasks(self, message: OpenSubtasks) -> None:
+        await self._show("subtasks", message.assignment_id, on_top=True)
+
+    async def on_open_timesheet_row(self, message: OpenTimesheetRow) -> None:
+        await self.go_to_project(message.assignable_id, message.day)
+
+    async def go_to_project(self, assignable_id: int, day: dt.date | None = None) -> None:
+        await self._to_base()
+        self.timesheet.show_row(assignable_id, day)
+
+    def action_pick_project(self) -> None:
+        items = [
+            PickItem(p["label"], p["id"], p.get("client") or p["kind"])
+            for p in self.session.store.queries.loggable()
+        ]
+
+        async def picked(assignable_id: int | None) -> None:
+            if assignable_id is not None:
+                await self.go_to_project(assignable_id)
+
+        self.push_screen(FuzzyPicker("Go to project, phase or leave type", items), picked)
+
+    async def run_on_timesheet(self, action: str) -> None:
+        """Run a Timesheet action (from the palette), going back to it first."""
+        await self._to_base()
+        await self.run_action(action, self.timesheet)
+
+    def set_status(self, code: str, message: str | None = None) -> None:
+        store = self.session.store
+        user = store.database.get_meta("me")
+        if user is None:
+            self.notify("Wait for the first sync to finish.")
+            return
+        try:
+            store.edits.set_status(user, code, message)
+        except InvalidEdit as err:
+            self.notify(str(err), severity="error")
+            return
+        self.notify(f"Status set to {code}.")
+        self.post_message(EditQueued(f"status {code}"))
+        self.post_message(StoreChanged())
+
+    # -- help, themes, demo ---------------------------------------------------------------
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        others: list[tuple[str, list[BindingType]]] = []
+        for name in self.screen_names:
+            if name == "timesheet":
+                continue
+            module, cls = SCREENS_BY_NAME[name]
+            try:
+                screen_cls = getattr(importlib.import_module(module), cls)
+            except (ImportError, AttributeError):
+                continue
+            others.append((TITLES[name], list(getattr(screen_cls, "BINDINGS", []))))
+        self.push_screen(HelpScreen(help_sections(self.keymap, self.get_key_display, others)))
+
+    def action_switch_theme(self) -> None:
+        names = [t.name for t in self.tenk_themes]
+        items = [PickItem(name, name, "current" if name == self.theme else "") for name in names]
+
+        def picked(name: str | None) -> None:
+            if name is not None:
+                self.theme = name
+
+        self.push_screen(FuzzyPicker("Switch theme", items), picked)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.on_theme_change is not None:
+            self.on_theme_change(theme.name)
+
+    def action_toggle_network(self) -> None:
+        demo = self.session.demo
+        if demo is None:
+            return
+        cut = demo.toggle_network()
+        if cut:
+            self.notify("Network cut: edits queue in the outbox until you restore it.")
+        else:
+            self.notify("Network restored: queued edits are being sent.")
+        self.sync_line = self._describe(self.sync_state)
+        self.session.engine.poke()

@@ -1,0 +1,157 @@
+"""The command palette (ctrl+p): every action by name, and "Go to project …"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import FuzzySearch
+
+from tenktui.store.validation import STATUS_CODES
+
+if TYPE_CHECKING:
+    from tenktui.ui.app import TenkApp
+
+MAX_PROJECT_HITS = 30
+
+
+@dataclass(frozen=True)
+class PaletteAction:
+    name: str
+    help: str
+    run: Callable[[], Any]
+
+
+def palette_actions(app: TenkApp) -> list[PaletteAction]:
+    """Every action of the app by name (what this backend and session can do)."""
+    caps = app.session.backend.capabilities
+    sheet = app.run_on_timesheet
+    actions = [
+        PaletteAction(
+            "Go to Timesheet", "The week's time (F2)", partial(app.action_go, "timesheet")
+        ),
+        PaletteAction(
+            "Go to Assignments",
+            "What you are booked on (F3)",
+            partial(app.action_go, "assignments"),
+        ),
+    ]
+    if caps.statuses:
+        actions.append(
+            PaletteAction(
+                "Go to Status", "Your status and your team's (F4)", partial(app.action_go, "status")
+            )
+        )
+    actions += [
+        PaletteAction(
+            "Go to Subtasks",
+            "The checklist of an assignment (F5)",
+            partial(app.action_go, "subtasks"),
+        ),
+        PaletteAction(
+            "Go to Outbox",
+            "Edits waiting, refused or in conflict (F6)",
+            partial(app.action_go, "outbox"),
+        ),
+        PaletteAction(
+            "Go to project …",
+            "Find a project, phase or leave type in the week",
+            app.action_pick_project,
+        ),
+        PaletteAction("Next week", "Timesheet: the week after (])", partial(sheet, "week(1)")),
+        PaletteAction(
+            "Previous week", "Timesheet: the week before ([)", partial(sheet, "week(-1)")
+        ),
+        PaletteAction("This week", "Timesheet: back to today (t)", partial(sheet, "this_week")),
+        PaletteAction(
+            "Confirm this week's suggestions",
+            "Turn every suggested cell of the week into time (C)",
+            partial(sheet, "confirm_week"),
+        ),
+        PaletteAction(
+            "Confirm the day's suggestions",
+            "Turn the selected day's suggestions into time (c)",
+            partial(sheet, "confirm_day"),
+        ),
+        PaletteAction(
+            "Add a row", "Log time on another project or leave type (a)", partial(sheet, "add_row")
+        ),
+        PaletteAction(
+            "Copy last week's rows",
+            "Rows of last week into this one (L)",
+            partial(sheet, "copy_last_week"),
+        ),
+        PaletteAction("Undo the last edit", "Timesheet (u)", partial(sheet, "undo")),
+    ]
+    if caps.approvals:
+        actions.append(
+            PaletteAction(
+                "Submit week for approval", "Timesheet (s)", partial(sheet, "submit_week")
+            )
+        )
+    if caps.statuses:
+        actions += [
+            PaletteAction(f"Set status {code}", meaning, partial(app.set_status, code))
+            for code, meaning in STATUS_CODES.items()
+        ]
+    actions += [
+        PaletteAction("Sync now", "Pull and send now (ctrl+r)", app.action_sync_now),
+        PaletteAction("Switch theme", "Pick one of the themes", app.action_switch_theme),
+        PaletteAction("Help: every key", "(?)", app.action_help),
+    ]
+    if app.session.demo is not None:
+        cut = app.session.demo.network_cut
+        actions.append(
+            PaletteAction(
+                "Restore network" if cut else "Cut network",
+                "Demo: bring the sandbox back; queued edits replay"
+                if cut
+                else "Demo: edits queue in the outbox until you restore it",
+                app.action_toggle_network,
+            )
+        )
+    return actions
+
+
+def highlight(text: str, offsets: tuple[int, ...] | list[int]) -> Content:
+    content = Content(text)
+    for offset in offsets:
+        content = content.stylize("reverse", offset, offset + 1)
+    return content
+
+
+class TenkCommands(Provider):
+    """The app's actions, and a project search that opens the project's timesheet row."""
+
+    async def discover(self) -> Hits:
+        for action in palette_actions(self.app):  # type: ignore[arg-type]
+            yield DiscoveryHit(action.name, action.run, help=action.help)
+
+    async def search(self, query: str) -> Hits:
+        app: TenkApp = self.app  # type: ignore[assignment]
+        search = FuzzySearch()
+        for action in palette_actions(app):
+            score, offsets = search.match(query, action.name)
+            if score > 0:
+                yield Hit(
+                    score, highlight(action.name, offsets), action.run, action.name, action.help
+                )
+        found = []
+        for project in app.session.store.queries.loggable():
+            text = f"Go to project {project['label']}"
+            score, offsets = search.match(query, text)
+            if score > 0:
+                found.append((score, text, offsets, project))
+        found.sort(key=lambda f: -f[0])
+        for score, text, offsets, project in found[:MAX_PROJECT_HITS]:
+            yield Hit(
+                score * 0.9,
+                highlight(text, offsets),
+                partial(app.go_to_project, project["id"]),
+                text,
+                project.get("client") or project["kind"],
+            )

@@ -1,0 +1,535 @@
+"""The home screen: the person's week, read from the store and edited through it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
+from tenktui.store.rows import WeekRows
+from tenktui.ui import keys
+from tenktui.ui.messages import EditQueued, StoreChanged
+from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.confirm import ConfirmDialog
+from tenktui.ui.widgets.entries import EntryListDialog
+from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
+
+ENTRY_KEYS = ("hours", "task", "notes")
+CHROME_LINES = 5  # app bar, week head, two lines of detail, footer
+_APPROVAL = {
+    "submitting": "submitting for approval…",
+    "pending": "awaiting approval",
+    "approved": "approved ✓",
+}
+
+
+@dataclass
+class CellSnapshot:
+    """A cell's entries before an edit: what undo puts back."""
+
+    assignable_id: int
+    day: dt.date
+    entries: list[dict[str, Any]]
+
+
+@dataclass
+class UndoStep:
+    description: str
+    week_start: dt.date
+    cells: list[CellSnapshot] = field(default_factory=list)
+
+
+class TimesheetScreen(Screen[None]):
+    """One week: rows of projects, phases and leave; a column per day."""
+
+    BINDINGS = keys.TIMESHEET
+
+    DEFAULT_CSS = """
+    TimesheetScreen {
+        #week-head { height: 1; padding: 0 1; background: $boost; }
+        #week-title { width: 1fr; text-style: bold; }
+        #week-state { width: auto; color: $text-muted; }
+        #week-state.-approved { color: $success; }
+        #week-state.-pending { color: $accent; }
+        #cell-detail { height: 2; padding: 0 1; color: $text-muted; }
+        #cell-detail.-error { color: $error; text-style: bold; }
+        #cell-detail.-done { color: $success; }
+    }
+    """
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.store = session.store
+        self.week_rows = WeekRows(self.store.database)
+        self.week_start = week_start_for(self.today(), session.week_start)
+        self.week: WeekGrid | None = None
+        self.undo_steps: list[UndoStep] = []
+        self._message: tuple[str, str] | None = None  # (text, kind) until the cursor moves
+
+    # -- layout ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield AppBar("timesheet")
+        with Horizontal(id="week-head"):
+            yield Static("", id="week-title", markup=False)
+            yield Static("", id="week-state", markup=False)
+        yield WeekGridView(id="grid")
+        yield Static("", id="cell-detail", markup=False)
+        yield Footer()
+
+    def on_resize(self) -> None:
+        # The grid grows with its rows up to what the screen has left; the line under it
+        # (messages at the point of entry) follows right below.
+        self.grid.styles.max_height = max(6, self.size.height - CHROME_LINES)
+
+    @property
+    def grid(self) -> WeekGridView:
+        return self.query_one(WeekGridView)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.grid.focus()
+        if getattr(self.app, "exit_after_paint", False):
+            self.call_after_refresh(self.app.exit)
+
+    # -- data -----------------------------------------------------------------
+    def today(self) -> dt.date:
+        return self.store.database.today()
+
+    @property
+    def user_id(self) -> int | None:
+        return self.store.database.get_meta("me")
+
+    def reload(self) -> None:
+        """Redraw from the store (instant: it is local)."""
+        user = self.user_id
+        grid = self.grid
+        if user is None:
+            grid.empty_hint = "Fetching your week from the server…"
+            grid.refresh()
+            self._head("Waiting for the first sync…", "")
+            return
+        grid.empty_hint = "No rows this week: press a to add a project or leave type."
+        self.week = self.store.queries.week(user, self.week_start)
+        grid.set_week(self.week, today=self.today())
+        self._head(self._title(), self._state())
+        if not self.week.rows:
+            self._detail()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.reload()
+
+    def _title(self) -> str:
+        start = self.week_start
+        end = start + dt.timedelta(days=6)
+        span = (
+            f"{start.day}–{end:%d %b %Y}"
+            if start.month == end.month
+            else f"{start:%d %b} – {end:%d %b %Y}"
+        )
+        weeks = (start - week_start_for(self.today(), self.session.week_start)).days // 7
+        when = {0: "this week", 1: "next week", -1: "last week"}.get(
+            weeks, f"in {weeks} weeks" if weeks > 0 else f"{-weeks} weeks ago"
+        )
+        return f"Week {start.isocalendar().week} · {span} · {when}"
+
+    def _state(self) -> str:
+        week = self.week
+        if week is None or not week.days:
+            return ""
+        hours = f"{format_hours(week.total)} of {format_hours(week.capacity)} h"
+        has_time = any(c.entries for r in week.rows for c in r.cells)
+        if not has_time:
+            return hours
+        return f"{hours} · {_APPROVAL.get(week.approval or '', 'not submitted')}"
+
+    def _head(self, title: str, state: str) -> None:
+        self.query_one("#week-title", Static).update(title)
+        widget = self.query_one("#week-state", Static)
+        widget.update(state)
+        approval = self.week.approval if self.week else None
+        widget.set_class(approval == "approved", "-approved")
+        widget.set_class(approval in ("pending", "submitting"), "-pending")
+
+    # -- the line under the grid -----------------------------------------------
+    def say(self, text: str, kind: str = "") -> None:
+        """A message at the point of entry: ``kind`` is "", "error" or "done"."""
+        self._message = (text, kind)
+        self._show(text, kind)
+
+    def _show(self, text: str, kind: str) -> None:
+        detail = self.query_one("#cell-detail", Static)
+        detail.update(text)
+        detail.set_class(kind == "error", "-error")
+        detail.set_class(kind == "done", "-done")
+
+    def _detail(self) -> None:
+        grid = self.grid
+        row, cell = grid.current_row, grid.current_cell
+        if row is None or cell is None or self.week is None:
+            self._show(grid.empty_hint if self.week and not self.week.rows else "", "")
+            return
+        day = self.week.days[grid.day_index]
+        parts = [f"{row.label} · {cell.day:%a %d %b}"]
+        if day.holiday:
+            parts.append(day.holiday)
+        if cell.entries > 1:
+            parts.append(f"{format_hours(cell.hours)} h in {cell.entries} entries (Enter lists)")
+        elif cell.entries:
+            parts.append(
+                f"{format_hours(cell.hours)} h" + (f" — {cell.notes}" if cell.notes else "")
+            )
+        elif cell.suggestion:
+            parts.append(f"suggested {format_hours(cell.suggestion)} h — Enter confirms")
+        kind = ""
+        if cell.state == "pending":
+            parts.append("waiting to sync")
+        elif cell.state == "failed":
+            parts.append(f"refused: {cell.error or 'see the Outbox'}")
+            kind = "error"
+        elif cell.state == "conflict":
+            parts.append("changed on the server too: settle it in the Outbox (F6)")
+            kind = "error"
+        if cell.lock:
+            parts.append(cell.lock)
+        elif cell.entries and cell.approval in _APPROVAL:
+            parts.append(_APPROVAL[cell.approval])
+        self._show(" · ".join(parts), kind)
+
+    # -- grid messages -----------------------------------------------------------
+    def on_week_grid_view_highlighted(self, message: WeekGridView.Highlighted) -> None:
+        if self._message is not None:
+            text, kind = self._message
+            self._message = None
+            self._show(text, kind)
+            return
+        self._detail()
+
+    def on_week_grid_view_activated(self, message: WeekGridView.Activated) -> None:
+        self.action_open_entries()
+
+    def on_week_grid_view_refused(self, message: WeekGridView.Refused) -> None:
+        self.say(message.reason, "error")
+
+    def on_week_grid_view_edit_cancelled(self, message: WeekGridView.EditCancelled) -> None:
+        self._detail()
+
+    def on_week_grid_view_edit_submitted(self, message: WeekGridView.EditSubmitted) -> None:
+        grid = self.grid
+        user = self.user_id
+        if user is None or not 0 <= message.row < len(grid.rows):
+            grid.stop_edit()
+            return
+        row = grid.rows[message.row]
+        day = row.cells[message.day].day
+        try:
+            hours = parse_hours(message.text)
+            before = self._snapshot([(row.assignable_id, day)])
+            self.store.edits.set_cell(user, row.assignable_id, day, hours)
+        except InvalidEdit as err:
+            grid.show_error(str(err))
+            self.say(str(err), "error")
+            return
+        grid.stop_edit()
+        what = f"{format_hours(hours)} h" if hours else "cleared"
+        self._edited(f"{row.label}, {day:%a %d %b}: {what}", before)
+        if message.then is not None:
+            grid.move_to(*message.then)
+
+    # -- editing helpers ----------------------------------------------------------
+    def _snapshot(self, cells: list[tuple[int, dt.date]]) -> list[CellSnapshot]:
+        user = self.user_id
+        return [
+            CellSnapshot(
+                aid,
+                day,
+                [
+                    {"id": e["id"], **{k: e[k] for k in ENTRY_KEYS}}
+                    for e in self.store.edits.entries_in_cell(user, aid, day)
+                ],
+            )
+            for aid, day in cells
+        ]
+
+    def _edited(self, description: str, before: list[CellSnapshot]) -> None:
+        """After a successful edit: remember how to undo it, redraw, tell the app."""
+        self.undo_steps.append(UndoStep(description, self.week_start, before))
+        self.reload()
+        self.say(f"Saved: {description}", "done")
+        self.post_message(EditQueued(description))
+
+    def _cell_or_say(self) -> tuple[Any, Any] | None:
+        grid = self.grid
+        if grid.current_row is None or self.user_id is None:
+            self.say("No row here: press a to add one.")
+            return None
+        return grid.current_row, grid.current_cell
+
+    # -- actions --------------------------------------------------------------------
+    def action_activate(self) -> None:
+        found = self._cell_or_say()
+        if found is None:
+            return
+        row, cell = found
+        if cell.entries:
+            self.action_open_entries()
+        elif cell.lock:
+            self.say(cell.lock, "error")
+        elif cell.suggestion:
+            self._confirm([cell.day], row.assignable_id, f"{row.label}, {cell.day:%a %d %b}")
+        else:
+            self.grid.start_edit()
+
+    def action_edit_cell(self) -> None:
+        found = self._cell_or_say()
+        if found is None:
+            return
+        _, cell = found
+        if cell.lock:
+            self.say(cell.lock, "error")
+        elif cell.entries > 1:
+            self.action_open_entries()
+        else:
+            self.grid.start_edit(format_hours(cell.hours) if cell.entries else "")
+
+    def action_open_entries(self) -> None:
+        found = self._cell_or_say()
+        if found is None:
+            return
+        row, cell = found
+        before = self._snapshot([(row.assignable_id, cell.day)])
+        dialog = EntryListDialog(
+            self.store, self.user_id, row.assignable_id, row.label, cell.day, lock=cell.lock
+        )
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.undo_steps.append(
+                    UndoStep(f"{row.label}, {cell.day:%a %d %b}", self.week_start, before)
+                )
+            self.reload()
+            self._detail()
+
+        self.app.push_screen(dialog, closed)
+
+    def action_clear_cell(self) -> None:
+        found = self._cell_or_say()
+        if found is None:
+            return
+        row, cell = found
+        if not cell.entries:
+            self.say("Nothing to clear here.")
+            return
+        if cell.lock:
+            self.say(cell.lock, "error")
+            return
+
+        def clear(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            before = self._snapshot([(row.assignable_id, cell.day)])
+            try:
+                self.store.edits.clear_cell(self.user_id, row.assignable_id, cell.day)
+            except InvalidEdit as err:
+                self.say(str(err), "error")
+                return
+            self._edited(f"{row.label}, {cell.day:%a %d %b}: cleared", before)
+
+        if cell.entries > 1:
+            question = f"Delete all {cell.entries} entries ({format_hours(cell.hours)} h) here?"
+            self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), clear)
+        else:
+            clear()
+
+    def _confirm(self, days: list[dt.date], assignable_id: int | None, what: str) -> None:
+        user = self.user_id
+        if user is None or self.week is None:
+            return
+        cells = [
+            (row.assignable_id, cell.day)
+            for row in self.week.rows
+            if assignable_id in (None, row.assignable_id)
+            for cell in row.cells
+            if cell.day in days and cell.suggestion and not cell.entries and not cell.lock
+        ]
+        if not cells:
+            self.say(f"No suggestions to confirm for {what}.")
+            return
+        before = self._snapshot(cells)
+        try:
+            count = self.store.edits.confirm_suggestions(user, days, assignable_id)
+        except InvalidEdit as err:
+            self.say(str(err), "error")
+            return
+        if not count:
+            self.say(f"No suggestions to confirm for {what}.")
+            return
+        self._edited(f"confirmed {count} suggestion{'s' if count != 1 else ''} for {what}", before)
+
+    def action_confirm_day(self) -> None:
+        day = self.grid.current_day
+        if day is not None:
+            self._confirm([day], None, f"{day:%a %d %b}")
+
+    def action_confirm_week(self) -> None:
+        days = [self.week_start + dt.timedelta(days=i) for i in range(7)]
+        self._confirm(days, None, "this week")
+
+    def action_add_row(self) -> None:
+        if self.user_id is None:
+            self.say("Wait for the first sync to finish.")
+            return
+        shown = {r.assignable_id for r in self.grid.rows}
+        items = [
+            PickItem(
+                r["label"],
+                r["id"],
+                "in this week" if r["id"] in shown else (r.get("client") or r["kind"]),
+            )
+            for r in self.store.queries.loggable()
+        ]
+        self.app.push_screen(
+            FuzzyPicker("Add a row: project, phase or leave type", items), self._row_picked
+        )
+
+    def _row_picked(self, assignable_id: int | None) -> None:
+        if assignable_id is not None:
+            self.show_row(assignable_id, None)
+
+    def show_row(self, assignable_id: int, day: dt.date | None) -> None:
+        """Go to ``day``'s week (or stay) and put the cursor on a row, adding it if needed."""
+        user = self.user_id
+        if user is None:
+            return
+        if day is not None:
+            self.week_start = week_start_for(day, self.session.week_start)
+            self.reload()
+        column = (day - self.week_start).days if day is not None else None
+        if not self.grid.select_assignable(assignable_id, column):
+            self.week_rows.add(user, self.week_start, [assignable_id])
+            self.reload()
+            self.grid.select_assignable(assignable_id, column)
+            row = self.grid.current_row
+            self.say(f"Added {row.label if row else 'the row'}: type hours on a day.", "done")
+        self.grid.focus()
+
+    def action_copy_last_week(self) -> None:
+        user = self.user_id
+        if user is None:
+            return
+        last = self.store.queries.week(user, self.week_start - dt.timedelta(days=7))
+        shown = {r.assignable_id for r in self.grid.rows}
+        missing = [r.assignable_id for r in last.rows if r.assignable_id not in shown]
+        if not missing:
+            self.say("This week already has every row of last week.")
+            return
+        self.week_rows.add(user, self.week_start, missing)
+        self.reload()
+        self.say(f"Added {len(missing)} row{'s' if len(missing) != 1 else ''} from last week.")
+
+    def action_remove_row(self) -> None:
+        user, row = self.user_id, self.grid.current_row
+        if user is None or row is None:
+            return
+        if row.total:
+            self.say("This row has time this week: clear its cells first.", "error")
+            return
+        if not self.week_rows.remove(user, self.week_start, row.assignable_id):
+            self.say("Only rows added by hand can be removed; this one comes from the schedule.")
+            return
+        self.reload()
+        if any(r.assignable_id == row.assignable_id for r in self.grid.rows):
+            self.say(f"{row.label} stays: it is on your schedule this week.")
+        else:
+            self.say(f"Removed {row.label}.")
+
+    def action_undo(self) -> None:
+        if not self.undo_steps:
+            self.say("Nothing to undo.")
+            return
+        step = self.undo_steps.pop()
+        try:
+            self._restore(step.cells)
+        except InvalidEdit as err:
+            self.say(f"Cannot undo {step.description}: {err}", "error")
+            return
+        self.week_start = step.week_start
+        self.reload()
+        if step.cells:
+            first = step.cells[0]
+            self.grid.select_assignable(first.assignable_id, (first.day - self.week_start).days)
+        self.say(f"Undone: {step.description}", "done")
+        self.post_message(EditQueued(f"undo {step.description}"))
+
+    def _restore(self, cells: list[CellSnapshot]) -> None:
+        user = self.user_id
+        edits = self.store.edits
+        with self.store.database.write():
+            for snap in cells:
+                now = {
+                    e["id"]: e for e in edits.entries_in_cell(user, snap.assignable_id, snap.day)
+                }
+                then = {e["id"]: e for e in snap.entries}
+                for local_id in now.keys() - then.keys():
+                    edits.delete_entry(local_id)
+                for local_id, entry in then.items():
+                    if local_id in now:
+                        changes = {k: entry[k] for k in ENTRY_KEYS if now[local_id][k] != entry[k]}
+                        if changes:
+                            edits.update_entry(local_id, **changes)
+                    else:
+                        edits.create_entry(
+                            user,
+                            snap.assignable_id,
+                            snap.day,
+                            entry["hours"],
+                            task=entry["task"],
+                            notes=entry["notes"],
+                        )
+
+    def action_submit_week(self) -> None:
+        user, week = self.user_id, self.week
+        if user is None or week is None:
+            return
+        if not self.session.backend.capabilities.approvals:
+            self.say("This server does not take timesheets for approval.")
+            return
+        entries = [
+            c for r in week.rows for c in r.cells if c.entries and c.approval not in _APPROVAL
+        ]
+        if not entries:
+            self.say("Nothing to submit: this week has no unsubmitted time.")
+            return
+        hours = format_hours(sum(c.hours for c in entries))
+        question = f"Submit {hours} h of week {self.week_start.isocalendar().week} for approval?"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                count = self.store.edits.submit_week(user, self.week_start)
+            except InvalidEdit as err:
+                self.say(str(err), "error")
+                return
+            self.reload()
+            self.say(f"Submitted {count} entries ({hours} h) for approval.", "done")
+            self.post_message(EditQueued("submit week"))
+
+        self.app.push_screen(ConfirmDialog(question, yes="Submit", no="Not yet"), answered)
+
+    def action_week(self, step: int) -> None:
+        self.week_start += dt.timedelta(days=7 * step)
+        self.reload()
+        self._detail()
+
+    def action_this_week(self) -> None:
+        self.week_start = week_start_for(self.today(), self.session.week_start)
+        self.reload()
+        self._detail()
