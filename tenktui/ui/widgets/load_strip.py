@@ -1,0 +1,194 @@
+"""A per-day strip of booked hours against capacity, a week per group of seven.
+
+One character a day, readable without colour: ``█`` booked to capacity, ``▁``…``▇``
+booked under it (the height is the share), ``▲`` booked over it, ``·`` a work day
+with nothing booked, blank a day off. The day under the cursor is spelled out on
+the line below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tenktui.store.describe import day_label, hours_label
+from tenktui.store.load import DayLoad
+
+LABEL = "Load  "
+UNDER = "▁▂▃▄▅▆▇"
+GLYPHS = {"off": " ", "empty": "·", "full": "█", "over": "▲"}
+LEGEND = "█ full  ▁…▇ under  ▲ over  · free"
+
+
+def glyph(load: DayLoad) -> str:
+    """The character that stands for one day."""
+    state = load.state
+    if state == "under":
+        level = int(load.booked / load.capacity * len(UNDER))
+        return UNDER[max(0, min(len(UNDER) - 1, level))]
+    return GLYPHS[state]
+
+
+def describe_day(load: DayLoad, holiday: str | None = None) -> str:
+    """``Tue 24 Nov: 6.6 h booked of 8 h, 1.4 h free``."""
+    head = f"{day_label(load.date)}: {hours_label(load.booked)} booked of "
+    head += hours_label(load.capacity)
+    state = load.state
+    if state == "over":
+        return f"{head}, {hours_label(-load.free)} over"
+    if state == "off":
+        return f"{day_label(load.date)}: {holiday or 'day off'}, nothing booked"
+    if state == "full":
+        return f"{head}, full"
+    return f"{head}, {hours_label(load.free)} free"
+
+
+class LoadStrip(Widget, can_focus=True):
+    """Booked hours per day; ←/→ (h/l) move the day cursor, a click picks a day."""
+
+    DEFAULT_CSS = """
+    LoadStrip {
+        height: 3;
+        padding: 0 1;
+    }
+    LoadStrip:focus {
+        background: $boost;
+    }
+    LoadStrip > .load-strip--over { color: $error; text-style: bold; }
+    LoadStrip > .load-strip--full { color: $success; }
+    LoadStrip > .load-strip--under { color: $warning; }
+    LoadStrip > .load-strip--empty { color: $warning; }
+    LoadStrip > .load-strip--off { color: $text-muted; }
+    LoadStrip > .load-strip--label { color: $text-muted; }
+    LoadStrip > .load-strip--cursor { text-style: reverse; }
+    LoadStrip:focus > .load-strip--cursor { text-style: reverse bold; }
+    LoadStrip > .load-strip--today { text-style: underline; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "load-strip--over",
+        "load-strip--full",
+        "load-strip--under",
+        "load-strip--empty",
+        "load-strip--off",
+        "load-strip--label",
+        "load-strip--cursor",
+        "load-strip--today",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "move(-1)", "Earlier day", show=False, id="tenktui.load_strip.left"),
+        Binding("right,l", "move(1)", "Later day", show=False, id="tenktui.load_strip.right"),
+        Binding("up,k", "move(-7)", "Week earlier", show=False, id="tenktui.load_strip.up"),
+        Binding("down,j", "move(7)", "Week later", show=False, id="tenktui.load_strip.down"),
+    ]
+
+    cursor: reactive[int] = reactive(0)
+
+    class DayChanged(Message):
+        """The day under the cursor changed."""
+
+        def __init__(self, strip: LoadStrip, day: dt.date) -> None:
+            super().__init__()
+            self.strip = strip
+            self.day = day
+
+        @property
+        def control(self) -> LoadStrip:
+            return self.strip
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.loads: list[DayLoad] = []
+        self.holidays: dict[dt.date, str] = {}
+        self.today: dt.date | None = None
+        self.tooltip = LEGEND
+
+    # -- data -------------------------------------------------------------
+    def show(
+        self,
+        loads: list[DayLoad],
+        *,
+        today: dt.date | None = None,
+        day: dt.date | None = None,
+        holidays: dict[dt.date, str] | None = None,
+    ) -> None:
+        """Draw ``loads`` (whole weeks, from a week's first day) with the cursor on ``day``."""
+        previous = self.day
+        self.loads = loads
+        self.holidays = holidays or {}
+        self.today = today
+        wanted = day or previous or today
+        dates = [d.date for d in loads]
+        if wanted in dates:
+            index = dates.index(wanted)
+        elif loads and wanted is not None and wanted > dates[-1]:
+            index = len(loads) - 1
+        else:
+            index = 0
+        self.set_reactive(LoadStrip.cursor, index)
+        self.refresh()
+        if self.day != previous and self.day is not None:
+            self.post_message(self.DayChanged(self, self.day))
+
+    @property
+    def day(self) -> dt.date | None:
+        if not self.loads:
+            return None
+        return self.loads[min(self.cursor, len(self.loads) - 1)].date
+
+    @property
+    def current(self) -> DayLoad | None:
+        return self.loads[self.cursor] if 0 <= self.cursor < len(self.loads) else None
+
+    # -- keys and mouse ---------------------------------------------------
+    def action_move(self, by: int) -> None:
+        if self.loads:
+            self.cursor = max(0, min(len(self.loads) - 1, self.cursor + by))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if old != new and self.day is not None:
+            self.post_message(self.DayChanged(self, self.day))
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x - self.styles.padding.left - len(LABEL)
+        if x < 0 or event.y != 1:
+            return
+        week, offset = divmod(x, 8)
+        index = week * 7 + offset
+        if offset < 7 and index < len(self.loads):
+            self.cursor = index
+
+    # -- drawing ----------------------------------------------------------
+    def _style(self, name: str):
+        return self.get_component_rich_style(f"load-strip--{name}", partial=True)
+
+    def render(self) -> Text:
+        if not self.loads:
+            return Text("No assignments in this range.", style=self._style("label"))
+        heads = Text(" " * len(LABEL))
+        strip = Text(LABEL, style=self._style("label"))
+        for start in range(0, len(self.loads), 7):
+            week = self.loads[start : start + 7]
+            first = week[0].date
+            heads.append(f"{first.day} {first:%b}".ljust(8)[:8], style=self._style("label"))
+            for i, load in enumerate(week):
+                style = self._style(load.state if load.state != "empty" else "empty")
+                if load.date == self.today:
+                    style += self._style("today")
+                if start + i == self.cursor:
+                    style += self._style("cursor")
+                strip.append(glyph(load), style=style)
+            strip.append(" ")
+        current = self.current
+        detail = Text(" " * len(LABEL))
+        if current is not None:
+            detail.append(describe_day(current, self.holidays.get(current.date)))
+        return Text("\n").join([heads, strip, detail])

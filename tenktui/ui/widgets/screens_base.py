@@ -1,0 +1,93 @@
+"""What the Assignments, Status, Subtasks and Outbox screens share.
+
+Each reads the store of a :class:`~tenktui.session.Session` and redraws itself
+from it in :meth:`StoreScreen.refresh_from_store`, which runs on mount, when
+the screen comes back to the top, and on :class:`~tenktui.ui.messages.StoreChanged`
+(the app may post that message to the screen or call the method directly).
+Edits go through :meth:`StoreScreen.edit`: the store validates and queues them,
+a refusal is shown to the person, and :class:`~tenktui.ui.messages.EditQueued`
+bubbles up to the app, which pokes the sync engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tenktui.store import InvalidEdit
+from tenktui.ui.messages import EditQueued, StoreChanged
+
+
+class ScreenTitle(Static):
+    """The first line of a screen: what it shows, and a short summary."""
+
+    DEFAULT_CSS = """
+    ScreenTitle {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", markup=False, id="screen-title")
+
+
+class StoreScreen(Screen[None]):
+    """A screen drawn from the store."""
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+
+    # -- the store --------------------------------------------------------
+    @property
+    def store(self) -> Any:
+        return self.session.store
+
+    @property
+    def me(self) -> int | None:
+        """The person's user id, once the first sync has found it."""
+        value = self.store.database.get_meta("me")
+        return int(value) if value is not None else None
+
+    @property
+    def today(self) -> dt.date:
+        return self.store.database.today()
+
+    def set_title(self, text: str) -> None:
+        self.title = text
+        self.query_one(ScreenTitle).update(text)
+
+    # -- refreshing -------------------------------------------------------
+    def refresh_from_store(self) -> None:
+        """Read the store again and redraw (keeping the cursor where it was)."""
+
+    def on_mount(self) -> None:
+        self.refresh_from_store()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_from_store()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        # Stopped here: the app may have posted it to this screen, and must not get it back.
+        message.stop()
+        self.refresh_from_store()
+
+    # -- editing ----------------------------------------------------------
+    def edit(self, description: str, change: Callable[[], object]) -> bool:
+        """Run a store edit; on success redraw and tell the app, on refusal say why."""
+        try:
+            change()
+        except InvalidEdit as refused:
+            self.notify(str(refused), title="Not changed", severity="error")
+            return False
+        self.refresh_from_store()
+        self.post_message(EditQueued(description))
+        return True
