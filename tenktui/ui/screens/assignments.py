@@ -1,0 +1,243 @@
+"""The person's assignments around the visible week, with a per-day load strip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from tenktui.store.describe import day_label
+from tenktui.store.load import describe_allocation, schedule_for
+from tenktui.store.queries import week_start_for
+from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
+from tenktui.ui.widgets.load_strip import LoadStrip
+from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
+
+WEEKS_BACK = 2
+WEEKS_AHEAD = 6
+
+
+def dates_label(starts: str, ends: str, today: dt.date) -> str:
+    """``12 Oct – 18 Dec``; a year other than this one is shown: ``30 Nov – 22 Jan ’27``."""
+
+    def one(value: str) -> str:
+        day = dt.date.fromisoformat(value)
+        text = f"{day.day} {day:%b}"
+        return text if day.year == today.year else f"{text} ’{day:%y}"
+
+    return f"{one(starts)} – {one(ends)}"
+
+
+class AssignmentsScreen(StoreScreen):
+    """Assignments from two weeks before the visible week to six weeks after it.
+
+    Enter opens the highlighted assignment's subtasks (posts ``OpenSubtasks``);
+    ``t`` goes to its timesheet row on the day under the load strip's cursor
+    (posts ``OpenTimesheetRow``); ``[`` and ``]`` move the range a week.
+    """
+
+    AUTO_FOCUS = "#assignments"
+
+    DEFAULT_CSS = """
+    AssignmentsScreen #assignments {
+        height: 1fr;
+        width: 100%;
+    }
+    AssignmentsScreen #assignment-detail {
+        height: 3;
+        padding: 0 1;
+        background: $boost;
+    }
+    AssignmentsScreen #assignments-empty {
+        padding: 1 2;
+        color: $text-muted;
+        display: none;
+    }
+    AssignmentsScreen.-empty #assignments-empty {
+        display: block;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"
+        ),
+        Binding("t", "open_timesheet", "Timesheet row", id="tenktui.assignments.timesheet"),
+        Binding("left_square_bracket", "shift(-1)", "Earlier", id="tenktui.assignments.earlier"),
+        Binding("right_square_bracket", "shift(1)", "Later", id="tenktui.assignments.later"),
+        Binding("full_stop", "this_week", "This week", id="tenktui.assignments.this_week"),
+    ]
+
+    def __init__(self, session: Any, *, week_start: dt.date | None = None) -> None:
+        """``week_start``: the week the timesheet shows (this week when not given)."""
+        super().__init__(session)
+        self.first_weekday = getattr(session, "week_start", 0)
+        self.anchor = week_start_for(week_start or self.today, self.first_weekday)
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.schedule: Any = None
+        self.wide = False
+
+    def compose(self) -> ComposeResult:
+        yield ScreenTitle()
+        yield LoadStrip(id="load")
+        yield DataTable(id="assignments", cursor_type="row", zebra_stripes=True)
+        yield Static("No assignments in this range.", id="assignments-empty")
+        yield Static("", id="assignment-detail", markup=False)
+        yield Footer()
+
+    # -- range ------------------------------------------------------------
+    @property
+    def start(self) -> dt.date:
+        return self.anchor - dt.timedelta(weeks=WEEKS_BACK)
+
+    @property
+    def end(self) -> dt.date:
+        return self.anchor + dt.timedelta(weeks=WEEKS_AHEAD, days=-1)
+
+    def action_shift(self, weeks: int) -> None:
+        self.anchor += dt.timedelta(weeks=weeks)
+        strip = self.query_one(LoadStrip)
+        day = strip.day + dt.timedelta(weeks=weeks) if strip.day else None
+        self.refresh_from_store(day=day)
+
+    def action_this_week(self) -> None:
+        self.anchor = week_start_for(self.today, self.first_weekday)
+        self.refresh_from_store(day=self.today)
+
+    # -- reading the store -------------------------------------------------
+    def refresh_from_store(self, day: dt.date | None = None) -> None:
+        table = self.query_one("#assignments", DataTable)
+        strip = self.query_one(LoadStrip)
+        me = self.me
+        assignments = self.store.queries.assignments(me, self.start, self.end) if me else []
+        self.schedule = schedule_for(self.store.queries, me, self.start, self.end) if me else None
+        loads = self.schedule.loads(self.start, self.end) if self.schedule else []
+        holidays = {
+            d: c.holiday
+            for d, c in self.store.queries.capacities(me or 0, self.start, self.end).items()
+            if c.holiday
+        }
+        strip.show(loads, today=self.today, day=day, holidays=holidays)
+
+        over = sum(1 for d in loads if d.state == "over")
+        under = sum(1 for d in loads if d.state in ("under", "empty"))
+        title = f"Assignments · {day_label(self.start)} – {day_label(self.end)}"
+        if loads:
+            title += f" · {over} day{'s' if over != 1 else ''} over, {under} under"
+        self.set_title(title)
+
+        highlighted = self._highlighted_key()
+        self._columns(table, assignments)
+        self.rows = {}
+        for a in assignments:
+            key = str(a["id"])
+            self.rows[key] = a
+            total = a["subtasks_total"] or 0
+            table.add_row(
+                Text(a["label"]),
+                Text(dates_label(a["starts_at"], a["ends_at"], self.today)),
+                Text(describe_allocation(a), justify="right"),
+                Text(a["status_label"] or ("leave" if a["kind"] == "leave" else "—")),
+                Text(f"{a['subtasks_done'] or 0}/{total}" if total else "—", justify="right"),
+                *(
+                    [Text(" · ".join(x for x in (a["description"], a["note"]) if x))]
+                    if self.wide
+                    else []
+                ),
+                key=key,
+            )
+        if highlighted in self.rows:
+            table.move_cursor(row=table.get_row_index(highlighted), animate=False)
+        self.set_class(not assignments, "-empty")
+        table.display = bool(assignments)
+        self._show_detail()
+
+    def _columns(self, table: DataTable[Text], assignments: list[dict[str, Any]]) -> None:
+        """The label takes what the fixed columns leave, up to its longest; the description
+        takes the rest when there is room (the detail pane shows it anyway)."""
+        table.clear(columns=True)
+        fixed = {"dates": 19, "allocation": 10, "status": 11, "subtasks": 5}
+        room = max(self.size.width, 80) - sum(fixed.values()) - 2 * (len(fixed) + 2) - 2
+        longest = max([len("Project / phase"), *(len(a["label"]) for a in assignments)])
+        label = max(16, min(longest, room))
+        table.add_column("Project / phase", width=label, key="label")
+        table.add_column("Dates", width=fixed["dates"], key="dates")
+        table.add_column(Text("Allocation", justify="right"), width=10, key="allocation")
+        table.add_column("Status", width=fixed["status"], key="status")
+        table.add_column(Text("Tasks", justify="right"), width=5, key="subtasks")
+        self.wide = room - label >= 12
+        if self.wide:
+            table.add_column("Description", width=room - label, key="description")
+
+    def on_resize(self) -> None:
+        self.refresh_from_store()
+
+    def _highlighted_key(self) -> str | None:
+        table = self.query_one("#assignments", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # the cursor is past the rows
+            return None
+
+    @property
+    def highlighted(self) -> dict[str, Any] | None:
+        key = self._highlighted_key()
+        return self.rows.get(key) if key else None
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#assignment-detail", Static)
+        a = self.highlighted
+        if a is None:
+            detail.update("")
+            return
+        lines = [
+            f"{a['label']} · {dates_label(a['starts_at'], a['ends_at'], self.today)} · "
+            f"{describe_allocation(a)}" + (f" · {a['status_label']}" if a["status_label"] else ""),
+            f"Description: {a['description'] or '—'}"
+            + (f"   Note: {a['note']}" if a["note"] else ""),
+        ]
+        strip = self.query_one(LoadStrip)
+        if self.schedule is not None and strip.day is not None:
+            booked = self.schedule.hours(a, strip.day, strip.day).get(strip.day, 0.0)
+            week = week_start_for(strip.day, self.first_weekday)
+            in_week = sum(self.schedule.hours(a, week, week + dt.timedelta(days=6)).values())
+            lines.append(
+                f"Books {booked:g} h on {day_label(strip.day)}, "
+                f"{round(in_week, 2):g} h in the week of {day_label(week)}"
+            )
+        detail.update("\n".join(lines))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_load_strip_day_changed(self, event: LoadStrip.DayChanged) -> None:
+        self._show_detail()
+
+    # -- going places -----------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_subtasks()
+
+    def action_open_subtasks(self) -> None:
+        a = self.highlighted
+        if a is None:
+            return
+        if a["kind"] == "leave":
+            self.notify("Leave has no subtasks.", severity="warning")
+            return
+        self.post_message(OpenSubtasks(a["id"]))
+
+    def action_open_timesheet(self) -> None:
+        a = self.highlighted
+        if a is None:
+            return
+        first = dt.date.fromisoformat(a["starts_at"])
+        last = dt.date.fromisoformat(a["ends_at"])
+        day = self.query_one(LoadStrip).day or self.today
+        self.post_message(OpenTimesheetRow(a["assignable_id"], min(max(day, first), last)))

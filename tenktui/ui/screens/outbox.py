@@ -1,0 +1,239 @@
+"""Every edit not yet on the server: what it is, when it was made, why it is stuck."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from tenktui.store.describe import Describer, when_label
+from tenktui.store.outbox import OutboxRow
+from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
+from tenktui.ui.widgets.conflict_view import ConflictView
+from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
+from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+
+STATES = {
+    "pending": "⟳ pending",
+    "sending": "⟳ sending",
+    "failed": "✗ failed",
+    "conflict": "⚠ conflict",
+}
+
+
+class OutboxScreen(StoreScreen):
+    """Pending, failed and conflicted edits, oldest first.
+
+    ``r`` retries a failed edit (``R`` all of them), ``d``/Delete discards one after
+    asking, ``m`` keeps mine and ``t`` takes theirs on a conflict; Enter goes to the
+    record (its timesheet cell or its checklist).
+    """
+
+    AUTO_FOCUS = "#outbox"
+
+    DEFAULT_CSS = """
+    OutboxScreen #outbox {
+        height: 1fr;
+        width: 100%;
+    }
+    OutboxScreen #outbox-empty {
+        height: auto;
+        padding: 1 2;
+        color: $text-muted;
+    }
+    OutboxScreen #why {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+    }
+    OutboxScreen ConflictView {
+        background: $boost;
+    }
+    OutboxScreen #hint {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry", id="tenktui.outbox.retry"),
+        Binding("R", "retry_all", "Retry all", id="tenktui.outbox.retry_all"),
+        Binding("d,delete", "discard", "Discard", id="tenktui.outbox.discard"),
+        Binding("m", "resolve('mine')", "Keep mine", id="tenktui.outbox.keep_mine"),
+        Binding("t", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
+        Binding("enter", "open", "Go to", priority=True, id="tenktui.outbox.open"),
+    ]
+
+    def __init__(self, session: Any) -> None:
+        super().__init__(session)
+        self.rows: list[OutboxRow] = []
+        self.describer = Describer(session.store.database)
+
+    def compose(self) -> ComposeResult:
+        yield ScreenTitle()
+        yield DataTable(id="outbox", cursor_type="row", zebra_stripes=True)
+        yield Static("Nothing waiting: every edit has reached the server.", id="outbox-empty")
+        yield Static("", id="why", markup=False)
+        yield ConflictView()
+        yield Static("", id="hint", markup=False)
+        yield Footer()
+
+    # -- reading the store -------------------------------------------------
+    def refresh_from_store(self) -> None:
+        table = self.query_one("#outbox", DataTable)
+        highlighted = self.highlighted
+        self.rows = self.store.outbox.open_rows()
+        counts = self.store.outbox.counts()
+        parts = [
+            f"{n} {word}"
+            for n, word in (
+                (counts.pending, "pending"),
+                (counts.failed, "failed"),
+                (counts.conflicts, "conflict" if counts.conflicts == 1 else "conflicts"),
+            )
+            if n
+        ]
+        self.set_title("Outbox · " + (" · ".join(parts) or "empty"))
+
+        table.clear(columns=True)
+        made = 12
+        table.add_column("State", width=10, key="state")
+        table.add_column("What", width=max(24, max(self.size.width, 80) - 10 - made - 6 - 2))
+        table.add_column("Made", width=made, key="made")
+        for row in self.rows:
+            table.add_row(
+                Text(STATES.get(row.state, row.state)),
+                Text(self.describer.describe(row)),
+                Text(when_label(row.created_at, self.today)),
+                key=str(row.seq),
+            )
+        if highlighted is not None:
+            seqs = [r.seq for r in self.rows]
+            if highlighted.seq in seqs:
+                table.move_cursor(row=seqs.index(highlighted.seq), animate=False)
+        table.display = bool(self.rows)
+        self.query_one("#outbox-empty").display = not self.rows
+        self._show_row()
+        self.refresh_bindings()
+
+    def on_resize(self) -> None:
+        self.refresh_from_store()
+
+    @property
+    def highlighted(self) -> OutboxRow | None:
+        table = self.query_one("#outbox", DataTable)
+        if not table.row_count or not self.rows:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((r for r in self.rows if str(r.seq) == key), None)
+
+    def _show_row(self) -> None:
+        row = self.highlighted
+        why = self.query_one("#why", Static)
+        conflict = self.query_one(ConflictView)
+        hint = self.query_one("#hint", Static)
+        conflict.display = row is not None and row.state == "conflict"
+        why.display = hint.display = row is not None
+        if row is None:
+            return
+        lines = [self.describer.describe(row)]
+        if row.state == "failed":
+            lines.append(f"Refused: {row.last_error or 'no reason given'}")
+            hint.update("r retry (after fixing the cause) · d discard")
+        elif row.state == "conflict":
+            lines.append(row.last_error or "Changed on the server since you edited it.")
+            conflict.show(self.describer.versions(row))
+            hint.update("m keep mine (send it over theirs) · t take theirs (drop mine)")
+        else:
+            waiting = (
+                f"Waiting to be sent ({row.attempts} attempt{'s' if row.attempts != 1 else ''})"
+            )
+            lines.append(waiting + (f": {row.last_error}" if row.last_error else "."))
+            hint.update("d discard")
+        why.update("\n".join(lines))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_row()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer (and show in the footer) only what fits the highlighted edit."""
+        row = self.highlighted
+        if action == "retry":
+            return row is not None and row.state == "failed"
+        if action == "retry_all":
+            return any(r.state == "failed" for r in self.rows)
+        if action == "resolve":
+            return row is not None and row.state == "conflict"
+        if action in ("discard", "open"):
+            return row is not None
+        return True
+
+    # -- acting on a row ----------------------------------------------------
+    def action_retry(self) -> None:
+        row = self.highlighted
+        if row is None:
+            return
+        self.edit(
+            f"Retry: {self.describer.describe(row)}",
+            lambda: self.store.resolutions.retry(row.seq),
+        )
+
+    def action_retry_all(self) -> None:
+        if not any(r.state == "failed" for r in self.rows):
+            self.notify("Nothing has failed.")
+            return
+        self.edit("Retry every failed edit", self.store.resolutions.retry_all)
+
+    def action_discard(self) -> None:
+        row = self.highlighted
+        if row is None:
+            return
+        what = self.describer.describe(row)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.edit(f"Discard: {what}", lambda: self.store.resolutions.discard(row.seq))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Discard “{what}”? The server's version stays; your edit is lost.",
+                yes="Discard",
+            ),
+            answered,
+        )
+
+    def action_resolve(self, keep: str) -> None:
+        row = self.highlighted
+        if row is None:
+            return
+        if row.state != "conflict":
+            self.notify("Only a conflict has two versions to choose from.", severity="warning")
+            return
+        words = "Keep mine" if keep == "mine" else "Take theirs"
+        self.edit(
+            f"{words}: {self.describer.describe(row)}",
+            lambda: self.store.resolutions.resolve(row.seq, keep),
+        )
+
+    def action_open(self) -> None:
+        """Go to the record the edit is about."""
+        row = self.highlighted
+        if row is None:
+            return
+        if row.kind == "time_entry":
+            entry = self.store.database.row(
+                "SELECT assignable_id, date FROM time_entries WHERE id = ?", (row.local_id,)
+            ) or {**(row.base or {}), **row.target}
+            if entry.get("assignable_id") and entry.get("date"):
+                self.post_message(
+                    OpenTimesheetRow(entry["assignable_id"], dt.date.fromisoformat(entry["date"]))
+                )
+        elif row.kind == "subtask" and row.target.get("assignment_id"):
+            self.post_message(OpenSubtasks(row.target["assignment_id"]))

@@ -1,0 +1,238 @@
+"""The checklist of one assignment: tick, add, rename, delete."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Input, Static
+
+from tenktui.store.describe import day_label
+from tenktui.store.validation import display_name
+from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
+from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+from tenktui.ui.widgets.screens_prompt import Prompt
+
+MARKS = {"pending": "⟳ pending", "failed": "✗ failed", "conflict": "⚠ conflict"}
+
+
+class SubtasksScreen(StoreScreen):
+    """Space (or Enter, or a click on the highlighted row) ticks a subtask; ``a`` adds one,
+    ``r`` renames, ``d``/Delete deletes after asking; Escape goes back."""
+
+    AUTO_FOCUS = "#subtasks"
+
+    DEFAULT_CSS = """
+    SubtasksScreen #assignment {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    SubtasksScreen #subtasks {
+        height: 1fr;
+        width: 100%;
+    }
+    SubtasksScreen #subtasks-empty {
+        height: auto;
+        padding: 1 2;
+        color: $text-muted;
+    }
+    SubtasksScreen #subtask-error {
+        height: auto;
+        padding: 0 1;
+        color: $error;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle", "Done/undone", id="tenktui.subtasks.toggle"),
+        Binding("a", "add", "Add", id="tenktui.subtasks.add"),
+        Binding("r", "rename", "Rename", id="tenktui.subtasks.rename"),
+        Binding("d,delete", "delete", "Delete", id="tenktui.subtasks.delete"),
+        Binding("escape", "back", "Back", id="tenktui.subtasks.back"),
+    ]
+
+    def __init__(self, session: Any, assignment_id: int) -> None:
+        super().__init__(session)
+        self.assignment_id = assignment_id
+        self.items: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield ScreenTitle()
+        yield Static("", id="assignment", markup=False)
+        yield DataTable(id="subtasks", cursor_type="row", zebra_stripes=True)
+        yield Static("No subtasks yet: press a to add one.", id="subtasks-empty")
+        yield Static("", id="subtask-error", markup=False)
+        yield Prompt(id="subtask-text")
+        yield Footer()
+
+    # -- reading the store -------------------------------------------------
+    def _assignment(self) -> dict[str, Any] | None:
+        return self.store.database.row(
+            "SELECT a.*, s.kind, s.name, s.phase_name FROM assignments a "
+            "LEFT JOIN assignables s ON s.id = a.assignable_id WHERE a.id = ?",
+            (self.assignment_id,),
+        )
+
+    def refresh_from_store(self) -> None:
+        assignment = self._assignment()
+        label = (
+            display_name({**assignment, "id": assignment["assignable_id"]})
+            if assignment
+            else f"assignment #{self.assignment_id}"
+        )
+        self.items = self.store.queries.subtasks(self.assignment_id)
+        done = sum(1 for s in self.items if s["completed"])
+        self.set_title(f"Subtasks · {label} · {done}/{len(self.items)} done")
+        about = self.query_one("#assignment", Static)
+        if assignment:
+            about.update(
+                f"{day_label(assignment['starts_at'])} – {day_label(assignment['ends_at'])}"
+                + (f" · {assignment['description']}" if assignment["description"] else "")
+            )
+        else:
+            about.update("This assignment is not in the local copy (yet): sync to fetch it.")
+
+        table = self.query_one("#subtasks", DataTable)
+        highlighted = self.highlighted
+        table.clear(columns=True)
+        state_width = 12
+        table.add_column("Done", width=4, key="done")
+        table.add_column(
+            "Subtask", width=max(20, max(self.size.width, 80) - 4 - state_width - 6 - 2), key="text"
+        )
+        table.add_column("Sync", width=state_width, key="state")
+        for s in self.items:
+            table.add_row(
+                Text("[x]" if s["completed"] else "[ ]"),
+                Text(s["description"], style="strike" if s["completed"] else ""),
+                Text(MARKS.get(s["state"], "")),
+                key=str(s["id"]),
+            )
+        if highlighted is not None:
+            ids = [s["id"] for s in self.items]
+            if highlighted["id"] in ids:
+                table.move_cursor(row=ids.index(highlighted["id"]), animate=False)
+        table.display = bool(self.items)
+        self.query_one("#subtasks-empty").display = not self.items
+        self._show_error()
+
+    def on_resize(self) -> None:
+        self.refresh_from_store()
+
+    @property
+    def highlighted(self) -> dict[str, Any] | None:
+        table = self.query_one("#subtasks", DataTable)
+        if not table.row_count or not self.items:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((s for s in self.items if str(s["id"]) == key), None)
+
+    def _show_error(self) -> None:
+        """Why the highlighted subtask's edit is stuck, if it is."""
+        item = self.highlighted
+        error = self.query_one("#subtask-error", Static)
+        if item and item["state"] in ("failed", "conflict"):
+            error.update(f"{MARKS[item['state']]}: {item['error'] or 'see the Outbox'}")
+            error.display = True
+        else:
+            error.display = False
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_error()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a question is open, the list's own keys wait."""
+        if action in ("toggle", "add", "rename", "delete", "back"):
+            return not self.query_one(Prompt).is_open
+        return True
+
+    # -- ticking ----------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_toggle()
+
+    def action_toggle(self) -> None:
+        item = self.highlighted
+        if item is None:
+            return
+        verb = "Untick" if item["completed"] else "Tick"
+        self.edit(
+            f"{verb} '{item['description']}'",
+            lambda: self.store.edits.toggle_subtask(item["id"]),
+        )
+
+    # -- adding and renaming ------------------------------------------------
+    def action_add(self) -> None:
+        self.query_one(Prompt).ask("add", "New subtask: Enter adds it, Escape cancels")
+        self.refresh_bindings()
+
+    def action_rename(self) -> None:
+        item = self.highlighted
+        if item is None:
+            return
+        self.query_one(Prompt).ask(
+            f"rename:{item['id']}",
+            "Rename: Enter saves, Escape cancels",
+            value=item["description"],
+        )
+        self.refresh_bindings()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        prompt = self.query_one(Prompt)
+        if event.input is not prompt or not prompt.purpose:
+            return
+        event.stop()
+        purpose, text = prompt.purpose, event.value
+        if purpose == "add":
+            added: list[int] = []
+            if self.edit(
+                f"Add subtask '{text.strip()}'",
+                lambda: added.append(self.store.edits.add_subtask(self.assignment_id, text)),
+            ):
+                self._close_prompt()
+                self._highlight(added[0])
+        else:
+            local_id = int(purpose.removeprefix("rename:"))
+            if self.edit(
+                f"Rename subtask to '{text.strip()}'",
+                lambda: self.store.edits.update_subtask(local_id, description=text),
+            ):
+                self._close_prompt()
+
+    def on_prompt_cancelled(self, event: Prompt.Cancelled) -> None:
+        event.stop()
+        self._close_prompt()
+
+    def _close_prompt(self) -> None:
+        self.query_one(Prompt).close()
+        self.query_one("#subtasks", DataTable).focus()
+        self.refresh_bindings()
+
+    def _highlight(self, local_id: int) -> None:
+        ids = [s["id"] for s in self.items]
+        if local_id in ids:
+            self.query_one("#subtasks", DataTable).move_cursor(row=ids.index(local_id))
+
+    # -- deleting -----------------------------------------------------------
+    def action_delete(self) -> None:
+        item = self.highlighted
+        if item is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.edit(
+                    f"Delete subtask '{item['description']}'",
+                    lambda: self.store.edits.delete_subtask(item["id"]),
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the subtask '{item['description']}'?"), answered
+        )
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
