@@ -564,7 +564,7 @@ async def test_project_tags_find_or_create_attach_once_and_detach(
     assert (await asgi.get("/projects/999999/tags")).status_code == 404
 
 
-async def test_project_time_entry_categories_are_the_accounts(
+async def test_project_time_entry_categories_are_budget_lines_of_the_accounts(
     asgi: httpx.AsyncClient, sandbox: Any
 ) -> None:
     sandbox.db.put("time_entry_categories", models.time_entry_category(sandbox.db.next_id(), "Dev"))
@@ -574,8 +574,12 @@ async def test_project_time_entry_categories_are_the_accounts(
         f"/projects/{project['id']}/time_entry_categories", params={"per_page": 1000}
     )
     assert mine.status_code == 200
-    assert mine.json()["data"] == account["data"]
-    assert "Dev" in [c["category"] for c in mine.json()["data"]]
+    lines = mine.json()["data"]
+    assert [(c["id"], c["category"]) for c in lines] == [
+        (c["id"], c["category"]) for c in account["data"]
+    ]
+    assert all(c["assignable_id"] == project["id"] and c["item_type"] == "TimeFees" for c in lines)
+    assert "Dev" in [c["category"] for c in lines]
     assert (await asgi.get("/projects/999999/time_entry_categories")).status_code == 404
 
 

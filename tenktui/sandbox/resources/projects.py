@@ -503,6 +503,22 @@ def remove_project_tag(req: Request) -> None:
 
 @router.route("GET", "/projects/{project_id}/time_entry_categories")
 def list_project_time_entry_categories(req: Request) -> Page:
-    """The account's categories: the sandbox keeps no per-project budget lines."""
-    get_project(req, req.path_int("project_id"))
-    return req.page(kind="time_entry_categories")
+    """The project's budget lines, one per account category (the sandbox keeps no
+    budgets of its own): shaped as the reference's project-specific sample."""
+    project = get_project(req, req.path_int("project_id"))
+
+    def line(category: Doc) -> Doc:
+        return {
+            "id": category["id"],
+            "assignable_id": project["id"],
+            "assignable_parent_id": project.get("parent_id"),
+            "category": category["category"],
+            "amount": 0.0,
+            "item_type": req.query.get("item_type") or "TimeFees",
+            "peritem_amount": None,
+            "peritem_label": None,
+            "created_at": project.get("created_at"),
+            "updated_at": project.get("updated_at"),
+        }
+
+    return req.page(kind="time_entry_categories", transform=line)
