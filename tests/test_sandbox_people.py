@@ -787,3 +787,29 @@ def test_people_round_trip_over_http(fresh_server: RunningSandbox) -> None:
         renamed = api.put(f"/users/{me_user['id']}", data={"office_phone": "555-0100"})
         assert renamed.status_code == 200 and renamed.json()["office_phone"] == "555-0100"
         assert api.delete(f"/users/{me_user['id']}").status_code == 422
+
+
+async def test_placeholders_of_a_project_are_those_assigned_to_it(
+    asgi: httpx.AsyncClient, sandbox: Any
+) -> None:
+    projects = (await asgi.get("/projects", params={"per_page": 1000})).json()["data"]
+    placeholders = (await asgi.get("/placeholder_resources")).json()["data"]
+    assigned = {
+        a["assignable_id"]
+        for p in placeholders
+        for a in sandbox.db.query("assignments", "user_id = ?", (p["id"],))
+    }
+    staffed = [
+        p
+        for p in projects
+        if p["id"] in assigned
+        or any(
+            ph["id"] in assigned for ph in sandbox.db.query("projects", "parent_id = ?", (p["id"],))
+        )
+    ]
+    assert staffed, "the demo assigns a placeholder to a project"
+    listed = (await asgi.get(f"/projects/{staffed[0]['id']}/placeholder_resources")).json()["data"]
+    assert listed and all(p["type"] == "PlaceholderResource" for p in listed)
+    empty = next(p for p in projects if p not in staffed)
+    assert (await asgi.get(f"/projects/{empty['id']}/placeholder_resources")).json()["data"] == []
+    assert (await asgi.get("/projects/999999/placeholder_resources")).status_code == 404

@@ -61,3 +61,19 @@ def delete_placeholder(req: Request) -> None:
     doc["deleted_at"] = req.sandbox.now()
     req.sandbox.touch(doc)
     req.db.put("placeholders", doc)
+
+
+@router.route("GET", "/projects/{project_id}/placeholder_resources")
+def list_project_placeholders(req: Request) -> Page:
+    """Placeholders assigned to the project or one of its phases (like its users)."""
+    project_id = req.path_int("project_id")
+    req.require("projects", project_id, "Project")
+    assignables = [project_id] + [
+        p["id"] for p in req.db.query("projects", "parent_id = ?", (project_id,))
+    ]
+    marks = ", ".join("?" * len(assignables))
+    where = (
+        "json_extract(data, '$.deleted_at') IS NULL AND id IN "
+        f"(SELECT user_id FROM assignments WHERE assignable_id IN ({marks}))"
+    )
+    return req.page(kind="placeholders", where=where, params=assignables, transform=viewer(req))
