@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,6 +19,17 @@ from tenktui.ui.widgets.screens_prompt import Prompt
 
 # One key per code: the code's own first letter where it is free.
 CODE_KEYS = {"ITO": "i", "WFH": "w", "SIC": "s", "OOO": "o", "VAC": "v", "OOF": "f"}
+
+
+class Board(DataTable[Text]):
+    """The board's table; tells the screen when its height changes what is on view."""
+
+    def __init__(self, on_view: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_view = on_view
+
+    def on_resize(self) -> None:
+        self.on_view()
 
 
 def freshness(person: dict[str, Any], requested: set[int]) -> str:
@@ -116,7 +128,7 @@ class StatusScreen(StoreScreen):
             id="filter",
             compact=True,
         )
-        yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+        yield Board(self._want_visible, id="board", cursor_type="row", zebra_stripes=True)
         yield Static("", id="person", markup=False)
         yield Footer()
 
@@ -189,6 +201,10 @@ class StatusScreen(StoreScreen):
         ids = [p["id"] for p in self.shown]
         if highlighted is not None and highlighted["id"] in ids:
             table.move_cursor(row=ids.index(highlighted["id"]), animate=False)
+        scope = "everyone" if self.show_everyone else "people you work with"
+        self.set_title(
+            f"Status · {day_label(self.today)} · {len(self.shown)} of {len(self.people)} {scope}"
+        )
         self._show_person()
         self._want_visible()
 

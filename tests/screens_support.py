@@ -1,0 +1,152 @@
+"""Running the Assignments, Status, Subtasks and Outbox screens in tests.
+
+The real app on a store filled by a real sync from the demo sandbox, with the
+clock frozen; edits made on the server through its API; trouble (a conflict,
+a refused edit) made for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import time_machine
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import DataTable
+
+from tenktui.session import Session, open_demo_session
+from tenktui.ui.app import TenkApp
+from tenktui.ui.messages import StoreChanged
+from tests.conftest import TODAY
+
+# Monday morning of TODAY; a ZoneInfo also makes UTC the local time zone.
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("UTC"))
+
+
+@asynccontextmanager
+async def running_app(
+    workdir: Path,
+    *,
+    size: tuple[int, int] = (80, 24),
+    prepare: Callable[[Session], Awaitable[Any]] | None = None,
+) -> AsyncIterator[tuple[TenkApp, Pilot[int], Session]]:
+    """The real app on a demo store filled by a real sync, at a frozen ``NOW``.
+
+    The app's own sync loop is off: tests sync with :func:`sync`, so each pass
+    happens exactly where the test says.
+    """
+    with time_machine.travel(NOW, tick=False):
+        session = demo_session(workdir)
+        try:
+            await session.engine.sync_once()
+            if prepare is not None:
+                await prepare(session)
+            app = TenkApp(session, sync=False)
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                yield app, pilot, session
+        finally:
+            await session.aclose()
+
+
+async def sync(app: TenkApp, pilot: Pilot[int]) -> None:
+    """One sync pass, then the screens redrawn, as the app's sync worker does."""
+    await app.session.engine.sync_once()
+    app.post_message(StoreChanged())
+    await pilot.pause()
+
+
+async def go(pilot: Pilot[int], key: str, screen: type[Screen[Any]]) -> Any:
+    """Press the key that opens a screen; the screen, once it is on top."""
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, screen), pilot.app.screen
+    return pilot.app.screen
+
+
+def cells(table: DataTable[Any]) -> list[list[str]]:
+    """A data table's rows as plain text."""
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def demo_session(workdir: Path) -> Session:
+    return open_demo_session(workdir=workdir, today=TODAY)
+
+
+def sandbox_client(session: Session) -> httpx.AsyncClient:
+    """The demo sandbox's API, as another person (or the web app) would change it."""
+    sandbox = session.demo.sandbox
+    return httpx.AsyncClient(base_url=sandbox.base_url, headers={"auth": sandbox.token})
+
+
+def prepared_store(
+    workdir: Path, prepare: Callable[[Session], Awaitable[Any]] | None = None
+) -> Session:
+    """For snapshot tests, whose app runs its own event loop: sync (and ``prepare``) in a
+    loop of their own, then close everything but the store the screens read. Call it
+    with the clock frozen."""
+    session = demo_session(workdir)
+
+    async def run() -> None:
+        await session.engine.sync_once()
+        if prepare is not None:
+            await prepare(session)
+        await session.backend.aclose()
+
+    asyncio.run(run())
+    session.engine.leader.release()
+    for close in session.closers:
+        close()
+    session.closers.clear()
+    return session
+
+
+async def make_trouble(session: Session) -> dict[str, Any]:
+    """A conflict and a failure made for real, then two edits left pending.
+
+    - conflict: an entry of last week edited here, and changed on the server meanwhile;
+    - failure: time logged today on a project the server then locks (422 on push);
+    - pending: a status and a ticked subtask, queued after the last sync.
+    """
+    store = session.store
+    me = int(store.database.get_meta("me"))
+    entry = store.database.row(
+        "SELECT t.* FROM time_entries t JOIN assignables s ON s.id = t.assignable_id "
+        "WHERE t.user_id = ? AND t.date BETWEEN ? AND ? AND s.kind = 'phase' "
+        "AND t.server_id IS NOT NULL ORDER BY t.date DESC, t.id LIMIT 1",
+        (me, (TODAY - dt.timedelta(days=6)).isoformat(), TODAY.isoformat()),
+    )
+    assert entry is not None
+    store.edits.update_entry(entry["id"], hours=3.0, notes="Mine: wireframes")
+    project = next(a for a in store.queries.assignments(me, TODAY, TODAY) if a["kind"] == "project")
+    failed_id = store.edits.create_entry(me, project["assignable_id"], TODAY, 1.5, notes="Sync")
+    async with sandbox_client(session) as api:
+        changed = await api.put(
+            f"/users/{me}/time_entries/{entry['server_id']}",
+            json={"hours": 5, "notes": "Theirs: client call"},
+        )
+        assert changed.status_code == 200, changed.text
+        locked = await api.put(
+            f"/projects/{project['assignable_id']}", json={"timeentry_lockout": 0}
+        )
+        assert locked.status_code == 200, locked.text
+    await session.engine.sync_once()
+    store.edits.set_status(me, "WFH", "On a train")
+    subtask = store.queries.subtasks(
+        next(a["id"] for a in store.queries.assignments(me, TODAY, TODAY) if a["subtasks_total"])
+    )[-1]
+    store.edits.toggle_subtask(subtask["id"])
+    return {
+        "me": me,
+        "entry": entry,
+        "project": project,
+        "failed_id": failed_id,
+        "subtask": subtask,
+    }

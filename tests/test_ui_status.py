@@ -1,0 +1,191 @@
+"""The Status screen, in the real app, on a store filled by a real sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from textual.widgets import DataTable, Input, Static
+
+from tenktui.store.board import matches
+from tenktui.ui.screens.status import StatusScreen
+from tests.screens_support import NOW, cells, go, running_app, sandbox_client, sync
+
+
+def mine(screen: StatusScreen) -> str:
+    return str(screen.query_one("#mine", Static).render())
+
+
+async def server_status(session, me: int) -> dict:
+    async with sandbox_client(session) as api:
+        response = await api.get(f"/users/{me}/statuses")
+    assert response.status_code == 200, response.text
+    return response.json()["data"][0]
+
+
+async def test_one_key_and_a_message_set_my_status(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await go(pilot, "f4", StatusScreen)
+        me = screen.me
+        await pilot.press("o")
+        prompt = screen.query_one("#message", Input)
+        assert app.focused is prompt and "OOO" in str(prompt.border_title)
+        await pilot.press(*"At the client")
+        await pilot.press("enter")
+        await pilot.pause()
+
+        assert "OOO" in mine(screen) and "sending" in mine(screen)
+        [row] = session.store.outbox.open_rows()
+        assert row.target == {"status": "OOO", "message": "At the client"}
+        assert app.focused is screen.query_one("#board", DataTable)
+
+        await sync(app, pilot)
+        assert session.store.outbox.open_rows() == []
+        assert "sending" not in mine(screen)
+        assert 'OOO · On the road — "At the client"' in mine(screen)
+        on_server = await server_status(session, me)
+        assert (on_server["status"], on_server["message"]) == ("OOO", "At the client")
+
+
+async def test_escape_sets_the_status_without_a_message(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await go(pilot, "f4", StatusScreen)
+        await pilot.press("s", "escape")
+        await pilot.pause()
+        [row] = session.store.outbox.open_rows()
+        assert row.target == {"status": "SIC", "message": None}
+        await sync(app, pilot)
+        on_server = await server_status(session, screen.me)
+        assert (on_server["status"], on_server["message"]) == ("SIC", None)
+
+
+async def test_a_click_on_a_code_sets_it_too(tmp_path) -> None:
+    async with running_app(tmp_path) as (_app, pilot, session):
+        await go(pilot, "f4", StatusScreen)
+        await pilot.click("#code-VAC")
+        await pilot.press("enter")
+        await pilot.pause()
+        [row] = session.store.outbox.open_rows()
+        assert row.target["status"] == "VAC"
+
+
+async def test_the_board_loads_statuses_lazily_and_says_how_fresh(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await go(pilot, "f4", StatusScreen)
+        table = screen.query_one("#board", DataTable)
+        board = session.store.queries.status_board()
+        assert len(screen.shown) == len(board) > 10
+        # The first row is me; nobody's status was fetched yet: all "loading…".
+        assert cells(table)[0][1] == session.store.queries.me()["display_name"]
+        assert {r[4] for r in cells(table)} == {"loading…"}
+        # Only the people on screen are asked for.
+        visible = table.size.height - 1
+        asked = session.engine._wanted_statuses
+        assert asked == [p["id"] for p in screen.shown[:visible]]
+
+        await sync(app, pilot)  # the engine fetches ten per pass
+        checked = [r[4] for r in cells(table)]
+        assert checked.count("just now") == 10
+        await sync(app, pilot)
+        assert [r[4] for r in cells(table)][:visible] == ["just now"] * visible
+        assert any(r[2] != "—" for r in cells(table))
+
+        # Five minutes later the same statuses are five minutes old.
+        with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+            screen.refresh_from_store()
+            assert [r[4] for r in cells(table)][:visible] == ["5 min ago"] * visible
+
+        # Scrolling asks for the people who come into view.
+        table.move_cursor(row=len(screen.shown) - 1)
+        await pilot.pause()
+        assert screen.shown[-1]["id"] in session.engine._wanted_statuses
+
+
+async def test_the_filter_matches_name_role_discipline_location_and_code(tmp_path) -> None:
+    async with running_app(tmp_path, size=(120, 40)) as (app, pilot, _session):
+        screen = await go(pilot, "f4", StatusScreen)
+        await sync(app, pilot)
+        await sync(app, pilot)
+        await sync(app, pilot)
+        table = screen.query_one("#board", DataTable)
+        everyone = list(screen.people)
+
+        async def typed(text: str) -> list[list[str]]:
+            await pilot.press("slash")
+            await pilot.press("ctrl+u", *text)
+            await pilot.pause()
+            return cells(table)
+
+        rows = await typed("wfh")
+        assert rows and {r[2] for r in rows} == {"WFH"}
+        assert len(rows) == sum(1 for p in everyone if p["status"] == "WFH")
+        rows = await typed("design")
+        assert rows and all(r[6] == "Design" for r in rows)
+        rows = await typed("london lead")
+        assert rows and all(r[7] == "London" and r[5] == "Lead" for r in rows)
+        rows = await typed("name:an")  # any part of a name
+        named = [p["display_name"] for p in everyone if "an" in p["display_name"].lower()]
+        assert named and [r[1] for r in rows] == named
+        rows = await typed("nobody-like-this")
+        assert rows == []
+        assert "Nobody matches" in str(screen.query_one("#person", Static).render())
+        assert "0 of" in screen.title
+
+        # Escape goes back to the board, keeping the filter; clearing it shows everyone.
+        await pilot.press("escape")
+        assert app.focused is table
+        await typed("")
+        assert len(cells(table)) == len(everyone)
+
+
+async def test_pin_someone_from_everyone_onto_my_board(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await go(pilot, "f4", StatusScreen)
+        # Someone who shares no project with me joins the account.
+        async with sandbox_client(session) as api:
+            created = await api.post(
+                "/users",
+                json={"first_name": "Nadia", "last_name": "Stranger", "email": "nadia@example.com"},
+            )
+        assert created.status_code == 200, created.text
+        stranger = created.json()["id"]
+        await app.session.engine.sync_once(reference=True)
+        await sync(app, pilot)
+        assert stranger not in [p["id"] for p in screen.shown]
+
+        await pilot.press("a")
+        assert screen.show_everyone and "everyone" in screen.title
+        ids = [p["id"] for p in screen.shown]
+        table = screen.query_one("#board", DataTable)
+        table.move_cursor(row=ids.index(stranger))
+        await pilot.press("p")
+        await pilot.press("a")  # back to the people I work with
+        assert not screen.show_everyone
+        ids = [p["id"] for p in screen.shown]
+        assert ids.index(stranger) == 1  # after me, before the unpinned
+        assert cells(table)[1][:2] == ["★", "Nadia Stranger"]
+        assert session.store.database.rows("SELECT user_id FROM pins") == [{"user_id": stranger}]
+
+        # Unpinning takes her off again.
+        table.move_cursor(row=1)
+        await pilot.press("p")
+        assert stranger not in [p["id"] for p in screen.shown]
+        assert session.store.database.rows("SELECT user_id FROM pins") == []
+
+
+def test_filter_words() -> None:
+    person = {
+        "display_name": "Priya Nair",
+        "role": "Senior",
+        "discipline": "Design",
+        "location": "London",
+        "status": "WFH",
+    }
+    assert matches(person, "")
+    assert matches(person, "pri lon")
+    assert matches(person, "WFH design")
+    assert not matches(person, "ito")
+    assert matches(person, "role:sen location:lon")
+    assert not matches(person, "role:lead")
+    assert matches(person, "status:wfh")
+    assert not matches(person, "berlin")
