@@ -24,11 +24,12 @@ def _norm(text: str) -> str:
 
 
 def _keys(a: dict[str, Any]) -> list[str]:
+    if a["kind"] == "phase":
+        # A phase carries its project's name: it answers to "Project/Phase" and "Phase".
+        return [_norm(f"{a['name']}/{a['phase_name'] or ''}"), _norm(a["phase_name"] or "")]
     keys = [_norm(a["name"] or "")]
     if a.get("project_code"):
         keys.append(_norm(a["project_code"]))
-    if a["kind"] == "phase" and a.get("phase_name"):
-        keys += [_norm(f"{a['name']}/{a['phase_name']}"), _norm(a["phase_name"])]
     return keys
 
 
