@@ -309,6 +309,7 @@ class TenkApp(App[int]):
     async def go_to_project(self, assignable_id: int, day: dt.date | None = None) -> None:
         await self._to_base()
         self.timesheet.show_row(assignable_id, day)
+        self.timesheet.grid.focus()
 
     def action_pick_project(self) -> None:
         items = [
@@ -326,6 +327,7 @@ class TenkApp(App[int]):
         """Run a Timesheet action (from the palette), going back to it first."""
         await self._to_base()
         await self.run_action(action, self.timesheet)
+        self.timesheet.grid.focus()
 
     def set_status(self, code: str, message: str | None = None) -> None:
         store = self.session.store

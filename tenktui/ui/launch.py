@@ -81,5 +81,7 @@ def run_demo(*, today: dt.date | None = None, workdir: Path | None = None) -> in
     from tenktui.session import open_demo_session
 
     configure_logging()
+    if workdir is not None:
+        paths.private_dir(workdir)
     session = open_demo_session(workdir, today=today)
     return run_app(session)

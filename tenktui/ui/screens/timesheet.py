@@ -72,7 +72,8 @@ class TimesheetScreen(Screen[None]):
         self.week_start = week_start_for(self.today(), session.week_start)
         self.week: WeekGrid | None = None
         self.undo_steps: list[UndoStep] = []
-        self._message: tuple[str, str] | None = None  # (text, kind) until the cursor moves
+        # (text, kind, cell it was said on): shown until the cursor leaves that cell
+        self._message: tuple[str, str, tuple[int, int]] | None = None
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -120,7 +121,12 @@ class TimesheetScreen(Screen[None]):
         self.week = self.store.queries.week(user, self.week_start)
         grid.set_week(self.week, today=self.today())
         self._head(self._title(), self._state())
-        if not self.week.rows:
+        cell = grid.current_cell
+        if cell is not None and cell.state in ("failed", "conflict"):
+            self._message = None  # the server's word on this cell beats our last message
+        if self._message is not None:
+            self._show(*self._message[:2])
+        else:
             self._detail()
 
     def on_store_changed(self, message: StoreChanged) -> None:
@@ -130,9 +136,9 @@ class TimesheetScreen(Screen[None]):
         start = self.week_start
         end = start + dt.timedelta(days=6)
         span = (
-            f"{start.day}–{end:%d %b %Y}"
+            f"{start.day}–{end.day} {end:%b %Y}"
             if start.month == end.month
-            else f"{start:%d %b} – {end:%d %b %Y}"
+            else f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
         )
         weeks = (start - week_start_for(self.today(), self.session.week_start)).days // 7
         when = {0: "this week", 1: "next week", -1: "last week"}.get(
@@ -161,7 +167,8 @@ class TimesheetScreen(Screen[None]):
     # -- the line under the grid -----------------------------------------------
     def say(self, text: str, kind: str = "") -> None:
         """A message at the point of entry: ``kind`` is "", "error" or "done"."""
-        self._message = (text, kind)
+        grid = self.grid
+        self._message = (text, kind, (grid.row_index, grid.day_index))
         self._show(text, kind)
 
     def _show(self, text: str, kind: str) -> None:
@@ -205,11 +212,9 @@ class TimesheetScreen(Screen[None]):
 
     # -- grid messages -----------------------------------------------------------
     def on_week_grid_view_highlighted(self, message: WeekGridView.Highlighted) -> None:
-        if self._message is not None:
-            text, kind = self._message
-            self._message = None
-            self._show(text, kind)
+        if self._message is not None and self._message[2] == (message.row, message.day):
             return
+        self._message = None
         self._detail()
 
     def on_week_grid_view_activated(self, message: WeekGridView.Activated) -> None:
@@ -315,7 +320,7 @@ class TimesheetScreen(Screen[None]):
                     UndoStep(f"{row.label}, {cell.day:%a %d %b}", self.week_start, before)
                 )
             self.reload()
-            self._detail()
+            self.grid.focus()
 
         self.app.push_screen(dialog, closed)
 
@@ -525,11 +530,11 @@ class TimesheetScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, yes="Submit", no="Not yet"), answered)
 
     def action_week(self, step: int) -> None:
+        self._message = None
         self.week_start += dt.timedelta(days=7 * step)
         self.reload()
-        self._detail()
 
     def action_this_week(self) -> None:
+        self._message = None
         self.week_start = week_start_for(self.today(), self.session.week_start)
         self.reload()
-        self._detail()

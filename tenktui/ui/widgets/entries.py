@@ -60,33 +60,34 @@ class EntryForm(ModalScreen[bool]):
         self.title_text = title
         self.save = save
         self.categories = categories
-        self.hours = hours
-        self.task = task
-        self.notes = notes
+        self.entry_hours = hours
+        self.entry_task = task
+        self.entry_notes = notes
 
     def compose(self) -> ComposeResult:
         options = [(c, c) for c in self.categories]
-        if self.task and self.task not in self.categories:
-            options.insert(0, (self.task, self.task))
+        if self.entry_task and self.entry_task not in self.categories:
+            options.insert(0, (self.entry_task, self.entry_task))
         with Vertical(id="form-box"):
             yield Static(self.title_text, id="form-title", markup=False)
             yield Label("Hours (1.5, 1,5, 1:30, 90m)")
             yield Input(
-                format_hours(self.hours) if self.hours else "",
+                format_hours(self.entry_hours) if self.entry_hours else "",
                 placeholder="hours",
                 id="form-hours",
             )
             yield Label("Task category")
             yield Select(
                 options,
-                value=self.task if self.task else Select.NULL,
+                value=self.entry_task if self.entry_task else Select.NULL,
                 prompt="(no category)",
                 allow_blank=True,
                 id="form-task",
             )
             yield Label("Notes")
-            yield Input(self.notes or "", max_length=MAX_TEXT, placeholder="notes", id="form-notes")
-            yield Static(self._count(self.notes or ""), id="form-count", markup=False)
+            notes = self.entry_notes or ""
+            yield Input(notes, max_length=MAX_TEXT, placeholder="notes", id="form-notes")
+            yield Static(self._count(notes), id="form-count", markup=False)
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")

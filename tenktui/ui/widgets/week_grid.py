@@ -216,7 +216,6 @@ class WeekGridView(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(week.rows) + HEADER_LINES + FOOTER_LINES)
         self._scroll_to_cursor()
         self.refresh(layout=True)
-        self._announce()
 
     def move_to(self, row: int, day: int) -> None:
         if not self.rows:
