@@ -151,10 +151,11 @@ class OutboxScreen(StoreScreen):
             conflict.show(self.describer.versions(row))
             hint.update("m keep mine (send it over theirs) · t take theirs (drop mine)")
         else:
-            waiting = (
-                f"Waiting to be sent ({row.attempts} attempt{'s' if row.attempts != 1 else ''})"
-            )
-            lines.append(waiting + (f": {row.last_error}" if row.last_error else "."))
+            if row.attempts:
+                tried = f"Tried {row.attempts} time{'s' if row.attempts != 1 else ''}"
+                lines.append(tried + (f": {row.last_error}" if row.last_error else "."))
+            else:
+                lines.append("Not sent yet: it goes with the next sync.")
             hint.update("d discard")
         why.update("\n".join(lines))
 
@@ -171,8 +172,10 @@ class OutboxScreen(StoreScreen):
             return any(r.state == "failed" for r in self.rows)
         if action == "resolve":
             return row is not None and row.state == "conflict"
-        if action in ("discard", "open"):
+        if action == "discard":
             return row is not None
+        if action == "open":
+            return row is not None and row.kind in ("time_entry", "subtask")
         return True
 
     # -- acting on a row ----------------------------------------------------

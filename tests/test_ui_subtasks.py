@@ -1,0 +1,124 @@
+"""The Subtasks screen, in the real app, on a store filled by a real sync."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from tenktui.ui.screens.assignments import AssignmentsScreen
+from tenktui.ui.screens.subtasks import SubtasksScreen
+from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+from tests.screens_support import cells, go, running_app, sandbox_client, sync
+
+
+async def open_checklist(pilot) -> SubtasksScreen:
+    """Assignments, then Enter on the first one (Website Redesign — Design)."""
+    await go(pilot, "f3", AssignmentsScreen)
+    return await go(pilot, "enter", SubtasksScreen)
+
+
+async def on_server(session, screen: SubtasksScreen) -> list[tuple[str, bool]]:
+    project = screen.items[0]["project_id"]
+    async with sandbox_client(session) as api:
+        response = await api.get(f"/projects/{project}/assignments/{screen.assignment_id}/subtasks")
+    assert response.status_code == 200, response.text
+    return sorted((s["description"], s["completed"]) for s in response.json()["data"])
+
+
+def table(screen: SubtasksScreen) -> list[list[str]]:
+    return cells(screen.query_one("#subtasks", DataTable))
+
+
+async def test_the_checklist_with_its_count(tmp_path) -> None:
+    async with running_app(tmp_path) as (_app, pilot, session):
+        screen = await open_checklist(pilot)
+        assert table(screen) == [
+            ["[x]", "Audit components", ""],
+            ["[x]", "Checkout wireframes", ""],
+            ["[ ]", "Hi-fi mockups", ""],
+            ["[ ]", "Client review", ""],
+        ]
+        assert screen.title == "Subtasks · Website Redesign — Design · 2/4 done"
+        assert sorted((r[1], r[0] == "[x]") for r in table(screen)) == await on_server(
+            session, screen
+        )
+
+
+async def test_space_ticks_and_unticks(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await open_checklist(pilot)
+        await pilot.press("down", "down", "space")
+        assert table(screen)[2] == ["[x]", "Hi-fi mockups", "⟳ pending"]
+        assert screen.title.endswith("3/4 done")
+        await pilot.press("up", "space")  # untick "Checkout wireframes"
+        assert table(screen)[1][0] == "[ ]"
+        await sync(app, pilot)
+        assert [r[2] for r in table(screen)] == [""] * 4
+        assert ("Hi-fi mockups", True) in await on_server(session, screen)
+        assert ("Checkout wireframes", False) in await on_server(session, screen)
+
+        # With the mouse: a click highlights a row, a click on the highlighted row ticks it.
+        await pilot.click("#subtasks", offset=(2, 3))  # "Hi-fi mockups", under the header
+        assert screen.highlighted["description"] == "Hi-fi mockups"
+        assert table(screen)[2][0] == "[x]"
+        await pilot.click("#subtasks", offset=(2, 3))
+        assert table(screen)[2][0] == "[ ]"
+
+
+async def test_add_then_rename(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await open_checklist(pilot)
+        await pilot.press("a")
+        prompt = screen.query_one("#subtask-text", Input)
+        assert app.focused is prompt
+        await pilot.press(*"Write tests", "enter")
+        await pilot.pause()
+        assert table(screen)[-1] == ["[ ]", "Write tests", "⟳ pending"]
+        assert screen.title.endswith("2/5 done")
+        assert app.focused is screen.query_one("#subtasks", DataTable)
+        assert screen.highlighted["description"] == "Write tests"
+
+        # An empty description is refused and the prompt stays open.
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        assert prompt.is_open and len(table(screen)) == 5
+        await pilot.press("escape")
+        assert not prompt.is_open
+
+        await pilot.press("r")
+        assert prompt.value == "Write tests"
+        await pilot.press(*" and docs", "enter")
+        await pilot.pause()
+        assert table(screen)[-1][1] == "Write tests and docs"
+
+        await sync(app, pilot)
+        assert table(screen)[-1] == ["[ ]", "Write tests and docs", ""]
+        assert ("Write tests and docs", False) in await on_server(session, screen)
+
+
+async def test_delete_asks_first(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await open_checklist(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and len(table(screen)) == 4
+
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen
+        assert [r[1] for r in table(screen)] == [
+            "Checkout wireframes",
+            "Hi-fi mockups",
+            "Client review",
+        ]
+        assert screen.title.endswith("1/3 done")
+        await sync(app, pilot)
+        assert [d for d, _ in await on_server(session, screen)] == [
+            "Checkout wireframes",
+            "Client review",
+            "Hi-fi mockups",
+        ]
