@@ -326,7 +326,12 @@ def _run(args: argparse.Namespace) -> int:
 
     import asyncio
 
-    return asyncio.run(with_context())
+    try:
+        return asyncio.run(with_context())
+    except KeyboardInterrupt:
+        if args.command == "sync" and args.watch:
+            return EXIT_OK  # Ctrl+C is how --watch ends
+        raise
 
 
 def _guarded(run: Callable[[], int]) -> int:
@@ -398,7 +403,6 @@ def _app(args: argparse.Namespace) -> int:
     from tenktui.sync.pull import Window
     from tenktui.ui.launch import run_app
 
-    frozen = bool(os.environ.get("TENKTUI_TODAY"))
     session = open_session(
         db_path=paths.profile_db(profile.name),
         base_url=profile.base_url,
@@ -407,7 +411,7 @@ def _app(args: argparse.Namespace) -> int:
         week_start=profile.first_weekday,
         interval=profile.sync_interval,
         window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
-        today=(lambda: today(profile.timezone)) if not frozen else (lambda: today()),
+        today=lambda: today(profile.timezone),
     )
 
     def remember_theme(name: str) -> None:

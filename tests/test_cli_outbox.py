@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import json
+import os
+import signal
+import subprocess
 
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox, start_sandbox
-from tests.test_cli_helpers import Cli, me_id, project_id, server_entries
+from tests.test_cli_helpers import TENKTUI, Cli, me_id, project_id, server_entries
 
 # The shared fixtures, bound under their own names for pytest.
 cli = helpers.cli
@@ -137,3 +142,41 @@ def test_no_sync_only_queues(logged_in: Cli, fresh_server: RunningSandbox) -> No
     assert report["pushed"] == 1 and report["state"] == "idle"
     assert [e["hours"] for e in server_entries(fresh_server, TODAY) if e["hours"] == 0.5] == [0.5]
     assert "The outbox is empty" in cli.ok("outbox").out
+
+
+def test_another_process_leading_the_sync_gets_the_edit(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    cli = logged_in
+    cli.ok("sync")
+    fd = os.open(f"{cli.db}.sync.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running app would
+        result = cli.json("log", "0.75", "INT-004")
+        assert result["sync"] == "queued" and "another tenktui process" in result["message"]
+        follower = cli.json("sync")
+        assert follower["state"] == "follower" and follower["pushed"] == 0
+    finally:
+        os.close(fd)
+    assert cli.json("sync")["pushed"] == 1
+    assert [e["hours"] for e in server_entries(fresh_server, TODAY) if e["hours"] == 0.75] == [0.75]
+
+
+def test_sync_watch_reports_each_pass_until_interrupted(logged_in: Cli) -> None:
+    proc = subprocess.Popen(
+        [str(TENKTUI), "sync", "--watch", "--interval", "0.2", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=logged_in.env,
+    )
+    try:
+        assert proc.stdout is not None
+        passes = [json.loads(proc.stdout.readline()) for _ in range(2)]
+        assert [p["state"] for p in passes] == ["idle", "idle"]
+        assert passes[0]["pulled"]["time_entries"] > 0
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    logged_in.runs.append(helpers.Result(proc.returncode, out, err))
+    assert proc.returncode == 0, err

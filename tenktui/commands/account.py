@@ -194,14 +194,14 @@ def run_locate(args: argparse.Namespace) -> int:
         "themes": paths.user_themes_dir(),
     }
     notes = {
-        "config": "config file (profiles)",
-        "tokens": "API tokens, one file per profile (when no system keyring)",
-        "data": "one SQLite cache per profile",
+        "config": "the profiles",
+        "tokens": "API tokens, a file per profile, when there is no system keyring",
+        "data": "a SQLite cache per profile",
         "cache": "logs",
-        "log": "log file of the commands",
-        "themes": "your themes",
+        "log": "what the commands log",
+        "themes": "your own themes",
     }
     width = max(map(len, places))
-    text = "\n".join(f"{k.ljust(width)}  {v}  ({notes[k]})" for k, v in places.items())
+    text = "\n".join(f"{k.ljust(width)}  {v}  # {notes[k]}" for k, v in places.items())
     out.result({k: str(v) for k, v in places.items()}, text)
     return EXIT_OK
