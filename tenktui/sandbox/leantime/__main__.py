@@ -1,0 +1,57 @@
+"""``python -m tenktui.sandbox.leantime``: serve the Leantime emulator (tests, manual runs).
+
+Prints ``sandbox listening on http://HOST:PORT`` once ready. ``tenktui sandbox serve
+--flavor leantime`` does the same through the main command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import sys
+
+from tenktui.sandbox.leantime.state import DEFAULT_TIMEZONE
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tenktui.sandbox.leantime")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8766, help="0 picks a free port")
+    parser.add_argument("--token", required=True, help="the API key (or personal token)")
+    parser.add_argument("--db", help="SQLite file for the sandbox's data (default: a temp file)")
+    parser.add_argument("--version", "--leantime-version", dest="version", default="3.9",
+                        help="3.5, 3.8, 3.9 or a full version such as 3.9.2")  # fmt: skip
+    parser.add_argument("--scale", choices=["demo", "large"], default="demo")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--today", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--timezone", default=DEFAULT_TIMEZONE, help="the users' IANA timezone")
+    parser.add_argument("--rate-limit", type=int, default=100, help="requests per window")
+    parser.add_argument("--rate-window", type=float, default=60.0, metavar="SECONDS")
+    args = parser.parse_args(argv)
+
+    from tenktui.sandbox.leantime.server import open_leantime_sandbox, serve
+
+    sandbox = open_leantime_sandbox(
+        args.token,
+        args.db,
+        version=args.version,
+        scale=args.scale,
+        today=args.today,
+        seed=args.seed,
+        timezone=args.timezone,
+        rate_limit=args.rate_limit,
+        rate_window=args.rate_window,
+    )
+
+    def ready(base: str) -> None:
+        print(f"sandbox listening on {base}", flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(sandbox, args.host, args.port, on_ready=ready))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Running the Leantime emulator: build a seeded sandbox and serve it with uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from tenktui.sandbox.leantime.app import create_app
+from tenktui.sandbox.leantime.state import (
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RATE_WINDOW,
+    DEFAULT_TIMEZONE,
+    LeantimeSandbox,
+)
+
+
+def open_leantime_sandbox(
+    token: str,
+    db_path: str | Path | None = None,
+    *,
+    version: str = "3.9",
+    scale: str = "demo",
+    today: dt.date | None = None,
+    seed: int = 0,
+    timezone: str = DEFAULT_TIMEZONE,
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+    rate_window: float = DEFAULT_RATE_WINDOW,
+) -> LeantimeSandbox:
+    """Open (and on first use seed) the Leantime sandbox stored at ``db_path``.
+
+    ``token`` is the key the site accepts: in ``x-api-key`` it acts as the API
+    key's pseudo-user, as ``Authorization: Bearer`` (3.9.6 and later) as
+    me@example.com. Without a path the data goes to a fresh temporary file; a file
+    that already holds data is served as it is (``timezone`` only seeds).
+    """
+    from tenktui.sandbox.leantime import seed as seeding
+
+    if db_path is None:
+        fd, name = tempfile.mkstemp(prefix="tenktui-leantime-", suffix=".db")
+        os.close(fd)
+        db_path = name
+    sandbox = LeantimeSandbox(
+        db_path, token, version=version, rate_limit=rate_limit, rate_window=rate_window
+    )
+    if sandbox.db.is_empty():
+        sandbox.today = today or dt.date.today()
+        seeding.populate(sandbox, scale=scale, seed=seed, timezone=timezone)
+    elif today is not None:
+        sandbox.today = today
+    return sandbox
+
+
+async def serve(
+    sandbox: LeantimeSandbox,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve until cancelled; ``on_ready`` gets ``http://HOST:PORT`` (the site root: the
+    client adds ``/api/jsonrpc``) once the socket is bound."""
+    config = uvicorn.Config(
+        create_app(sandbox),
+        host=host,
+        port=port,
+        http="h11",
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            await task  # startup failed: raise its error
+            raise SystemExit(1)
+        await asyncio.sleep(0.01)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    if on_ready is not None:
+        on_ready(f"http://{host}:{bound}")
+    try:
+        await task
+    finally:
+        server.should_exit = True
