@@ -149,3 +149,25 @@ def test_headless_commands_never_import_textual(logged_in: Cli) -> None:
         imported = [line.split("|")[-1].strip() for line in proc.stderr.splitlines()]
         assert proof in imported  # the measurement saw the command's own imports
         assert not [m for m in imported if m == "textual" or m.startswith("textual.")], args
+
+
+def test_pointing_a_profile_elsewhere_waits_for_its_unsent_edits(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    cli = logged_in
+    cli.ok("log", "1", "INT-004", "--no-sync")
+    # The same server under another name: to the profile, another account.
+    elsewhere = fresh_server.base_url.replace("127.0.0.1", "localhost")
+    args = ["login", "--base-url", elsewhere, "--email", ME_EMAIL]
+    refused = cli.run(*args, env={"TENKTUI_TOKEN": TOKEN})
+    assert refused.code == 1 and "1 edit(s) not yet sent" in refused.err
+    assert (
+        tomllib.loads((cli.config_dir / "config.toml").read_text())["profiles"]["default"][
+            "base_url"
+        ]
+        == fresh_server.base_url
+    )
+    cli.ok("sync")
+    cli.ok(*args, env={"TENKTUI_TOKEN": TOKEN})
+    assert not cli.db.exists()  # the old account's cache is gone
+    assert cli.json("week")["total"] == 1.0

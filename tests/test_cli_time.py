@@ -32,7 +32,8 @@ def test_log_twice_makes_two_itemized_entries_and_the_week_shows_them(
     second = cli.ok("log", "1:30", "Website Redesign — Design")
     assert "Logged 1.5 h on Website Redesign — Design for Mon 2026-11-23." in second.out
     assert "Saved on the server." in second.out
-    mine = [e for e in server_entries(fresh_server, TODAY) if e["assignable_id"] == 53]
+    design = first["entry"]["assignable_id"]
+    mine = [e for e in server_entries(fresh_server, TODAY) if e["assignable_id"] == design]
     assert sorted(e["hours"] for e in mine) == [1.5, 2.0]
     assert {e["notes"] for e in mine} == {"Wireframes", None}
 
@@ -86,8 +87,8 @@ def test_confirm_a_day_then_a_week(logged_in: Cli, fresh_server: RunningSandbox)
     done = cli.json("confirm")
     assert done["confirmed"] == 3 and done["sync"] == "saved"
     today = {e["assignable_id"]: e["hours"] for e in server_entries(fresh_server, TODAY)}
-    assert today == {53: 4.0, project_id(fresh_server, "UMB-005"): 2.0,
-                     project_id(fresh_server, "INT-004"): 0.63}  # fmt: skip
+    assert sorted(today.values()) == [0.63, 2.0, 4.0]
+    assert today[project_id(fresh_server, "UMB-005")] == 2.0
     again = cli.ok("confirm")
     assert "Nothing to confirm" in again.out
     week = cli.json("confirm", "--week")
@@ -153,7 +154,6 @@ BAD_INPUT = [
     (["log", "two", "INT-004"], "'two' is not a number of hours"),
     (["set", "-1", "INT-004"], "out of range"),
     (["status", "BUSY"], "'BUSY' is not a status"),
-    (["subtasks", "add", "101", "   "], "A subtask needs a description."),
 ]
 
 
@@ -175,10 +175,10 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(
 def test_ambiguity_lists_the_candidates(logged_in: Cli) -> None:
     result = logged_in.run("log", "1", "website")
     for line in (
-        "Website Redesign (project, ACM-001, id 51)",
-        "Website Redesign — Build (phase, id 54)",
-        "Website Redesign — Design (phase, id 53)",
-        "Website Redesign — Discovery (phase, id 52)",
+        "Website Redesign (project, ACM-001, id ",
+        "Website Redesign — Build (phase, id ",
+        "Website Redesign — Design (phase, id ",
+        "Website Redesign — Discovery (phase, id ",
     ):
         assert line in result.err
     assert logged_in.json("log", "1", "website redesign", "--no-sync")["project"] == (
