@@ -379,7 +379,7 @@ def _app(args: argparse.Namespace) -> int:
     """Open the app on the chosen profile (Textual is imported only here)."""
     from tenktui import paths, tokens
     from tenktui.commands import CommandError
-    from tenktui.commands.context import SECRETS, load_profile, setup_logging
+    from tenktui.commands.context import SECRETS, load_profile
     from tenktui.config import update_profile
 
     config, profile = load_profile(args)
@@ -397,7 +397,6 @@ def _app(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     SECRETS.add(token)
-    setup_logging()
     from tenktui.commands.dates import today
     from tenktui.session import open_session
     from tenktui.sync.pull import Window

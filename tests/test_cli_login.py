@@ -171,3 +171,16 @@ def test_pointing_a_profile_elsewhere_waits_for_its_unsent_edits(
     cli.ok(*args, env={"TENKTUI_TOKEN": TOKEN})
     assert not cli.db.exists()  # the old account's cache is gone
     assert cli.json("week")["total"] == 1.0
+
+
+def test_plain_tenktui_opens_the_app_on_the_default_profile(logged_in: Cli) -> None:
+    # The app quits once the Timesheet is painted, having opened the profile's cache.
+    result = logged_in.run(env={"TENKTUI_EXIT_AFTER_PAINT": "1"})
+    assert result.code == 0, result.err
+    assert logged_in.db.exists()
+
+
+def test_demo_opens_the_app_without_a_profile(cli: Cli) -> None:
+    result = cli.run("--demo", env={"TENKTUI_EXIT_AFTER_PAINT": "1"})
+    assert result.code == 0, result.err
+    assert not (cli.config_dir / "config.toml").exists()

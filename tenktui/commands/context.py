@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import datetime as dt
 import logging
-import logging.handlers
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -50,7 +49,8 @@ class _Redact(logging.Filter):
 
 
 def log_path() -> Any:
-    return paths.cache_dir() / LOG_NAME
+    """The same file the app logs to (``tenktui.ui.launch.log_file``)."""
+    return paths.cache_dir() / "log" / LOG_NAME
 
 
 def setup_logging() -> None:
@@ -62,9 +62,7 @@ def setup_logging() -> None:
     paths.private_dir(path.parent)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
     os.chmod(path, 0o600)
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
-    )
+    handler = logging.FileHandler(path, encoding="utf-8")
     handler._tenktui = True  # type: ignore[attr-defined]
     handler.addFilter(_Redact())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
