@@ -79,6 +79,14 @@ class Conflict(ApiError):
     default_message = "The record changed on the server since you edited it; review both versions."
 
 
+class Unsupported(Rejected):
+    """The backend, or this server's version, does not offer the feature (Leantime has no
+    people's statuses or approvals; an older server may lack a method). Retrying cannot
+    help, so the sync engine fails the edit with this message instead of retrying it."""
+
+    default_message = "The server does not offer this feature."
+
+
 class Throttled(ApiError):
     """Still throttled (429) after every retry; ``until`` is when the budget comes back."""
 

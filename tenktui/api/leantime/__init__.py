@@ -1,0 +1,11 @@
+"""The Leantime backend: JSON-RPC 2.0 to ``{site}/api/jsonrpc``, 3.5 to 3.9.
+
+- :mod:`.client`: ``LeantimeClient``, the :class:`~tenktui.api.base.Backend`;
+- :mod:`.rpc`: the JSON-RPC layer (auth header, batches, retries, error mapping);
+- :mod:`.mapping`: Leantime rows as the 10,000ft-shaped payloads the store keeps.
+"""
+
+from tenktui.api.leantime.client import LeantimeClient
+from tenktui.api.leantime.rpc import is_api_key
+
+__all__ = ["LeantimeClient", "is_api_key"]

@@ -1,0 +1,341 @@
+"""Leantime rows as the payloads the store and sync engine speak (10,000ft-shaped).
+
+Translation happens here, at the edge, once:
+
+- **assignables**: time in Leantime goes to a *ticket* with an *hour kind*, so each
+  (ticket, kind) is an assignable with the reversible id ``ticket_id * 16 + slot``.
+  The six kinds Leantime ships with have fixed slots 0-5 (``GENERAL_BILLABLE`` is 0,
+  so a ticket's default assignable is ``ticket_id * 16``); kinds a site added get
+  slots 6-15 in name order. A kind that does not fit is not offered.
+- **time entries**: a timesheet row (one per user, ticket, work date and kind);
+  its date is the work date read in the profile's timezone; ``notes`` is the
+  description; ``updated_at`` comes from ``modified``.
+- **assignments**: the person's open tickets (id = ticket id), with the ticket's
+  dates (``editFrom``/``editTo``, else the due date) and plan hours as fixed hours.
+- **subtasks**: child tickets; done when their status is of the DONE type.
+- **status options**: a project's status labels, with the id
+  ``project_id * 1000 + status_id`` (labels are per project and their ids repeat).
+
+Every payload keeps the Leantime row under ``"leantime"``, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+Row = dict[str, Any]
+
+SLOTS = 16
+STATUS_BASE = 1000
+DB_FORMAT = "%Y-%m-%d %H:%M:%S"
+EMPTY_DATES = ("", "0000-00-00 00:00:00", "0000-00-00", "1969-12-31 00:00:00")
+KIND_LABELS = {
+    "GENERAL_BILLABLE": "General, billable",
+    "GENERAL_NOT_BILLABLE": "General, not billable",
+    "PROJECTMANAGEMENT": "Project management",
+    "DEVELOPMENT": "Development",
+    "BUGFIXING_NOT_BILLABLE": "Bug fixing, not billable",
+    "TESTING": "Testing",
+}
+KNOWN_KINDS = tuple(KIND_LABELS)
+ROLES = {5: "read-only", 10: "commenter", 20: "editor", 30: "manager", 40: "admin", 50: "owner"}
+STAGES = {"NEW": "planned", "INPROGRESS": "in_progress", "DONE": "done", "NONE": "archived"}
+
+
+class Kinds:
+    """A site's hour kinds and their slot in assignable ids."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        extra = sorted(set(names) - set(KNOWN_KINDS))
+        self.by_slot: dict[int, str] = dict(enumerate(KNOWN_KINDS))
+        for slot, name in enumerate(extra, start=len(KNOWN_KINDS)):
+            if slot < SLOTS:
+                self.by_slot[slot] = name
+        self.slots = {name: slot for slot, name in self.by_slot.items()}
+
+    def __iter__(self):
+        return iter(self.by_slot.values())
+
+    def slot(self, kind: str) -> int | None:
+        return self.slots.get(kind)
+
+    def kind(self, slot: int) -> str | None:
+        return self.by_slot.get(slot)
+
+    @staticmethod
+    def label(kind: str) -> str:
+        return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
+
+def encode(ticket_id: int, slot: int) -> int:
+    return int(ticket_id) * SLOTS + slot
+
+
+def decode(assignable_id: int) -> tuple[int, int]:
+    """``(ticket_id, slot)`` of an assignable id."""
+    return divmod(int(assignable_id), SLOTS)
+
+
+def encode_status(project_id: int, status_id: int) -> int:
+    return int(project_id) * STATUS_BASE + int(status_id)
+
+
+def decode_status(option_id: int) -> tuple[int, int]:
+    """``(project_id, status_id)`` of a status option id (status ids may be negative)."""
+    project = round(int(option_id) / STATUS_BASE)
+    return project, int(option_id) - project * STATUS_BASE
+
+
+# -- dates ---------------------------------------------------------------------
+
+
+def parse_moment(value: Any) -> dt.datetime | None:
+    """A Leantime date-time (``Y-m-d H:i:s`` in UTC, or ISO 8601) as an aware UTC
+    datetime; ``None`` for an empty or unreadable one (3.8 keeps ``0000-00-00``)."""
+    if not isinstance(value, str) or value.strip() in EMPTY_DATES:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def to_db(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime(DB_FORMAT)
+
+
+def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+
+
+def midnight_epoch(day: dt.date, zone: ZoneInfo) -> int:
+    """The work date Leantime expects: epoch seconds of the day's local midnight."""
+    return int(local_midnight(day, zone).timestamp())
+
+
+def utc_range(start: dt.date, end: dt.date, zone: ZoneInfo) -> tuple[str, str]:
+    """``dateFrom``/``dateTo`` (inclusive, UTC) covering local days ``start``..``end``."""
+    first = local_midnight(start, zone)
+    after = local_midnight(end + dt.timedelta(days=1), zone) - dt.timedelta(seconds=1)
+    return to_db(first), to_db(after)
+
+
+def local_date(value: Any, zone: ZoneInfo) -> dt.date | None:
+    moment = parse_moment(value)
+    return moment.astimezone(zone).date() if moment else None
+
+
+def stamp(value: Any) -> str | None:
+    """A Leantime date-time as the API's ``YYYY-MM-DDTHH:MM:SSZ``."""
+    moment = parse_moment(value)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def as_float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+# -- payloads ------------------------------------------------------------------
+
+
+def user(row: Row) -> Row:
+    first, last = row.get("firstname") or "", row.get("lastname") or ""
+    return {
+        "id": int(row["id"]),
+        "email": row.get("username"),
+        "first_name": first,
+        "last_name": last,
+        "display_name": f"{first} {last}".strip() or row.get("username") or "",
+        "role": ROLES.get(as_int(row.get("role")) or 0, str(row.get("role") or "")),
+        "archived": str(row.get("status") or "a").lower() != "a",
+        "type": "User",
+        "leantime": row,
+    }
+
+
+def assignable(
+    ticket: Row,
+    kind: str,
+    kinds: Kinds,
+    zone: ZoneInfo,
+    *,
+    default_kind: str,
+    archived: bool = False,
+) -> Row | None:
+    slot = kinds.slot(kind)
+    if slot is None:
+        return None
+    ticket_id = int(ticket["id"])
+    project = ticket.get("projectName") or f"Project {ticket.get('projectId')}"
+    name = f"{project} — {ticket.get('headline') or f'#{ticket_id}'}"
+    if kind != default_kind:
+        name += f" · {kinds.label(kind)}"
+    return {
+        "id": encode(ticket_id, slot),
+        "type": "Project",
+        "name": name,
+        "phase_name": kinds.label(kind),
+        "parent_id": None,
+        "project_code": f"#{ticket_id}",
+        "client": ticket.get("clientName"),
+        "description": None,
+        "archived": archived,
+        "timeentry_lockout": -1,
+        "starts_at": _iso(local_date(ticket.get("editFrom"), zone)),
+        "ends_at": _iso(
+            local_date(ticket.get("editTo"), zone) or local_date(ticket.get("dateToFinish"), zone)
+        ),
+        "created_at": stamp(ticket.get("date")),
+        "updated_at": stamp(ticket.get("modified")),
+        "leantime": {
+            "ticket_id": ticket_id,
+            "kind": kind,
+            "project_id": as_int(ticket.get("projectId")),
+            "type": ticket.get("type"),
+        },
+    }
+
+
+def time_entry(row: Row, kinds: Kinds, zone: ZoneInfo) -> Row | None:
+    slot = kinds.slot(str(row.get("kind")))
+    day = local_date(row.get("workDate"), zone)
+    if slot is None or day is None:
+        return None
+    modified = stamp(row.get("modified"))
+    return {
+        "id": int(row["id"]),
+        "user_id": as_int(row.get("userId")),
+        "assignable_id": encode(int(row["ticketId"]), slot),
+        "assignable_type": "Project",
+        "date": day.isoformat(),
+        "hours": as_float(row.get("hours")) or 0.0,
+        "notes": row.get("description") or None,
+        "task": None,
+        "is_suggestion": False,
+        "created_at": modified,
+        "updated_at": modified,
+        "leantime": row,
+    }
+
+
+def assignment(
+    ticket: Row,
+    kinds: Kinds,
+    zone: ZoneInfo,
+    *,
+    default_kind: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Row | None:
+    """An open ticket as an assignment; ``None`` when it starts after ``end``.
+
+    An open ticket is work still to do: one without dates covers the whole
+    window, and one past its dates is stretched to the window's start, so the
+    cache's window replacement always sees it.
+    """
+    created = local_date(ticket.get("date"), zone)
+    starts = local_date(ticket.get("editFrom"), zone)
+    ends = local_date(ticket.get("editTo"), zone) or local_date(ticket.get("dateToFinish"), zone)
+    if starts is None:
+        starts = min(created, ends) if created and ends else (created or ends or start)
+    if ends is None:
+        ends = end or starts
+    if starts is None or ends is None:
+        return None
+    if ends < starts:
+        starts, ends = ends, starts
+    if end is not None and starts > end:
+        return None
+    if start is not None and ends < start:
+        ends = start
+    slot = kinds.slot(default_kind) or 0
+    project_id = as_int(ticket.get("projectId"))
+    status = as_int(ticket.get("status"))
+    return {
+        "id": int(ticket["id"]),
+        "user_id": as_int(ticket.get("editorId")),
+        "assignable_id": encode(int(ticket["id"]), slot),
+        "starts_at": starts.isoformat(),
+        "ends_at": ends.isoformat(),
+        "allocation_mode": "fixed",
+        "fixed_hours": as_float(ticket.get("planHours")) or 0.0,
+        "percent": None,
+        "hours_per_day": None,
+        "description": ticket.get("headline"),
+        "status": ticket.get("statusLabel"),
+        "status_option_id": encode_status(project_id, status)
+        if project_id is not None and status is not None
+        else None,
+        "created_at": stamp(ticket.get("date")),
+        "updated_at": stamp(ticket.get("modified")),
+        "leantime": ticket,
+    }
+
+
+def subtask(ticket: Row, parent_assignable: int, labels: dict[int, Row]) -> Row:
+    label = labels.get(as_int(ticket.get("status")) or 0) if labels else None
+    return {
+        "id": int(ticket["id"]),
+        "assignment_id": as_int(ticket.get("dependingTicketId")),
+        "assignable_id": parent_assignable,
+        "description": ticket.get("headline") or "",
+        "completed": bool(label and label.get("statusType") == "DONE"),
+        "created_at": stamp(ticket.get("date")),
+        "updated_at": stamp(ticket.get("modified")),
+        "leantime": ticket,
+    }
+
+
+def status_option(project_id: int, status_id: int, label: Row) -> Row:
+    return {
+        "id": encode_status(project_id, status_id),
+        "label": label.get("name") or str(status_id),
+        "color": label.get("class"),
+        "stage": STAGES.get(str(label.get("statusType")), "in_progress"),
+        "order": as_float(label.get("sortKey")),
+        "deleted": False,
+        "leantime": {"project_id": project_id, "status_id": status_id, **label},
+    }
+
+
+def labels_from(result: Any) -> dict[int, Row]:
+    """``getStatusLabels``' answer (``{"3": {...}}``) keyed by status id."""
+    if not isinstance(result, dict):
+        return {}
+    found = {}
+    for key, label in result.items():
+        status = as_int(key)
+        if status is not None and isinstance(label, dict):
+            found[status] = label
+    return found
+
+
+def status_of_type(labels: dict[int, Row], status_type: str, default: int) -> int:
+    """The first status (by sort key) of a type: NEW for open, DONE for completed."""
+    matching = sorted(
+        (float(label.get("sortKey") or 0), status)
+        for status, label in labels.items()
+        if label.get("statusType") == status_type
+    )
+    return matching[0][1] if matching else default
