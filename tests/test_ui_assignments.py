@@ -72,7 +72,7 @@ async def test_the_load_strip_shows_booked_hours_against_capacity(tmp_path) -> N
         strip.focus()
         await pilot.press(*["right"] * (loads.index(over[0]) - loads.index(strip.current)))
         assert strip.day == over[0].date
-        assert "over" in str(strip.render()).splitlines()[2]
+        assert "over" in str(strip.render()).splitlines()[3]
         detail = str(screen.query_one("#assignment-detail", Static).render())
         assert over[0].date.strftime("%a") in detail
 

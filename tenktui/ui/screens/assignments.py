@@ -66,10 +66,12 @@ class AssignmentsScreen(StoreScreen):
         Binding(
             "enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"
         ),
-        Binding("t", "open_timesheet", "Timesheet row", id="tenktui.assignments.timesheet"),
+        Binding("t", "open_timesheet", "Timesheet", id="tenktui.assignments.timesheet"),
         Binding("left_square_bracket", "shift(-1)", "Earlier", id="tenktui.assignments.earlier"),
         Binding("right_square_bracket", "shift(1)", "Later", id="tenktui.assignments.later"),
-        Binding("full_stop", "this_week", "This week", id="tenktui.assignments.this_week"),
+        Binding(
+            "full_stop", "this_week", "This week", show=False, id="tenktui.assignments.this_week"
+        ),
     ]
 
     def __init__(self, session: Any, *, week_start: dt.date | None = None) -> None:

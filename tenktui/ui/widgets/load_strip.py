@@ -2,8 +2,8 @@
 
 One character a day, readable without colour: ``█`` booked to capacity, ``▁``…``▇``
 booked under it (the height is the share), ``▲`` booked over it, ``·`` a work day
-with nothing booked, blank a day off. The day under the cursor is spelled out on
-the line below.
+with nothing booked, blank a day off. A ``^`` marks the day under the cursor,
+which is spelled out on the line below.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class LoadStrip(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     LoadStrip {
-        height: 3;
+        height: 4;
         padding: 0 1;
     }
     LoadStrip:focus {
@@ -67,8 +67,9 @@ class LoadStrip(Widget, can_focus=True):
     LoadStrip > .load-strip--empty { color: $warning; }
     LoadStrip > .load-strip--off { color: $text-muted; }
     LoadStrip > .load-strip--label { color: $text-muted; }
-    LoadStrip > .load-strip--cursor { text-style: reverse; }
-    LoadStrip:focus > .load-strip--cursor { text-style: reverse bold; }
+    LoadStrip > .load-strip--cursor { text-style: bold; }
+    LoadStrip > .load-strip--cursor-mark { color: $text-muted; text-style: bold; }
+    LoadStrip:focus > .load-strip--cursor-mark { color: $accent; }
     LoadStrip > .load-strip--today { text-style: underline; }
     """
 
@@ -80,6 +81,7 @@ class LoadStrip(Widget, can_focus=True):
         "load-strip--off",
         "load-strip--label",
         "load-strip--cursor",
+        "load-strip--cursor-mark",
         "load-strip--today",
     }
 
@@ -159,7 +161,7 @@ class LoadStrip(Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         x = event.x - self.styles.padding.left - len(LABEL)
-        if x < 0 or event.y != 1:
+        if x < 0 or event.y not in (1, 2):
             return
         week, offset = divmod(x, 8)
         index = week * 7 + offset
@@ -187,8 +189,11 @@ class LoadStrip(Widget, can_focus=True):
                     style += self._style("cursor")
                 strip.append(glyph(load), style=style)
             strip.append(" ")
+        week, offset = divmod(self.cursor, 7)
+        caret = Text(" " * (len(LABEL) + week * 8 + offset))
+        caret.append("^", style=self._style("cursor-mark"))
         current = self.current
         detail = Text(" " * len(LABEL))
         if current is not None:
             detail.append(describe_day(current, self.holidays.get(current.date)))
-        return Text("\n").join([heads, strip, detail])
+        return Text("\n").join([heads, strip, caret, detail])
