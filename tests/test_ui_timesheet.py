@@ -25,7 +25,7 @@ from tests.ui_app_support import (  # noqa: F401 (fixtures)
     private_dirs,
     running,
     session_fixture,
-    synced_store,
+    synced_store_fixture,
 )
 
 LAST_MONDAY = TODAY - dt.timedelta(days=7)

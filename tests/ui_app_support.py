@@ -59,8 +59,8 @@ def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "cursor_blink", False)
 
 
-@pytest.fixture(scope="session")
-def synced_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="session", name="synced_store")
+def synced_store_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo store filled by a real sync (made once; tests use copies)."""
     workdir = tmp_path_factory.mktemp("synced")
 
@@ -132,6 +132,7 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], *, rounds: 
 
 async def live(workdir: Path) -> Session:
     """A demo session on its embedded sandbox, with its first sync done."""
+    workdir.mkdir(parents=True, exist_ok=True)
     session = open_demo_session(workdir, today=TODAY)
     await session.engine.sync_once()
     return session
