@@ -36,8 +36,10 @@ async def running_app(
     *,
     size: tuple[int, int] = (80, 24),
     prepare: Callable[[Session], Awaitable[Any]] | None = None,
+    synced: bool = True,
 ) -> AsyncIterator[tuple[TenkApp, Pilot[int], Session]]:
-    """The real app on a demo store filled by a real sync, at a frozen ``NOW``.
+    """The real app on a demo store filled by a real sync, at a frozen ``NOW``
+    (``synced=False``: on the empty store of a first start).
 
     The app's own sync loop is off: tests sync with :func:`sync`, so each pass
     happens exactly where the test says.
@@ -45,7 +47,8 @@ async def running_app(
     with time_machine.travel(NOW, tick=False):
         session = demo_session(workdir)
         try:
-            await session.engine.sync_once()
+            if synced:
+                await session.engine.sync_once()
             if prepare is not None:
                 await prepare(session)
             app = TenkApp(session, sync=False)

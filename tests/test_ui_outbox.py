@@ -6,7 +6,9 @@ from typing import Any
 
 from textual.widgets import DataTable, Static
 
+from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.outbox import OutboxScreen
+from tenktui.ui.screens.status import StatusScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.conflict_view import ConflictView
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
@@ -160,3 +162,20 @@ async def test_enter_goes_to_the_entry_on_the_timesheet(tmp_path) -> None:
         row = app.screen.grid.current_row
         assert row is not None and row.assignable_id == trouble["entry"]["assignable_id"]
         assert app.screen.week_start.isoformat() < trouble["entry"]["date"]
+
+
+async def test_before_the_first_sync_every_screen_says_what_it_waits_for(tmp_path) -> None:
+    async with running_app(tmp_path, synced=False) as (app, pilot, _session):
+        outbox = await go(pilot, "f6", OutboxScreen)
+        assert "Nothing waiting" in shown(outbox, "#outbox-empty")
+        assert outbox.title == "Outbox · empty"
+        assignments = await go(pilot, "f3", AssignmentsScreen)
+        assert "No assignments" in shown(assignments, "#assignments-empty")
+        status = await go(pilot, "f4", StatusScreen)
+        assert "after the first sync" in shown(status, "#mine")
+        await pilot.press("w")
+        assert not status.query_one("#message").is_open
+
+        # The first sync fills them in.
+        await sync(app, pilot)
+        assert "You:" in shown(status, "#mine") and len(status.shown) > 10
