@@ -14,10 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tenktui import __version__
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
+from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 
 
 def _date(value: str) -> dt.date:
@@ -63,6 +60,12 @@ first only with --sync or when nothing is cached yet.
 environment: TENKTUI_PROFILE picks a profile; TENKTUI_TOKEN overrides the stored
 token; TENKTUI_TODAY=YYYY-MM-DD freezes today (a testing aid).
 """
+
+
+STATUS_NOTE = (
+    "Statuses change during the day: one fetched over 15 minutes ago is fetched again "
+    "(--sync fetches them all)."
+)
 
 
 def _add(
@@ -175,8 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     status = _add(commands, "status", "show or set your status", common, edit, read)
     status.add_argument("code", nargs="?", metavar="CODE", help="ITO, WFH, SIC, OOO, VAC or OOF")
     status.add_argument("--message", metavar="M", help="a message with the status")
+    status.epilog = STATUS_NOTE
 
-    _add(commands, "who", "everyone's current status", common, read)
+    who = _add(commands, "who", "the current status of the people you work with", common, read)
+    who.epilog = STATUS_NOTE
 
     assignments = _add(commands, "assignments", "your assignments", common, read)
     assignments.add_argument("--from", dest="start", metavar="D", help="default: week start")
@@ -380,7 +385,7 @@ def _app(args: argparse.Namespace) -> int:
     from tenktui import paths, tokens
     from tenktui.commands import CommandError
     from tenktui.commands.context import SECRETS, load_profile
-    from tenktui.config import update_profile
+    from tenktui.config import ConfigError, load_config, update_profile
 
     config, profile = load_profile(args)
     if profile.backend != "tenkft":
@@ -397,6 +402,8 @@ def _app(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     SECRETS.add(token)
+    import logging
+
     from tenktui.commands.dates import today
     from tenktui.session import open_session
     from tenktui.sync.pull import Window
@@ -414,7 +421,11 @@ def _app(args: argparse.Namespace) -> int:
     )
 
     def remember_theme(name: str) -> None:
-        update_profile(config, profile.name, theme=name)
+        # Read the file again: it may have been edited while the app ran.
+        try:
+            update_profile(load_config(config.path), profile.name, theme=name)
+        except (ConfigError, KeyError, OSError) as err:
+            logging.getLogger("tenktui").warning("theme not saved to the config: %s", err)
 
     return int(run_app(session, theme=profile.theme, on_theme_change=remember_theme) or 0)
 

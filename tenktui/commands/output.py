@@ -58,6 +58,3 @@ class Output:
     def say(self, text: str) -> None:
         """A remark for people; kept off stdout when the output is JSON."""
         print(text, file=sys.stderr if self.json else sys.stdout, flush=True)
-
-    def warn(self, text: str) -> None:
-        print(text, file=sys.stderr, flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tenktui.commands import EXIT_OK
@@ -26,18 +27,23 @@ def _status_json(row: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
 async def _refresh(ctx: Context, user_ids: list[int], force: bool) -> None:
-    """Fetch the statuses not fetched yet (all of them with ``--sync``), ten per pass."""
+    """Fetch the statuses never fetched or fetched over 15 minutes ago (all of them with
+    ``--sync``), ten per sync pass: statuses change during the day."""
     from tenktui.sync.engine import STATUSES_PER_PASS
 
     def unfetched() -> list[int]:
-        fetched = {
+        cutoff = (dt.datetime.now(dt.UTC) - STALE_AFTER).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fresh = {
             r["user_id"]
             for r in ctx.store.database.rows(
-                "SELECT user_id FROM statuses WHERE fetched_at IS NOT NULL"
+                "SELECT user_id FROM statuses WHERE fetched_at >= ?", (cutoff,)
             )
         }
-        return [u for u in user_ids if u not in fetched]
+        return [u for u in user_ids if u not in fresh]
 
     todo = user_ids if force else unfetched()
     passes = -(-len(todo) // STATUSES_PER_PASS)
