@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import stat
 import subprocess
 import sys
@@ -9,7 +12,7 @@ import tomllib
 
 from tests import test_cli_helpers as helpers
 from tests.conftest import TOKEN, RunningSandbox
-from tests.test_cli_helpers import ME_EMAIL, TENKTUI, Cli
+from tests.test_cli_helpers import ME_EMAIL, TENKTUI, Cli, Result
 
 # The shared fixtures, bound under their own names for pytest.
 cli = helpers.cli
@@ -184,3 +187,41 @@ def test_demo_opens_the_app_without_a_profile(cli: Cli) -> None:
     result = cli.run("--demo", env={"TENKTUI_EXIT_AFTER_PAINT": "1"})
     assert result.code == 0, result.err
     assert not (cli.config_dir / "config.toml").exists()
+
+
+def _read_until(fd: int, marker: bytes | None, seen: bytearray) -> None:
+    """Read the terminal until ``marker`` shows (``None``: until the program exits)."""
+    while marker is None or marker not in seen:
+        ready, _, _ = select.select([fd], [], [], 60)
+        assert ready, f"no output; so far: {bytes(seen)!r}"
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the program closed the terminal
+            chunk = b""
+        if not chunk:
+            assert marker is None, f"ended before {marker!r}: {bytes(seen)!r}"
+            return
+        seen += chunk
+
+
+def test_login_asks_for_the_token_on_the_terminal_without_echo(
+    cli: Cli, fresh_server: RunningSandbox
+) -> None:
+    args = [str(TENKTUI), "login", "--base-url", fresh_server.base_url, "--email", ME_EMAIL]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: tenktui on a terminal of its own
+        os.execve(args[0], args, cli.env)
+    seen = bytearray()
+    try:
+        _read_until(fd, b"not echoed", seen)
+        os.write(fd, TOKEN.encode() + b"\n")
+        _read_until(fd, None, seen)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    screen = seen.decode(errors="replace")
+    cli.runs.append(Result(os.waitstatus_to_exitcode(status), screen, ""))
+    assert os.waitstatus_to_exitcode(status) == 0, screen
+    assert "Logged in as Robin Hale" in screen
+    assert TOKEN not in screen  # not echoed, not printed
+    assert (cli.config_dir / "tokens" / "default").read_text() == TOKEN
