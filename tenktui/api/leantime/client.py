@@ -365,9 +365,9 @@ class LeantimeClient:
             ticket = tickets[ticket_id]
             if ticket.get("type") == "milestone":
                 continue
+            # Tickets of closed projects come only from time logged on them: offered as
+            # archived, so that time shows but takes no more.
             archived = m.as_int(ticket.get("projectId")) in closed
-            if archived and not with_archived:
-                continue
             for kind in kinds:
                 payload = m.assignable(
                     ticket,
