@@ -239,13 +239,13 @@ class TenkApp(App[int]):
         while len(self.screen_stack) > 1:
             await self.pop_screen()
 
-    async def _show(self, name: str, *args: Any, on_top: bool = False) -> None:
+    async def _show(self, name: str, *args: Any, on_top: bool = False, **options: Any) -> None:
         cls = self._screen_class(name)
         if cls is None:
             return
         if not on_top:
             await self._to_base()
-        screen = cls(self.session, *args)
+        screen = cls(self.session, *args, **options)
         self._names[screen] = name
         await self.push_screen(screen)
 
@@ -259,6 +259,9 @@ class TenkApp(App[int]):
             await self._to_base()
         elif name == "subtasks":
             await self._pick_assignment()
+        elif name == "assignments":
+            # The range around the week the timesheet shows.
+            await self._show(name, week_start=self.timesheet.week_start)
         else:
             await self._show(name)
 

@@ -76,7 +76,8 @@ def binding_rows(
         shown = []
         for one in key.split(","):
             single = Binding(one.strip(), binding.action)
-            shown.append(display(single) if callable(display) else one)  # type: ignore[operator]
+            text = display(single) if callable(display) else one  # type: ignore[operator]
+            shown.append(text.upper() if text[:1] == "f" and text[1:].isdigit() else text)
         if binding.key_display and binding.id not in keymap:
             shown[0] = binding.key_display
         rows.append((" ".join(shown), binding.description or binding.action))

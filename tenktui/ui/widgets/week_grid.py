@@ -26,6 +26,7 @@ from tenktui.ui import keys
 CELL = 7  # " 10.25↑" — a space, five characters of hours, one mark
 TOTAL = 8
 MIN_LABEL = 10
+WIDE_LABEL = 20  # room for "Project / leave" and short names
 HEADER_LINES = 2
 FOOTER_LINES = 3
 EDIT_CHARS = frozenset("0123456789.,:mMhH ")
@@ -377,7 +378,10 @@ class WeekGridView(ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def _label_width(self) -> int:
-        return max(MIN_LABEL, self._width() - 7 * CELL - TOTAL)
+        """As wide as the longest label (or what is left beside the days), no wider."""
+        room = self._width() - 7 * CELL - TOTAL
+        longest = max((len(r.label) for r in self.rows), default=0) + 3
+        return max(MIN_LABEL, min(room, max(longest, WIDE_LABEL)))
 
     def _body_height(self) -> int:
         return max(0, self.scrollable_content_region.height - HEADER_LINES - FOOTER_LINES)
