@@ -15,7 +15,7 @@ from tenktui.store.load import describe_allocation, schedule_for
 from tenktui.store.queries import week_start_for
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.load_strip import LoadStrip
-from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
+from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 
 WEEKS_BACK = 2
 WEEKS_AHEAD = 6
@@ -179,13 +179,7 @@ class AssignmentsScreen(StoreScreen):
         self.refresh_from_store()
 
     def _highlighted_key(self) -> str | None:
-        table = self.query_one("#assignments", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # the cursor is past the rows
-            return None
+        return highlighted_key(self.query_one("#assignments", DataTable))
 
     @property
     def highlighted(self) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from tenktui.store.describe import Describer, when_label
 from tenktui.store.outbox import OutboxRow
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.conflict_view import ConflictView
-from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
+from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
 
 STATES = {
@@ -127,10 +127,7 @@ class OutboxScreen(StoreScreen):
 
     @property
     def highlighted(self) -> OutboxRow | None:
-        table = self.query_one("#outbox", DataTable)
-        if not table.row_count or not self.rows:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = highlighted_key(self.query_one("#outbox", DataTable))
         return next((r for r in self.rows if str(r.seq) == key), None)
 
     def _show_row(self) -> None:

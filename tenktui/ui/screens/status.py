@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from tenktui.store import board
 from tenktui.store.describe import ago, day_label, when_label
 from tenktui.store.validation import STATUS_CODES
-from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
+from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 
 # One key per code: the code's own first letter where it is free.
@@ -232,10 +232,7 @@ class StatusScreen(StoreScreen):
 
     @property
     def highlighted(self) -> dict[str, Any] | None:
-        table = self.query_one("#board", DataTable)
-        if not table.row_count or table.cursor_row >= len(self.shown):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = highlighted_key(self.query_one("#board", DataTable))
         return next((p for p in self.shown if str(p["id"]) == key), None)
 
     def _show_person(self) -> None:

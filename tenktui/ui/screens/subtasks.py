@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tenktui.store.describe import day_label
 from tenktui.store.validation import display_name
-from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
+from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
 from tenktui.ui.widgets.screens_prompt import Prompt
 
@@ -124,10 +124,7 @@ class SubtasksScreen(StoreScreen):
 
     @property
     def highlighted(self) -> dict[str, Any] | None:
-        table = self.query_one("#subtasks", DataTable)
-        if not table.row_count or not self.items:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = highlighted_key(self.query_one("#subtasks", DataTable))
         return next((s for s in self.items if str(s["id"]) == key), None)
 
     def _show_error(self) -> None:

@@ -16,10 +16,17 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from tenktui.store import InvalidEdit
 from tenktui.ui.messages import EditQueued, StoreChanged
+
+
+def highlighted_key(table: DataTable[Any]) -> str | None:
+    """The key of the row under a table's cursor (``None`` when there is none)."""
+    if not table.row_count or not table.is_valid_coordinate(table.cursor_coordinate):
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
 class ScreenTitle(Static):
