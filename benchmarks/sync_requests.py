@@ -62,7 +62,7 @@ class Sandbox:
         self.token = secrets.token_urlsafe(16)
         cmd = [
             sys.executable, "-m", "tenktui", "sandbox", "serve", "--host", "127.0.0.1",
-            "--port", "0", "--token", self.token, "--db", str(db), "--scale", "large",
+            "--port", "0", f"--token={self.token}", "--db", str(db), "--scale", "large",
             "--today", today.isoformat(), "--rate-limit", "1000000",
         ]  # fmt: skip
         self.process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
