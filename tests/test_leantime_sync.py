@@ -43,7 +43,7 @@ KINDS = m.Kinds([])
 
 def client_for(root: str) -> LeantimeClient:
     return LeantimeClient(
-        root, KEY, timezone=ZONE, governor=RateGovernor(), today=lambda: TODAY,
+        root, KEY, timezone=ZONE, email=ME, governor=RateGovernor(), today=lambda: TODAY,
         backoff_base=0.01, backoff_cap=0.05,
     )  # fmt: skip
 
@@ -171,6 +171,24 @@ async def test_first_sync_fills_the_store(rig: Rig) -> None:
     assert home["label"] == "Website relaunch — Design the new home page"
     assert home["status_label"] == "In Progress"
     assert (home["subtasks_total"], home["subtasks_done"]) == (3, 1)
+
+
+async def test_a_new_process_pulls_the_person_s_tickets_not_the_key_s(rig: Rig) -> None:
+    store = Store(rig.store.path, today=lambda: TODAY)  # "me" is already known here
+    client = client_for(rig.server.root)
+    engine = SyncEngine(store, client, ME)
+    try:
+        rig.engine.leader.release()
+        with store.database.write() as c:
+            c.execute("DELETE FROM assignables")
+        await engine.sync_once(reference=True)
+        assert engine.state.kind == "idle"
+        assert store.database.scalar("SELECT COUNT(*) FROM assignables WHERE id = ?",
+                                     (TICKET * 16,)) == 1  # fmt: skip
+    finally:
+        await client.aclose()
+        engine.leader.release()
+        store.close()
 
 
 async def test_offline_edits_replay_when_the_server_is_back(rig: Rig) -> None:

@@ -72,7 +72,9 @@ class LeantimeClient:
     ``base_url`` is the site root (the client adds ``/api/jsonrpc``); ``token`` an
     API key (``lt_…_…``, sent as ``x-api-key``) or a personal access token (sent as
     ``Authorization: Bearer``, Leantime 3.9.6 and later); ``timezone`` the IANA
-    name of the person's Leantime timezone, in which work dates are days.
+    name of the person's Leantime timezone, in which work dates are days; ``email``
+    the person's Leantime username, for the calls that take no user (``iter_projects``,
+    ``iter_status_options``) when :meth:`resolve_user` was not called in this process.
     """
 
     capabilities = Capabilities(
@@ -90,6 +92,7 @@ class LeantimeClient:
         token: str | None = None,
         *,
         timezone: str = "UTC",
+        email: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         governor: RateGovernor | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
@@ -120,6 +123,7 @@ class LeantimeClient:
             **rpc_options,
         )
         self.default_kind = default_kind
+        self.email = email
         self._today = today or (lambda: dt.datetime.now(self.zone).date())
         self._probed = False
         self._version: str | None = None
@@ -194,9 +198,11 @@ class LeantimeClient:
         return User.from_api(m.user(self._me))
 
     async def _person(self) -> int:
-        """The person time is read and written for: the one resolved by email, else
-        the key's own user."""
+        """The person time is read and written for: the one resolved by email (the
+        profile's, when given), else the key's own user."""
         if self._user_id is None:
+            if self.email:
+                return (await self.resolve_user(self.email)).id
             self._user_id = (await self.whoami()).id
         return self._user_id
 

@@ -21,8 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8766, help="0 picks a free port")
     parser.add_argument("--token", required=True, help="the API key (or personal token)")
     parser.add_argument("--db", help="SQLite file for the sandbox's data (default: a temp file)")
-    parser.add_argument("--version", "--leantime-version", dest="version", default="3.9",
-                        help="3.5, 3.8, 3.9 or a full version such as 3.9.2")  # fmt: skip
+    parser.add_argument(
+        "--version",
+        "--leantime-version",
+        dest="version",
+        default="3.9",
+        help="3.5, 3.8, 3.9 or a full version such as 3.9.2",
+    )
     parser.add_argument("--scale", choices=["demo", "large"], default="demo")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--today", type=dt.date.fromisoformat, help="YYYY-MM-DD")

@@ -169,9 +169,19 @@ class Seeder:
                 )
         return ids
 
-    def _ticket(self, project_id: int, headline: str, kind: str, owner: str, status: int,
-                start: int | None, end: int | None, due: int | None, plan: float,
-                parent: int | None = None) -> int:  # fmt: skip
+    def _ticket(
+        self,
+        project_id: int,
+        headline: str,
+        kind: str,
+        owner: str,
+        status: int,
+        start: int | None,
+        end: int | None,
+        due: int | None,
+        plan: float,
+        parent: int | None = None,
+    ) -> int:
         self.next_ticket += 1
         return self.db.insert(
             "tickets",
@@ -225,13 +235,24 @@ class Seeder:
                     )
         for spec in specs:
             index, headline, kind, owner, status, start, end, due, plan, subtasks = spec
-            ticket_id = self._ticket(projects[index], headline, kind, owner, status, start,
-                                     end, due, plan)  # fmt: skip
+            ticket_id = self._ticket(
+                projects[index], headline, kind, owner, status, start, end, due, plan
+            )
             if kind != "milestone":
                 loggable.append((ticket_id, owner))
             for sub_headline, sub_status in subtasks:
-                self._ticket(projects[index], sub_headline, "subtask", owner, sub_status, None,
-                             None, None, 0, parent=ticket_id)  # fmt: skip
+                self._ticket(
+                    projects[index],
+                    sub_headline,
+                    "subtask",
+                    owner,
+                    sub_status,
+                    None,
+                    None,
+                    None,
+                    0,
+                    parent=ticket_id,
+                )
         return loggable
 
     def _time(self, tickets: list[tuple[int, str]]) -> None:
