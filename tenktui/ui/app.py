@@ -3,6 +3,9 @@
 It opens on the Timesheet drawn from the store, then syncs in a worker. The
 worker only posts messages (see :mod:`tenktui.ui.messages`); this class owns
 the sync state and hands ``StoreChanged`` to every open screen.
+
+Dialogs, pickers, help and the other screens are imported when first opened:
+start-up pays only for what the first paint needs.
 """
 
 from __future__ import annotations
@@ -36,11 +39,9 @@ from tenktui.ui.messages import (
     SyncRequested,
     SyncStateChanged,
 )
-from tenktui.ui.screens.help import HelpScreen, help_sections
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
-from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
 
 log = logging.getLogger("tenktui.ui")
 
@@ -114,7 +115,8 @@ class TenkApp(App[int]):
         self._data_version = self.session.store.database.data_version()
         self.set_interval(POLL_SECONDS, self._poll_store, name="store-poll")
         if self.sync_enabled:
-            self.run_sync()
+            # After the first paint: the cached week shows before any network work starts.
+            self.call_after_refresh(self.run_sync)
 
     @property
     def screen_names(self) -> list[str]:
@@ -267,6 +269,8 @@ class TenkApp(App[int]):
 
     async def _pick_assignment(self) -> None:
         """Subtasks of the timesheet row's assignment, or of one the person picks."""
+        from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+
         store = self.session.store
         user = store.database.get_meta("me")
         if user is None:
@@ -315,6 +319,8 @@ class TenkApp(App[int]):
         self.timesheet.grid.focus()
 
     def action_pick_project(self) -> None:
+        from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+
         items = [
             PickItem(p["label"], p["id"], p.get("client") or p["kind"])
             for p in self.session.store.queries.loggable()
@@ -349,6 +355,8 @@ class TenkApp(App[int]):
 
     # -- help, themes, demo ---------------------------------------------------------------
     def action_help(self) -> None:
+        from tenktui.ui.screens.help import HelpScreen, help_sections
+
         if isinstance(self.screen, HelpScreen):
             return
         others: list[tuple[str, list[BindingType]]] = []
@@ -364,6 +372,8 @@ class TenkApp(App[int]):
         self.push_screen(HelpScreen(help_sections(self.keymap, self.get_key_display, others)))
 
     def action_switch_theme(self) -> None:
+        from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+
         names = [t.name for t in self.tenk_themes]
         items = [PickItem(name, name, "current" if name == self.theme else "") for name in names]
 

@@ -16,9 +16,6 @@ from tenktui.store.rows import WeekRows
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued, StoreChanged
 from tenktui.ui.widgets.app_bar import AppBar
-from tenktui.ui.widgets.confirm import ConfirmDialog
-from tenktui.ui.widgets.entries import EntryListDialog
-from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
 from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
 
 ENTRY_KEYS = ("hours", "task", "notes")
@@ -157,9 +154,9 @@ class TimesheetScreen(Screen[None]):
         return f"{hours} · {_APPROVAL.get(week.approval or '', 'not submitted')}"
 
     def _head(self, title: str, state: str) -> None:
-        self.query_one("#week-title", Static).update(title)
+        _update(self.query_one("#week-title", Static), title)
         widget = self.query_one("#week-state", Static)
-        widget.update(state)
+        _update(widget, state)
         approval = self.week.approval if self.week else None
         widget.set_class(approval == "approved", "-approved")
         widget.set_class(approval in ("pending", "submitting"), "-pending")
@@ -173,7 +170,7 @@ class TimesheetScreen(Screen[None]):
 
     def _show(self, text: str, kind: str) -> None:
         detail = self.query_one("#cell-detail", Static)
-        detail.update(text)
+        _update(detail, text)
         detail.set_class(kind == "error", "-error")
         detail.set_class(kind == "done", "-done")
 
@@ -309,6 +306,8 @@ class TimesheetScreen(Screen[None]):
         if found is None:
             return
         row, cell = found
+        from tenktui.ui.widgets.entries import EntryListDialog
+
         before = self._snapshot([(row.assignable_id, cell.day)])
         dialog = EntryListDialog(
             self.store, self.user_id, row.assignable_id, row.label, cell.day, lock=cell.lock
@@ -348,6 +347,8 @@ class TimesheetScreen(Screen[None]):
             self._edited(f"{row.label}, {cell.day:%a %d %b}: cleared", before)
 
         if cell.entries > 1:
+            from tenktui.ui.widgets.confirm import ConfirmDialog
+
             question = f"Delete all {cell.entries} entries ({format_hours(cell.hours)} h) here?"
             self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), clear)
         else:
@@ -391,6 +392,8 @@ class TimesheetScreen(Screen[None]):
         if self.user_id is None:
             self.say("Wait for the first sync to finish.")
             return
+        from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+
         shown = {r.assignable_id for r in self.grid.rows}
         items = [
             PickItem(
@@ -512,6 +515,8 @@ class TimesheetScreen(Screen[None]):
         if not entries:
             self.say("Nothing to submit: this week has no unsubmitted time.")
             return
+        from tenktui.ui.widgets.confirm import ConfirmDialog
+
         hours = format_hours(sum(c.hours for c in entries))
         question = f"Submit {hours} h of week {self.week_start.isocalendar().week} for approval?"
 
@@ -538,3 +543,9 @@ class TimesheetScreen(Screen[None]):
         self._message = None
         self.week_start = week_start_for(self.today(), self.session.week_start)
         self.reload()
+
+
+def _update(widget: Static, text: str) -> None:
+    """Redraw a line only when its text changes (typing must stay instant)."""
+    if str(widget.content) != text:
+        widget.update(text)

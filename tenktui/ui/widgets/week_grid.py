@@ -214,9 +214,12 @@ class WeekGridView(ScrollView, can_focus=True):
         if not same_week:
             self.edit = None
         self.row_index = max(0, min(self.row_index, len(week.rows) - 1))
-        self.virtual_size = Size(0, len(week.rows) + HEADER_LINES + FOOTER_LINES)
+        lines = len(week.rows) + HEADER_LINES + FOOTER_LINES
+        resized = self.virtual_size.height != lines
+        self.virtual_size = Size(0, lines)
         self._scroll_to_cursor()
-        self.refresh(layout=True)
+        # Only a change in the number of rows moves anything else on the screen.
+        self.refresh(layout=resized)
 
     def move_to(self, row: int, day: int) -> None:
         if not self.rows:
