@@ -75,6 +75,18 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def large_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The large data set (about 20 s to generate), made once per run and copied."""
+    from tenktui.sandbox.server import open_sandbox
+
+    path = tmp_path_factory.mktemp("large-template") / "large.db"
+    sandbox = open_sandbox(TOKEN, db_path=path, scale="large", today=TODAY)
+    sandbox.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    sandbox.db.close()
+    return path
+
+
 def _copy_db(template: Path, dest: Path) -> Path:
     shutil.copyfile(template, dest)
     return dest

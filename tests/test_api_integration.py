@@ -191,10 +191,12 @@ async def test_nested_subtasks_overflowing_a_small_page_are_completed(
 
 
 @pytest.fixture(scope="module")
-def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
-    server = start_sandbox(
-        tmp_path_factory.mktemp("large") / "large.db", "--rate-limit", "100000", scale="large"
-    )
+def large_server(
+    large_db_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningSandbox]:
+    db = tmp_path_factory.mktemp("large") / "large.db"
+    shutil.copyfile(large_db_template, db)
+    server = start_sandbox(db, "--rate-limit", "100000", scale="large")
     yield server
     server.stop()
 
