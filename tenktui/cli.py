@@ -363,10 +363,12 @@ def _guarded(run: Callable[[], int]) -> int:
         import logging
         import traceback
 
-        from tenktui.commands.context import log_path, redact
+        from tenktui.commands.context import log_path, redact, setup_logging
 
         detail = redact("".join(traceback.format_exception(err)))
-        logging.getLogger("tenktui").error("unexpected error\n%s", detail)
+        with contextlib.suppress(OSError):
+            setup_logging()
+            logging.getLogger("tenktui").error("unexpected error\n%s", detail)
         return _fail(
             f"unexpected error: {type(err).__name__}: {redact(str(err))} (details in {log_path()})",
             EXIT_FAILURE,

@@ -17,6 +17,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tenktui import paths, tokens
@@ -28,7 +29,6 @@ from tenktui.config import ConfigError, Profile, load_config
 T = TypeVar("T")
 CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries
 LOG_NAME = "tenktui.log"
-OPEN_STATES = ("pending", "sending", "failed", "conflict")
 
 # Every token this process has seen, redacted from logs and error reports.
 SECRETS: set[str] = set()
@@ -48,13 +48,13 @@ class _Redact(logging.Filter):
         return True
 
 
-def log_path() -> Any:
+def log_path() -> Path:
     """The same file the app logs to (``tenktui.ui.launch.log_file``)."""
     return paths.cache_dir() / "log" / LOG_NAME
 
 
 def setup_logging() -> None:
-    """The commands log to ``<cache dir>/tenktui.log`` (0600), never the token."""
+    """The commands log to ``<cache dir>/log/tenktui.log`` (0600), never the token."""
     root = logging.getLogger("tenktui")
     if any(getattr(h, "_tenktui", False) for h in root.handlers):
         return
