@@ -344,3 +344,23 @@ def test_retry_only_applies_to_failed_rows(store: Store) -> None:
     store.outbox.mark_failed(row.seq, "boom")
     store.resolutions.retry(row.seq)
     assert store.outbox.get(row.seq).state == "pending"
+
+
+def test_edits_follow_what_the_backend_can_do(store: Store) -> None:
+    store.database.set_meta("backend_name", "Leantime")
+    store.database.set_meta(
+        "capabilities",
+        {"itemized_entries": False, "statuses": False, "approvals": False, "suggestions": False},
+    )
+    store.edits.create_entry(ME, 100, TODAY, 1)
+    with pytest.raises(InvalidEdit, match="one entry per day"):
+        store.edits.create_entry(ME, 100, TODAY, 2)
+    store.edits.set_cell(ME, 100, TODAY, 3)  # the cell's one entry can still change
+    with pytest.raises(InvalidEdit, match="Leantime has no presence statuses"):
+        store.edits.set_status(ME, "WFH")
+    with pytest.raises(InvalidEdit, match="Leantime has no approvals"):
+        store.edits.submit_week(ME, MONDAY)
+    with pytest.raises(InvalidEdit, match="Leantime has no suggested time"):
+        store.edits.confirm_suggestions(ME, [MONDAY])
+    (row,) = store.outbox.open_rows()
+    assert row.op == "create" and row.target["hours"] == 3

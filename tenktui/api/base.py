@@ -53,6 +53,8 @@ class Capabilities:
 class Backend(Protocol):
     """The calls the sync engine makes. Every method may raise an ``ApiError``."""
 
+    name: str  # for people: "10,000ft", "Leantime"
+
     @property
     def capabilities(self) -> Capabilities: ...
 

@@ -32,6 +32,18 @@ class Edits:
         self.d = database
         self.outbox = outbox
 
+    # -- what the profile's backend can do ----------------------------------
+    def capable(self, name: str) -> bool:
+        """Whether the backend supports ``name`` (statuses, approvals, suggestions,
+        itemized_entries, subtasks); the sync engine records this in the store.
+        Until it has, everything is allowed: the server is the final judge."""
+        return bool(self.d.get_meta("capabilities", {}).get(name, True))
+
+    def _require(self, name: str, what: str) -> None:
+        if not self.capable(name):
+            backend = self.d.get_meta("backend_name", "This server")
+            raise InvalidEdit(f"{backend} has no {what}.", name)
+
     # -- checks -----------------------------------------------------------
     def _assignable(self, assignable_id: int) -> dict[str, Any]:
         row = self.d.row("SELECT * FROM assignables WHERE id = ?", (assignable_id,))
@@ -78,6 +90,13 @@ class Edits:
         task, notes = check_text(task, "task"), check_text(notes, "notes")
         with self.d.write() as c:
             self.check_loggable(user_id, assignable_id, day)
+            if not self.capable("itemized_entries") and self.entries_in_cell(
+                user_id, assignable_id, day
+            ):
+                raise InvalidEdit(
+                    "This server keeps one entry per day here: change that entry instead.",
+                    "hours",
+                )
             local_id = int(
                 c.execute(
                     "INSERT INTO time_entries (user_id, assignable_id, date, hours, task, notes) "
@@ -201,6 +220,7 @@ class Edits:
         assignable_id: int | None = None,
     ) -> int:
         """Turn the suggestions of empty cells into confirmed entries; how many."""
+        self._require("suggestions", "suggested time to confirm")
         created = 0
         with self.d.write():
             for day in days:
@@ -225,6 +245,7 @@ class Edits:
 
     # -- statuses ---------------------------------------------------------
     def set_status(self, user_id: int, code: str, message: str | None = None) -> None:
+        self._require("statuses", "presence statuses (ITO, WFH, …)")
         code, message = check_status(code, message)
         with self.d.write() as c:
             previous = self.d.row("SELECT * FROM statuses WHERE user_id = ?", (user_id,))
@@ -357,6 +378,7 @@ class Edits:
     # -- approvals --------------------------------------------------------
     def submit_week(self, user_id: int, week_start: dt.date) -> int:
         """Queue the week's confirmed entries for approval; how many."""
+        self._require("approvals", "approvals to submit time for")
         week_end = week_start + dt.timedelta(days=6)
         with self.d.write() as c:
             rows = self.d.rows(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -58,6 +59,11 @@ class SyncEngine:
         # The rate governor holds requests while the budget is spent: say so at once,
         # not only when a whole pass gives up.
         self._unsubscribe = backend.governor.subscribe(self._on_governor)
+        # Edits are checked against what this backend can do (one entry per cell on
+        # Leantime, no statuses there…), by every process on the profile.
+        caps = backend.capabilities
+        store.database.set_meta("capabilities", dataclasses.asdict(caps))
+        store.database.set_meta("backend_name", backend.name)
 
     # -- state --------------------------------------------------------------
     @property

@@ -77,6 +77,7 @@ class LeantimeClient:
     ``iter_status_options``) when :meth:`resolve_user` was not called in this process.
     """
 
+    name = "Leantime"
     capabilities = Capabilities(
         statuses=False,
         approvals=False,

@@ -56,6 +56,7 @@ class TenKftClient:
     under it; ``governor`` defaults to the process-wide one of the token.
     """
 
+    name = "10,000ft"
     capabilities = Capabilities(
         statuses=True,
         approvals=True,
