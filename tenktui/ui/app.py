@@ -212,7 +212,8 @@ class TenkApp(App[int]):
 
     def on_edit_queued(self, message: EditQueued) -> None:
         self._recount()
-        self.session.engine.poke()
+        # Sync once the edit is on screen: a pass's work must not delay the redraw.
+        self.call_after_refresh(self.session.engine.poke)
 
     def on_sync_requested(self, message: SyncRequested) -> None:
         self.session.engine.poke()
