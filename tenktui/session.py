@@ -70,14 +70,37 @@ def open_session(
     transport: Any = None,
     today: Callable[[], dt.date] = dt.date.today,
     on_state: Callable[[SyncState], None] | None = None,
+    backend: str = "tenkft",
+    timezone: str = "UTC",
 ) -> Session:
-    """A 10,000ft profile's session."""
+    """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime."""
+    store = Store(db_path, today=today)
+    client = make_backend(
+        backend, base_url, token, email=email, timezone=timezone, transport=transport
+    )
+    engine = SyncEngine(store, client, email, window=window, interval=interval, on_state=on_state)
+    return Session(store, client, engine, email, week_start)
+
+
+def make_backend(
+    backend: str,
+    base_url: str,
+    token: str,
+    *,
+    email: str,
+    timezone: str = "UTC",
+    transport: Any = None,
+) -> Any:
+    """The API client of a backend kind: ``tenkft`` or ``leantime``."""
+    if backend == "leantime":
+        from tenktui.api.leantime.client import LeantimeClient
+
+        return LeantimeClient(base_url, token, timezone=timezone, email=email, transport=transport)
+    if backend != "tenkft":
+        raise ValueError(f"unknown backend {backend!r}: use tenkft or leantime")
     from tenktui.api.tenkft.client import TenKftClient
 
-    store = Store(db_path, today=today)
-    backend = TenKftClient(base_url, token, transport=transport)
-    engine = SyncEngine(store, backend, email, window=window, interval=interval, on_state=on_state)
-    return Session(store, backend, engine, email, week_start)
+    return TenKftClient(base_url, token, transport=transport)
 
 
 def open_demo_session(
