@@ -351,3 +351,17 @@ def _main(argv: list[str]) -> Any:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
+
+
+async def test_a_ticket_status_change_reaches_the_server(rig: Rig) -> None:
+    ticket = rig.store.database.row("SELECT * FROM assignments WHERE id = ?", (TICKET,))
+    assert ticket is not None
+    options = rig.store.database.rows(
+        "SELECT id, label FROM status_options WHERE deleted = 0 AND id / 1000 = ?",
+        (rig.server.rpc("Tickets.getTicket", {"id": TICKET})["projectId"],),
+    )
+    target = next(o for o in options if o["id"] != ticket["status_option_id"])
+    rig.store.edits.set_assignment_status(TICKET, target["id"])
+    await rig.drain()
+    assert rig.store.outbox.open_rows() == []
+    assert rig.server.rpc("Tickets.getTicket", {"id": TICKET})["status"] == target["id"] % 1000

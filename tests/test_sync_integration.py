@@ -17,6 +17,7 @@ import pytest
 
 from tenktui.api.tenkft.client import TenKftClient
 from tenktui.store import InvalidEdit, Store
+from tenktui.store.describe import Describer
 from tenktui.sync.engine import SyncEngine
 from tests.conftest import TODAY, TOKEN, RunningSandbox, start_sandbox
 
@@ -373,3 +374,20 @@ async def test_throttling_shows_in_the_state_and_resumes_by_itself(
         await client.aclose()
         engine.leader.release()
         store.close()
+
+
+async def test_an_assignment_status_change_reaches_the_server(rig: Rig) -> None:
+    mine = rig.store.queries.assignments(rig.me, TODAY, TODAY + dt.timedelta(days=30))
+    assignment = next(a for a in mine if a["kind"] != "leave")
+    options = rig.store.database.rows("SELECT id, label FROM status_options WHERE deleted = 0")
+    target = next(o for o in options if o["id"] != assignment["status_option_id"])
+    rig.store.edits.set_assignment_status(assignment["id"], target["id"])
+    (row,) = rig.store.outbox.open_rows()
+    assert Describer(rig.store.database).describe(row).endswith(f"to {target['label']}")
+    await rig.engine.sync_once(reference=False)  # the pull before the push keeps it on screen
+    await rig.drain()
+    with rig.server.api() as api:
+        served = api.get(f"/users/{rig.me}/assignments/{assignment['id']}").json()
+    assert served["status_option_id"] == target["id"]
+    again = rig.store.queries.assignments(rig.me, TODAY, TODAY + dt.timedelta(days=30))
+    assert next(a for a in again if a["id"] == assignment["id"])["status_label"] == target["label"]

@@ -110,6 +110,12 @@ class Backend(Protocol):
         """Everyone's assignments on a project and its phases (teammates, subtasks)."""
         ...
 
+    async def set_assignment_status(
+        self, user_id: int, assignment_id: int, status_option_id: int | None
+    ) -> Assignment:
+        """Move an assignment (a Leantime ticket) to another status option."""
+        ...
+
     def iter_subtasks(self, project_id: int, assignment_id: int) -> AsyncIterator[Subtask]: ...
 
     async def create_subtask(

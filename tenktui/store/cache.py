@@ -160,6 +160,15 @@ class Cache:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            # A status change not yet sent stays on screen over the pulled copy.
+            for r in self.d.rows(
+                "SELECT local_id, target FROM outbox WHERE kind = 'assignment' "
+                "AND state IN ('pending', 'sending', 'failed', 'conflict') ORDER BY seq"
+            ):
+                c.execute(
+                    "UPDATE assignments SET status_option_id = ? WHERE id = ?",
+                    (json.loads(r["target"])["status_option_id"], r["local_id"]),
+                )
         return len(rows)
 
     # -- time -------------------------------------------------------------

@@ -93,6 +93,17 @@ class Describer:
             day = dt.date.fromisoformat(start) if start else None
             week = f"{day.day} {day:%b}" if day else "?"
             return f"Submit week of {week} ({count} entr{'y' if count == 1 else 'ies'})"
+        if row.kind == "assignment":
+            what = self.d.row(
+                "SELECT s.name, s.phase_name, s.kind, a.description FROM assignments a "
+                "LEFT JOIN assignables s ON s.id = a.assignable_id WHERE a.id = ?",
+                (row.local_id,),
+            )
+            option = self.d.scalar(
+                "SELECT label FROM status_options WHERE id = ?", (t.get("status_option_id"),)
+            )
+            name = (what and (what["description"] or what["name"])) or f"#{row.local_id}"
+            return f"Set '{name}' to {option or 'no status'}"
         return f"{row.op} {row.kind}"
 
     def versions(self, row: OutboxRow) -> Versions:

@@ -262,6 +262,43 @@ class Edits:
             else:
                 self.outbox.enqueue("set_status", "status", target, local_id=user_id)
 
+    # -- assignments ------------------------------------------------------
+    def set_assignment_status(self, assignment_id: int, status_option_id: int | None) -> None:
+        """Move one of the person's assignments (a Leantime ticket) to a status option."""
+        with self.d.write() as c:
+            row = self.d.row("SELECT * FROM assignments WHERE id = ?", (assignment_id,))
+            if row is None:
+                raise InvalidEdit(
+                    f"Assignment {assignment_id} is not known here; sync and try again."
+                )
+            if status_option_id is not None:
+                option = self.d.row(
+                    "SELECT label, deleted FROM status_options WHERE id = ?", (status_option_id,)
+                )
+                if option is None or option["deleted"]:
+                    raise InvalidEdit(f"Status option {status_option_id} is not available.")
+            c.execute(
+                "UPDATE assignments SET status_option_id = ? WHERE id = ?",
+                (status_option_id, assignment_id),
+            )
+            target = {"user_id": row["user_id"], "status_option_id": status_option_id}
+            unsent = [
+                r
+                for r in self.outbox.for_record("assignment", assignment_id)
+                if r.state == "pending"
+            ]
+            if unsent:
+                self.outbox.fold(unsent[-1].seq, target)
+            else:
+                self.outbox.enqueue(
+                    "set_status",
+                    "assignment",
+                    target,
+                    local_id=assignment_id,
+                    server_id=assignment_id,
+                    base={"status_option_id": row["status_option_id"]},
+                )
+
     # -- subtasks ---------------------------------------------------------
     def add_subtask(self, assignment_id: int, description: str) -> int:
         description = _subtask_text(description)

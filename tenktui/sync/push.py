@@ -108,6 +108,7 @@ class Pusher:
             ("subtask", "update"): self._update_subtask,
             ("subtask", "delete"): self._delete_subtask,
             ("approval", "submit"): self._submit,
+            ("assignment", "set_status"): self._set_assignment_status,
         }[(row.kind, row.op)]
         await handler(row, report)
 
@@ -334,6 +335,35 @@ class Pusher:
             newer = self.store.outbox.for_record("status", row.local_id or 0)
             if not any(r.seq > row.seq for r in newer):
                 self.store.cache.upsert_statuses([(row.local_id or 0, status)], _now())
+
+    # -- assignments ----------------------------------------------------------
+    async def _set_assignment_status(self, row: OutboxRow, report: SyncReport) -> None:
+        """An absolute value on an existing record: safe to send again after a crash."""
+        self.store.outbox.mark_sending(row.seq)
+        try:
+            updated = await self.backend.set_assignment_status(
+                row.target["user_id"], row.local_id, row.target["status_option_id"]
+            )
+        except NotFound:
+            self.store.outbox.mark_conflict(row.seq, None)
+            report.conflicts += 1
+            return
+        server = payload(updated)
+        with self.d.write():
+            newer = self.store.outbox.for_record("assignment", row.local_id or 0)
+            if not any(r.seq > row.seq for r in newer):
+                self.d.conn.execute(
+                    "UPDATE assignments SET status_option_id = ?, updated_at = ?, raw = ? "
+                    "WHERE id = ?",
+                    (
+                        server.get("status_option_id"),
+                        server.get("updated_at"),
+                        _json(server),
+                        row.local_id,
+                    ),
+                )
+            self.store.outbox.mark_done(row.seq)
+        report.pushed += 1
 
     # -- subtasks -----------------------------------------------------------
     def _subtask_row(self, local_id: int | None) -> dict[str, Any] | None:

@@ -479,6 +479,14 @@ class LeantimeClient:
                 payload["subtask_counts"] = {"completed": done, "total": len(subtasks)}
         yield Assignment.from_api(payload)
 
+    async def set_assignment_status(
+        self, user_id: int, assignment_id: int, status_option_id: int | None
+    ) -> Assignment:
+        """An assignment is the person's ticket: its status moves."""
+        if status_option_id is None:
+            raise Rejected("A Leantime ticket always has a status; pick one.")
+        return await self.update_ticket_status(assignment_id, status_option_id)
+
     async def update_ticket_status(self, ticket_id: int, status_option_id: int) -> Assignment:
         """Move a ticket to another status of its project (a status option id of
         :meth:`iter_status_options`, or a bare Leantime status id)."""

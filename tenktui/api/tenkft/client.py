@@ -269,6 +269,16 @@ class TenKftClient:
             nested=("subtasks",) if with_subtasks else (),
         )
 
+    async def set_assignment_status(
+        self, user_id: int, assignment_id: int, status_option_id: int | None
+    ) -> Assignment:
+        return await self._send(
+            Assignment,
+            "PUT",
+            f"/users/{user_id}/assignments/{assignment_id}",
+            {"status_option_id": status_option_id},
+        )
+
     def iter_subtasks(self, project_id: int, assignment_id: int) -> AsyncIterator[Subtask]:
         return self._iter(Subtask, f"/projects/{project_id}/assignments/{assignment_id}/subtasks")
 
