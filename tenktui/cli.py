@@ -129,11 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     login = _add(commands, "login", "check an API token and save a profile", common)
     login.add_argument("--base-url", required=True, metavar="URL", help="the API base URL")
     login.add_argument("--email", required=True, help="your email on that account")
-    login.add_argument("--backend", choices=["tenkft"], default="tenkft", help="the service")
+    login.add_argument(
+        "--backend", choices=["tenkft", "leantime"], default="tenkft", help="the service"
+    )
+    login.add_argument("--timezone", metavar="ZONE", help="Leantime: your profile's IANA time zone")
     login.epilog = (
-        "The token is read from TENKTUI_TOKEN, or asked for without echo. It is kept in "
-        "the system keyring when available, else in a file readable only by you; never in "
-        "config.toml. The first profile becomes the default."
+        "The token (10,000ft) or API key (Leantime) is read from TENKTUI_TOKEN, or asked for "
+        "without echo. It is kept in the system keyring when available, else in a file "
+        "readable only by you; never in config.toml. The first profile becomes the default."
     )
     _add(commands, "logout", "forget a profile's stored token", common)
     _add(commands, "locate", "print where config, data, cache (logs) and themes live", common)
@@ -154,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         "project",
         metavar="PROJECT",
         help="a project, phase or leave type: name, code or id "
-        "(a unique prefix, any case; phases as 'Project/Phase')",
+        "(a unique prefix or part, any case; phases as 'Project/Phase')",
     )
     log.add_argument("--task", metavar="T", help="the task (under 256 characters)")
     log.add_argument("--notes", metavar="N", help="notes (under 256 characters)")
@@ -249,6 +252,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--today", type=_date, help="the sandbox's today (YYYY-MM-DD)")
     serve.add_argument("--rate-limit", type=_positive_int, default=120)
     serve.add_argument("--rate-window", type=_positive_float, default=60.0, metavar="SECONDS")
+    serve.add_argument(
+        "--flavor",
+        choices=["tenkft", "leantime"],
+        default="tenkft",
+        help="the service to emulate (leantime: JSON-RPC at the site root)",
+    )
+    serve.add_argument(
+        "--leantime-version", default="3.9", help="with --flavor leantime: 3.5, 3.8 or 3.9"
+    )
+    serve.add_argument(
+        "--timezone", help="with --flavor leantime: the users' IANA time zone (seeding only)"
+    )
     return parser
 
 
@@ -386,21 +401,14 @@ def _app(args: argparse.Namespace) -> int:
     """Open the app on the chosen profile (Textual is imported only here)."""
     from tenktui import paths, tokens
     from tenktui.commands import CommandError
-    from tenktui.commands.context import SECRETS, load_profile
+    from tenktui.commands.context import SECRETS, load_profile, login_command
     from tenktui.config import ConfigError, load_config, update_profile
 
     config, profile = load_profile(args)
-    if profile.backend != "tenkft":
-        raise CommandError(
-            f"Profile {profile.name!r} uses the {profile.backend} backend, which this version "
-            "of tenktui cannot open yet.",
-            EXIT_USAGE,
-        )
     token = tokens.load_token(profile.name)
     if not token:
         raise CommandError(
-            f"No API token for profile {profile.name!r}: log in with tenktui login --profile "
-            f"{profile.name} --base-url {profile.base_url} --email {profile.email}.",
+            f"No API token for profile {profile.name!r}: log in with {login_command(profile)}.",
             EXIT_USAGE,
         )
     SECRETS.add(token)
@@ -420,6 +428,8 @@ def _app(args: argparse.Namespace) -> int:
         interval=profile.sync_interval,
         window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
         today=lambda: today(profile.timezone),
+        backend=profile.backend,
+        timezone=profile.timezone or "UTC",
     )
 
     def remember_theme(name: str) -> None:
@@ -441,6 +451,11 @@ def _demo() -> int:
 def _sandbox_serve(args: argparse.Namespace) -> int:
     import asyncio
 
+    if args.flavor == "leantime":
+        from tenktui.sandbox.leantime.__main__ import main as serve_leantime
+
+        return serve_leantime(_leantime_args(args))
+
     from tenktui.sandbox.server import open_sandbox, serve
 
     sandbox = open_sandbox(
@@ -459,6 +474,21 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(sandbox, args.host, args.port, on_ready=ready))
     return EXIT_OK
+
+
+def _leantime_args(args: argparse.Namespace) -> list[str]:
+    argv = [
+        "--host", args.host, "--port", str(args.port), f"--token={args.token}",
+        "--version", args.leantime_version, "--scale", args.scale, "--seed", str(args.seed),
+        "--rate-limit", str(args.rate_limit), "--rate-window", str(args.rate_window),
+    ]  # fmt: skip
+    if args.db:
+        argv += ["--db", args.db]
+    if args.today:
+        argv += ["--today", args.today.isoformat()]
+    if args.timezone:
+        argv += ["--timezone", args.timezone]
+    return argv
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,7 @@ from tenktui.config import (
     ConfigError,
     Profile,
     check_base_url,
+    check_timezone,
     config_path,
     load_config,
     save_config,
@@ -45,18 +46,24 @@ def _profile_name(args: argparse.Namespace, config: Config) -> str:
         raise CommandError(str(err), EXIT_USAGE) from None
 
 
-def _read_token() -> str:
+WHERE_TOKENS_ARE = {
+    "tenkft": "10,000ft: Settings > Developer API",
+    "leantime": "Leantime: Company Settings > API, or a personal access token",
+}
+
+
+def _read_token(backend: str) -> str:
     token = tokens.from_env()
     if token:
         return token
     if not sys.stdin.isatty():
         raise CommandError(
             f"No token: set {tokens.TOKEN_ENV} or run tenktui login in a terminal to type it "
-            "(10,000ft: Settings > Developer API).",
+            f"({WHERE_TOKENS_ARE[backend]}).",
             EXIT_USAGE,
         )
     try:
-        token = getpass.getpass("API token (10,000ft: Settings > Developer API; not echoed): ")
+        token = getpass.getpass(f"API token ({WHERE_TOKENS_ARE[backend]}; not echoed): ")
     except (EOFError, KeyboardInterrupt):
         raise CommandError("Login cancelled.", EXIT_USAGE) from None
     token = token.strip()
@@ -65,21 +72,24 @@ def _read_token() -> str:
     return token
 
 
-async def _check(base_url: str, token: str, email: str) -> Any:
-    from tenktui.api.errors import ApiError, NotFound, Offline, Unauthorized
-    from tenktui.api.tenkft.client import TenKftClient
+async def _check(backend: str, base_url: str, token: str, email: str, timezone: str) -> Any:
+    from tenktui.api.errors import ApiError, NotFound, Unauthorized
+    from tenktui.session import make_backend
 
     try:
-        client = TenKftClient(base_url, token)
+        client = make_backend(backend, base_url, token, email=email, timezone=timezone)
     except ValueError as err:
         raise CommandError(str(err), EXIT_USAGE) from None
-    client.http.max_attempts = 3
+    for layer in ("http", "rpc"):
+        transport = getattr(client, layer, None)
+        if transport is not None and hasattr(transport, "max_attempts"):
+            transport.max_attempts = 3
     try:
         return await client.resolve_user(email)
     except Unauthorized:
         raise CommandError(
-            "The server refused the token: check it (10,000ft: Settings > Developer API) and "
-            "log in again. Nothing was saved.",
+            f"The server refused the token: check it ({WHERE_TOKENS_ARE[backend]}) and log in "
+            "again. Nothing was saved.",
             EXIT_FAILURE,
         ) from None
     except NotFound:
@@ -88,18 +98,19 @@ async def _check(base_url: str, token: str, email: str) -> Any:
             "Nothing was saved.",
             EXIT_FAILURE,
         ) from None
-    except Offline as err:
-        raise CommandError(f"{err.message} Nothing was saved.", EXIT_FAILURE) from None
-    except ApiError as err:
+    except ApiError as err:  # Offline, Throttled, ServerError: try again later
         raise CommandError(f"{err.message} Nothing was saved.", EXIT_FAILURE) from None
     finally:
         await client.aclose()
 
 
-def _drop_stale_cache(name: str, old: Profile | None, base_url: str, email: str) -> None:
+def _drop_stale_cache(name: str, old: Profile | None, new: dict[str, str]) -> None:
     """A cache made for another server or person is not this login's: remove it, unless
     it still holds edits that were never sent (then refuse: they would go astray)."""
-    if old is None or (old.base_url == base_url and old.email.lower() == email.lower()):
+    if old is None or (
+        (old.backend, old.base_url, old.email.lower())
+        == (new["backend"], new["base_url"], new["email"].lower())
+    ):
         return
     db = paths.profile_db(name)
     if not db.exists():
@@ -134,17 +145,26 @@ def run_login(args: argparse.Namespace) -> int:
     base_url = check_base_url(args.base_url, lambda message: CommandError(message, EXIT_USAGE))
     if not EMAIL.match(args.email):
         raise CommandError(f"{args.email!r} is not an email address.", EXIT_USAGE)
-    token = _read_token()
-    SECRETS.add(token)
-    user = asyncio.run(_check(base_url, token, args.email))
     old = config.profiles.get(name)
-    _drop_stale_cache(name, old, base_url, args.email)
+    timezone = args.timezone or (old.timezone if old else None)
+    if timezone is not None:
+        timezone = check_timezone(timezone, lambda message: CommandError(message, EXIT_USAGE))
+    elif args.backend == "leantime":
+        raise CommandError(
+            "Leantime needs your profile's time zone: add --timezone, e.g. Europe/Berlin.",
+            EXIT_USAGE,
+        )
+    token = _read_token(args.backend)
+    SECRETS.add(token)
+    user = asyncio.run(_check(args.backend, base_url, token, args.email, timezone or "UTC"))
+    settings = {"base_url": base_url, "email": args.email, "backend": args.backend}
+    _drop_stale_cache(name, old, settings)
     if old is not None:
         from dataclasses import replace
 
-        profile = replace(old, base_url=base_url, email=args.email, backend=args.backend)
+        profile = replace(old, timezone=timezone, **settings)
     else:
-        profile = Profile(name=name, base_url=base_url, email=args.email, backend=args.backend)
+        profile = Profile(name=name, timezone=timezone, **settings)
     config.put(profile)
     save_config(config)
     where = tokens.save_token(name, token)

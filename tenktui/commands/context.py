@@ -210,7 +210,7 @@ class Context:
             return Outcome(
                 "queued",
                 "Queued, but the server refused the API token: log in again with "
-                f"tenktui login --profile {self.profile.name} --base-url URL --email EMAIL.",
+                f"{login_command(self.profile)}.",
                 described,
                 EXIT_FAILURE,
             )
@@ -235,6 +235,19 @@ class Context:
                 "('pending', 'sending', 'failed', 'conflict')"
             )
         }
+
+
+def login_command(profile: Profile) -> str:
+    """The ``tenktui login`` line that renews this profile's token."""
+    line = (
+        f"tenktui login --profile {profile.name} --base-url {profile.base_url} "
+        f"--email {profile.email}"
+    )
+    if profile.backend != "tenkft":
+        line += f" --backend {profile.backend}"
+        if profile.timezone:
+            line += f" --timezone {profile.timezone}"
+    return line
 
 
 def describe_row(store: Any, row: Any) -> dict[str, Any]:
@@ -295,17 +308,10 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
         _, profile = load_profile(args)
     except ConfigError as err:
         raise CommandError(str(err), EXIT_USAGE) from None
-    if profile.backend != "tenkft":
-        raise CommandError(
-            f"Profile {profile.name!r} uses the {profile.backend} backend, which this version "
-            "of tenktui cannot open yet.",
-            EXIT_USAGE,
-        )
     token = tokens.load_token(profile.name)
     if not token:
         raise CommandError(
-            f"No API token for profile {profile.name!r}: log in with tenktui login --profile "
-            f"{profile.name} --base-url {profile.base_url} --email {profile.email} "
+            f"No API token for profile {profile.name!r}: log in with {login_command(profile)} "
             f"(or set {tokens.TOKEN_ENV}).",
             EXIT_USAGE,
         )
@@ -321,8 +327,13 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
         interval=profile.sync_interval,
         window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
         today=lambda: now,
+        backend=profile.backend,
+        timezone=profile.timezone or "UTC",
     )
-    session.backend.http.max_attempts = CLI_ATTEMPTS
+    for layer in ("http", "rpc"):  # the 10,000ft client's HTTP layer, Leantime's JSON-RPC
+        transport = getattr(session.backend, layer, None)
+        if transport is not None and hasattr(transport, "max_attempts"):
+            transport.max_attempts = CLI_ATTEMPTS
     try:
         yield Context(args, Output(getattr(args, "json", False)), profile, session, now)
     finally:

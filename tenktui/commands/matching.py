@@ -2,7 +2,8 @@
 
 PROJECT matches, case-insensitively, an id, a project code, a name, a phase
 (``Website Redesign — Design``, ``website/design``, ``web/des`` or just
-``Design``) or a leave type. An exact match wins; otherwise a unique prefix.
+``Design``) or a leave type. An exact match wins; otherwise a unique prefix;
+otherwise a unique part of a name (``login form`` in a long Leantime ticket name).
 Several candidates is bad usage (exit 2) and lists them; an archived project
 is chosen only when nothing else matches (the store then says it is archived).
 """
@@ -74,6 +75,9 @@ def find(store: Any, text: str) -> dict[str, Any] | None:
         prefixed = [a for a in items if any(k.startswith(query) for k in _keys(a))]
     if prefixed:
         return _one(text, prefixed)
+    inside = [a for a in items if any(query in k for k in _keys(a))]
+    if inside:
+        return _one(text, inside)
     return None
 
 
