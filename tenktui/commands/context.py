@@ -135,6 +135,12 @@ class Context:
                 EXIT_FAILURE,
             )
 
+    def require(self, capability: str, what: str) -> None:
+        """Exit 2 saying so when the profile's backend lacks a feature."""
+        if not self.store.edits.capable(capability):
+            backend = self.store.database.get_meta("backend_name", "This server")
+            raise CommandError(f"{backend} has no {what}.", EXIT_USAGE)
+
     def me(self) -> int:
         user = self.store.queries.me()
         if user is None:

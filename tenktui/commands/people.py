@@ -60,6 +60,7 @@ async def _refresh(ctx: Context, user_ids: list[int], force: bool) -> None:
 
 async def run_status(ctx: Context) -> int:
     await ctx.ready()
+    ctx.require("statuses", "presence statuses (ITO, WFH, …)")
     me = ctx.me()
     if ctx.args.code is None:
         await _refresh(ctx, [me], bool(getattr(ctx.args, "sync", False)))
@@ -87,6 +88,7 @@ async def run_status(ctx: Context) -> int:
 
 async def run_who(ctx: Context) -> int:
     await ctx.ready()
+    ctx.require("statuses", "presence statuses (ITO, WFH, …) to show")
     board = ctx.store.queries.status_board()
     await _refresh(ctx, [p["id"] for p in board], bool(getattr(ctx.args, "sync", False)))
     board = ctx.store.queries.status_board()
