@@ -194,6 +194,8 @@ def startup(kind: str, runs: int, db: Path, base_url: str, token: str, env: dict
         args = [sys.executable, __file__, "--child", kind, str(db), base_url, token]
         terminal = Pty(args, env)
         times.append(terminal.wait())
+        if terminal.process.returncode != 0:
+            raise SystemExit(f"the {kind} child failed (exit {terminal.process.returncode})")
     return times
 
 
@@ -234,7 +236,7 @@ def main() -> int:
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="tenktui-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(16)
+    token = secrets.token_hex(16)  # never starts with "-" (an argument of the children)
     sandbox, db, base_url = prepare(workdir, token)
     env = env_for(workdir)
     try:
