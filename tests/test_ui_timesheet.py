@@ -125,6 +125,21 @@ async def test_arrow_saves_and_moves_on(session: Session) -> None:
         assert [t["hours"] for _, t in queued(session)] == [3.0, 4.0]
 
 
+async def test_keys_arriving_together_land_in_order(session: Session) -> None:
+    """Over SSH keys come in bursts: "l3<tab>4<enter>" must not wait for redraws."""
+    from textual import events
+
+    async with running(session) as (app, pilot):
+        grid = at(app, "Internal Tools", 0)
+        for key, char in [("l", "l"), ("3", "3"), ("tab", "\t"), ("4", "4"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))  # no pause between them
+        await pilot.pause()
+        await pilot.pause()
+        assert not grid.editing
+        days = {t["date"]: t["hours"] for _, t in queued(session)}
+        assert days == {"2026-11-24": 3.0, "2026-11-25": 4.0}
+
+
 # -- suggestions -------------------------------------------------------------------
 async def test_enter_confirms_a_suggested_cell(session: Session) -> None:
     async with running(session) as (app, pilot):

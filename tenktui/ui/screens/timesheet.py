@@ -227,7 +227,6 @@ class TimesheetScreen(Screen[None]):
         grid = self.grid
         user = self.user_id
         if user is None or not 0 <= message.row < len(grid.rows):
-            grid.stop_edit()
             return
         row = grid.rows[message.row]
         day = row.cells[message.day].day
@@ -236,14 +235,12 @@ class TimesheetScreen(Screen[None]):
             before = self._snapshot([(row.assignable_id, day)])
             self.store.edits.set_cell(user, row.assignable_id, day, hours)
         except InvalidEdit as err:
-            grid.show_error(str(err))
+            # What the person typed stays on screen, on its cell, to be corrected.
+            grid.reopen(message.row, message.day, message.text, str(err))
             self.say(str(err), "error")
             return
-        grid.stop_edit()
         what = f"{format_hours(hours)} h" if hours else "cleared"
         self._edited(f"{row.label}, {day:%a %d %b}: {what}", before)
-        if message.then is not None:
-            grid.move_to(*message.then)
 
     # -- editing helpers ----------------------------------------------------------
     def _snapshot(self, cells: list[tuple[int, dt.date]]) -> list[CellSnapshot]:

@@ -52,6 +52,12 @@ def cell_mark(cell: Cell) -> str:
     return " "
 
 
+MOVES = {
+    "up": (0, -1), "k": (0, -1), "down": (0, 1), "j": (0, 1),
+    "left": (-1, 0), "h": (-1, 0), "right": (1, 0), "l": (1, 0),
+}  # fmt: skip
+
+
 @dataclass
 class Edit:
     """The text being typed into a cell."""
@@ -265,10 +271,25 @@ class WeekGridView(ScrollView, can_focus=True):
         self._refresh_row(self.edit.row)
 
     def _submit(self, then: tuple[int, int] | None = None) -> None:
+        """End the edit and move on at once, so keys typed meanwhile land where the
+        person expects; the screen saves it and calls :meth:`reopen` if refused."""
         assert self.edit is not None
-        self.post_message(
-            self.EditSubmitted(self, self.edit.row, self.edit.day, self.edit.text, then)
-        )
+        edit = self.edit
+        self.edit = None
+        self._refresh_row(edit.row)
+        if then is not None:
+            self.move_to(*then)
+        self.post_message(self.EditSubmitted(self, edit.row, edit.day, edit.text, then))
+
+    def reopen(self, row: int, day: int, text: str, error: str) -> None:
+        """A save was refused: back to that cell with the typed text, marked."""
+        if not 0 <= row < len(self.rows):
+            return
+        if self.edit is not None:
+            self.stop_edit()
+        self.move_to(row, day)
+        self.edit = Edit(row, day, text, error)
+        self._refresh_row(row)
 
     async def _on_key(self, event: events.Key) -> None:
         if self.edit is not None:
@@ -280,6 +301,13 @@ class WeekGridView(ScrollView, can_focus=True):
             event.stop()
             event.prevent_default()
             self._begin_typing(event.character)
+            return
+        elif event.key in MOVES:
+            # Moves are handled here rather than by the bindings (which run a moment
+            # later) so "l25" types 25 into the next cell even when keys arrive together.
+            event.stop()
+            event.prevent_default()
+            self.action_cursor(*MOVES[event.key])
             return
         await super()._on_key(event)
 
