@@ -416,7 +416,7 @@ def _app(args: argparse.Namespace) -> int:
 
     from tenktui.commands.dates import today
     from tenktui.session import open_session
-    from tenktui.sync.pull import Window
+    from tenktui.sync.window import Window
     from tenktui.ui.launch import run_app
 
     session = open_session(

@@ -10,33 +10,87 @@ import datetime as dt
 import secrets
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tenktui.api.capabilities import BY_BACKEND, Capabilities
 from tenktui.store import Store
-from tenktui.sync.engine import SyncEngine
-from tenktui.sync.pull import Window
 from tenktui.sync.state import SyncState
+from tenktui.sync.window import Window
 
 DEMO_EMAIL = "me@example.com"
 
 
-@dataclass
 class Session:
-    """An open profile: what the UI and the commands work with."""
+    """An open profile: what the UI and the commands work with.
 
-    store: Store
-    backend: Any
-    engine: SyncEngine
-    email: str
-    week_start: int = 0  # 0 = Monday … 6 = Sunday
-    demo: Any = None  # a DemoControls in --demo
-    closers: list[Callable[[], Any]] = field(default_factory=list)
+    The store opens at once; the backend and the sync engine are made on first
+    use (``connect``), so the app draws the cached week before the network stack
+    is even imported.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        backend: Any = None,
+        engine: Any = None,
+        email: str = "",
+        week_start: int = 0,
+        *,
+        connect: Callable[[], tuple[Any, Any]] | None = None,
+        capabilities: Capabilities | None = None,
+        demo: Any = None,
+    ) -> None:
+        if (backend is None or engine is None) and connect is None:
+            raise ValueError("a session needs a backend and engine, or a way to connect")
+        self.store = store
+        self.email = email
+        self.week_start = week_start  # 0 = Monday … 6 = Sunday
+        self.demo = demo  # a DemoControls in --demo
+        self.closers: list[Callable[[], Any]] = []
+        self._backend = backend
+        self._engine = engine
+        self._connect = connect
+        self._capabilities = capabilities
+
+    def _ensure(self) -> None:
+        if self._backend is None or self._engine is None:
+            assert self._connect is not None
+            self._backend, self._engine = self._connect()
+
+    @property
+    def backend(self) -> Any:
+        self._ensure()
+        return self._backend
+
+    @property
+    def engine(self) -> Any:
+        self._ensure()
+        return self._engine
+
+    @property
+    def connected(self) -> bool:
+        return self._engine is not None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the backend can do, known without connecting."""
+        if self._capabilities is not None:
+            return self._capabilities
+        return self.backend.capabilities
+
+    def cached_state(self) -> SyncState:
+        """The sync state to show before the engine has run: what the outbox holds."""
+        if self.connected:
+            return self.engine.state
+        counts = self.store.outbox.counts()
+        return SyncState(pending=counts.pending, failed=counts.failed, conflicts=counts.conflicts)
 
     async def aclose(self) -> None:
-        await self.backend.aclose()
-        self.engine.leader.release()
+        if self.connected:
+            await self._backend.aclose()
+            self._engine.leader.release()
         self.store.close()
         for close in self.closers:
             close()
@@ -75,11 +129,25 @@ def open_session(
 ) -> Session:
     """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime."""
     store = Store(db_path, today=today)
-    client = make_backend(
-        backend, base_url, token, email=email, timezone=timezone, transport=transport
+
+    def connect() -> tuple[Any, Any]:
+        from tenktui.sync.engine import SyncEngine
+
+        client = make_backend(
+            backend, base_url, token, email=email, timezone=timezone, transport=transport
+        )
+        engine = SyncEngine(
+            store, client, email, window=window, interval=interval, on_state=on_state
+        )
+        return client, engine
+
+    return Session(
+        store,
+        email=email,
+        week_start=week_start,
+        connect=connect,
+        capabilities=BY_BACKEND.get(backend, None),
     )
-    engine = SyncEngine(store, client, email, window=window, interval=interval, on_state=on_state)
-    return Session(store, client, engine, email, week_start)
 
 
 def make_backend(

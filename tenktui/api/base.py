@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from tenktui.api.capabilities import Capabilities
 from tenktui.api.governor import Priority, RateGovernor, priority
 from tenktui.api.http import RequestStats
 from tenktui.api.records import (
@@ -35,18 +35,6 @@ from tenktui.api.records import (
 )
 
 __all__ = ["Backend", "Capabilities", "Priority", "priority"]
-
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    """What a backend can do; the UI hides what it cannot."""
-
-    statuses: bool  # people's statuses (ITO, WFH, ...)
-    approvals: bool  # submitting time for approval
-    suggestions: bool  # suggested time from the schedule
-    itemized_entries: bool  # several entries per person, assignable and day
-    subtasks: bool  # checklists under assignments
-    phases: bool  # projects have phases
 
 
 @runtime_checkable

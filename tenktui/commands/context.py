@@ -308,7 +308,7 @@ def describe_row(store: Any, row: Any) -> dict[str, Any]:
 async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
     """The profile's session for one command, closed (and its sync lock freed) at the end."""
     from tenktui.session import open_session
-    from tenktui.sync.pull import Window
+    from tenktui.sync.window import Window
 
     try:
         _, profile = load_profile(args)

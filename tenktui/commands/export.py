@@ -134,7 +134,7 @@ async def _fetch_unknown(
 
 
 async def run_export(ctx: Context) -> int:
-    from tenktui.sync.pull import Window
+    from tenktui.sync.window import Window
 
     args = ctx.args
     start, end = parse_day(args.start, ctx.today), parse_day(args.end, ctx.today)

@@ -41,32 +41,32 @@ class Cache:
     # -- people -----------------------------------------------------------
     def upsert_users(self, users: Iterable[Payload]) -> int:
         rows = [
-            (
-                u["id"],
-                u.get("email"),
-                u.get("first_name") or "",
-                u.get("last_name") or "",
-                u.get("display_name")
+            {
+                "id": u["id"],
+                "email": u.get("email"),
+                "first_name": u.get("first_name") or "",
+                "last_name": u.get("last_name") or "",
+                "display_name": u.get("display_name")
                 or f"{u.get('first_name') or ''} {u.get('last_name') or ''}".strip()
                 or u.get("title")
                 or "",
-                u.get("role"),
-                u.get("discipline"),
-                u.get("location"),
-                _flag(u.get("archived") or u.get("deleted_at")),
-                _flag(u.get("type") == "PlaceholderResource"),
-                u.get("license_type"),
-                _raw(u),
-            )
+                "role": u.get("role"),
+                "discipline": u.get("discipline"),
+                "location": u.get("location"),
+                "archived": _flag(u.get("archived") or u.get("deleted_at")),
+                "is_placeholder": _flag(u.get("type") == "PlaceholderResource"),
+                "license_type": u.get("license_type"),
+                "raw": _raw(u),
+            }
             for u in users
         ]
-        with self.d.write() as c:
-            c.executemany(
-                "INSERT OR REPLACE INTO users (id, email, first_name, last_name, display_name, "
-                "role, discipline, location, archived, is_placeholder, license_type, raw) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+        return self._upsert("users", rows)
+
+    def _upsert(self, table: str, rows: list[dict[str, Any]]) -> int:
+        """Insert or update rows by id through sqlite-utils, inside one write."""
+        with self.d.write():
+            if rows:
+                self.d.db[table].upsert_all(rows, pk="id", alter=False)
         return len(rows)
 
     def upsert_statuses(
@@ -96,33 +96,25 @@ class Cache:
         rows = []
         for a in items:
             is_leave = a.get("type") == "LeaveType"
-            kind = "leave" if is_leave else ("phase" if a.get("parent_id") else "project")
             rows.append(
-                (
-                    a["id"],
-                    kind,
-                    a.get("name") or "",
-                    a.get("phase_name"),
-                    a.get("parent_id"),
-                    a.get("project_code"),
-                    a.get("client"),
-                    a.get("project_state"),
-                    _lockout(a, is_leave),
-                    _flag(a.get("archived") or a.get("deleted_at")),
-                    a.get("starts_at"),
-                    a.get("ends_at"),
-                    a.get("updated_at"),
-                    _raw(a),
-                )
+                {
+                    "id": a["id"],
+                    "kind": "leave" if is_leave else ("phase" if a.get("parent_id") else "project"),
+                    "name": a.get("name") or "",
+                    "phase_name": a.get("phase_name"),
+                    "parent_id": a.get("parent_id"),
+                    "project_code": a.get("project_code"),
+                    "client": a.get("client"),
+                    "project_state": a.get("project_state"),
+                    "timeentry_lockout": _lockout(a, is_leave),
+                    "archived": _flag(a.get("archived") or a.get("deleted_at")),
+                    "starts_at": a.get("starts_at"),
+                    "ends_at": a.get("ends_at"),
+                    "updated_at": a.get("updated_at"),
+                    "raw": _raw(a),
+                }
             )
-        with self.d.write() as c:
-            c.executemany(
-                "INSERT OR REPLACE INTO assignables (id, kind, name, phase_name, parent_id, "
-                "project_code, client, project_state, timeentry_lockout, archived, starts_at, "
-                "ends_at, updated_at, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-        return len(rows)
+        return self._upsert("assignables", rows)
 
     # -- assignments ------------------------------------------------------
     def replace_assignments(

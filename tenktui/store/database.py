@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from tenktui.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -46,13 +44,23 @@ class Database:
             str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
         )
         self.conn.row_factory = sqlite3.Row
+        self._db: Any = None
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.db = sqlite_utils.Database(self.conn)
         self.today = today
         migrate(self.conn)
+
+    @property
+    def db(self) -> Any:
+        """The connection as a ``sqlite_utils.Database`` (imported on first use: it is
+        not needed to draw the cached week)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # -- transactions -----------------------------------------------------
     @contextmanager

@@ -13,25 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from tenktui.store import Store
 from tenktui.sync.push import payload
-
-
-@dataclass(frozen=True)
-class Window:
-    """How far around today the person's data is kept."""
-
-    weeks_back: int = 8
-    weeks_ahead: int = 8
-
-    def around(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        return (
-            today - dt.timedelta(weeks=self.weeks_back),
-            today + dt.timedelta(weeks=self.weeks_ahead),
-        )
+from tenktui.sync.window import Window
 
 
 class Puller:

@@ -95,7 +95,7 @@ class TenkApp(App[int]):
             self.startup_notes.append(f"Theme {wanted!r} is not installed; using {DEFAULT_THEME}.")
             wanted = DEFAULT_THEME
         self.theme = wanted
-        self.sync_state: SyncState = session.engine.state
+        self.sync_state: SyncState = session.cached_state()
         self._was_syncing = False
         self._data_version: int | None = None
         self._names: WeakKeyDictionary[Screen[Any], str] = WeakKeyDictionary()
@@ -120,7 +120,7 @@ class TenkApp(App[int]):
 
     @property
     def screen_names(self) -> list[str]:
-        caps = self.session.backend.capabilities
+        caps = self.session.capabilities
         return [n for n in keys.SCREEN_KEYS if n != "status" or caps.statuses]
 
     def _dress(self, screen: Screen[Any]) -> None:
@@ -253,7 +253,7 @@ class TenkApp(App[int]):
         await self.push_screen(screen)
 
     async def action_go(self, name: str) -> None:
-        if name == "status" and not self.session.backend.capabilities.statuses:
+        if name == "status" and not self.session.capabilities.statuses:
             self.notify("This server has no statuses.", severity="warning")
             return
         if self._names.get(self.screen) == name and name != "subtasks":

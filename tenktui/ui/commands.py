@@ -28,7 +28,7 @@ class PaletteAction:
 
 def palette_actions(app: TenkApp) -> list[PaletteAction]:
     """Every action of the app by name (what this backend and session can do)."""
-    caps = app.session.backend.capabilities
+    caps = app.session.capabilities
     sheet = app.run_on_timesheet
     actions = [
         PaletteAction(

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
-from tenktui.api.base import Capabilities
+from tenktui.api.capabilities import LEANTIME
 from tenktui.api.errors import ApiError, NotFound, Rejected, ServerError, Unsupported
 from tenktui.api.governor import Priority, RateGovernor
 from tenktui.api.http import DEFAULT_TIMEOUT, RequestRecord, RequestStats
@@ -78,14 +78,7 @@ class LeantimeClient:
     """
 
     name = "Leantime"
-    capabilities = Capabilities(
-        statuses=False,
-        approvals=False,
-        suggestions=False,
-        itemized_entries=False,
-        subtasks=True,
-        phases=False,
-    )
+    capabilities = LEANTIME
 
     def __init__(
         self,

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from tenktui.api.base import Capabilities
+from tenktui.api.capabilities import TENKFT
 from tenktui.api.errors import NotFound, ServerError
 from tenktui.api.governor import Priority, RateGovernor
 from tenktui.api.http import DEFAULT_TIMEOUT, ApiHttp, RequestRecord, RequestStats
@@ -57,14 +57,7 @@ class TenKftClient:
     """
 
     name = "10,000ft"
-    capabilities = Capabilities(
-        statuses=True,
-        approvals=True,
-        suggestions=True,
-        itemized_entries=True,
-        subtasks=True,
-        phases=True,
-    )
+    capabilities = TENKFT
 
     def __init__(
         self,

@@ -110,7 +110,7 @@ class StatusScreen(StoreScreen):
 
     @property
     def has_statuses(self) -> bool:
-        caps = getattr(self.session.backend, "capabilities", None)
+        caps = self.session.capabilities
         return bool(getattr(caps, "statuses", True))
 
     def compose(self) -> ComposeResult:

@@ -503,7 +503,7 @@ class TimesheetScreen(Screen[None]):
         user, week = self.user_id, self.week
         if user is None or week is None:
             return
-        if not self.session.backend.capabilities.approvals:
+        if not self.session.capabilities.approvals:
             self.say("This server does not take timesheets for approval.")
             return
         entries = [

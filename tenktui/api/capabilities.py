@@ -1,0 +1,39 @@
+"""What each backend can do, known without connecting (so the UI can lay itself out
+before the network stack is even imported)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a backend can do; the UI hides what it cannot."""
+
+    statuses: bool  # people's statuses (ITO, WFH, ...)
+    approvals: bool  # submitting time for approval
+    suggestions: bool  # suggested time from the schedule
+    itemized_entries: bool  # several entries per person, assignable and day
+    subtasks: bool  # checklists under assignments
+    phases: bool  # projects have phases
+
+
+TENKFT = Capabilities(
+    statuses=True,
+    approvals=True,
+    suggestions=True,
+    itemized_entries=True,
+    subtasks=True,
+    phases=True,
+)
+
+LEANTIME = Capabilities(
+    statuses=False,
+    approvals=False,
+    suggestions=False,
+    itemized_entries=False,
+    subtasks=True,
+    phases=False,
+)
+
+BY_BACKEND = {"tenkft": TENKFT, "leantime": LEANTIME}
