@@ -182,6 +182,7 @@ def open_demo_session(
     from tenktui.sandbox.embedded import EmbeddedSandbox, NetworkSwitch
 
     folder = Path(workdir or tempfile.mkdtemp(prefix="tenktui-demo-"))
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     token = secrets.token_urlsafe(24)
     sandbox = EmbeddedSandbox(token, folder / "sandbox.db", today=today)
     base_url = sandbox.start()

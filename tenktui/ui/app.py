@@ -114,7 +114,7 @@ class TenkApp(App[int]):
         self.screen_change_signal.subscribe(self, self._dress)
         self._data_version = self.session.store.database.data_version()
         self.set_interval(POLL_SECONDS, self._poll_store, name="store-poll")
-        if self.sync_enabled:
+        if self.sync_enabled and not self.exit_after_paint:
             # After the first paint: the cached week shows before any network work starts.
             self.call_after_refresh(self.run_sync)
 
@@ -139,7 +139,8 @@ class TenkApp(App[int]):
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def run_sync(self) -> None:
         """The engine's loop, restarted should it ever stop on an unexpected error."""
-        engine = self.session.engine
+        # Connecting imports the network stack: done in a thread, keys keep answering.
+        engine = await asyncio.to_thread(lambda: self.session.engine)
         engine.on_state = self._engine_state
         while True:
             try:
