@@ -59,6 +59,15 @@ class Session:
             assert self._connect is not None
             self._backend, self._engine = self._connect()
 
+    def preload(self) -> None:
+        """Import what connecting needs (the network stack) without connecting: safe
+        to run in a thread, so the event loop keeps answering keys meanwhile."""
+        import tenktui.sync.engine
+
+        if self._backend is None:
+            import tenktui.api.leantime.client
+            import tenktui.api.tenkft.client  # noqa: F401
+
     @property
     def backend(self) -> Any:
         self._ensure()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import stat
 import subprocess
 import sys
 import zipfile
@@ -417,6 +418,7 @@ def test_logs_go_to_a_file_not_the_terminal(capsys: pytest.CaptureFixture[str]) 
             handler.flush()
         assert path.parent == paths.cache_dir() / "log"
         assert "retrying in 2 s" in path.read_text()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600  # readable by the owner only
         captured = capsys.readouterr()
         assert "retrying" not in captured.err + captured.out
     finally:

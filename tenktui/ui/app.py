@@ -139,8 +139,10 @@ class TenkApp(App[int]):
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def run_sync(self) -> None:
         """The engine's loop, restarted should it ever stop on an unexpected error."""
-        # Connecting imports the network stack: done in a thread, keys keep answering.
-        engine = await asyncio.to_thread(lambda: self.session.engine)
+        # Connecting imports the network stack: that part runs in a thread, so keys keep
+        # answering; the engine itself is made here, on the store's own thread.
+        await asyncio.to_thread(self.session.preload)
+        engine = self.session.engine
         engine.on_state = self._engine_state
         while True:
             try:

@@ -32,6 +32,8 @@ def configure_logging(level: int = logging.INFO) -> Path:
     if any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         return path
     paths.private_dir(path.parent)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # private before it is written
+    os.chmod(path, 0o600)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for existing in list(root.handlers):
