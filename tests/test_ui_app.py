@@ -97,7 +97,7 @@ async def test_the_cached_week_is_drawn_before_any_sync(synced_store: Path, tmp_
                 "Website Redesign — Design",
             ]
             await wait_for(pilot, lambda: app.sync_state.kind == "offline")
-            assert "offline" in str(app.screen.query_one("#app-bar-sync").render())
+            assert "offline" in str(app.screen.query_one("#footer-sync").render())
     finally:
         await session.aclose()
 
@@ -154,7 +154,7 @@ async def test_the_demo_network_switch_queues_then_replays(tmp_path: Path) -> No
             await wait_for(pilot, lambda: app.sync_state.kind == "offline")
             await wait_for(pilot, lambda: "1 pending" in app.sync_line)
             assert "network cut" in app.sync_line
-            bar = app.screen.query_one("#app-bar-sync")
+            bar = app.screen.query_one("#footer-sync")
             assert "1 pending" in str(bar.render())
 
             await run_palette(app, pilot, "Restore network")

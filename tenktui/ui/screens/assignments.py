@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tenktui.store.describe import day_label
 from tenktui.store.load import describe_allocation, schedule_for
@@ -16,6 +16,7 @@ from tenktui.store.queries import week_start_for
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.load_strip import LoadStrip
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
+from tenktui.ui.widgets.sync_footer import SyncFooter
 
 WEEKS_BACK = 2
 WEEKS_AHEAD = 6
@@ -89,7 +90,7 @@ class AssignmentsScreen(StoreScreen):
         yield DataTable(id="assignments", cursor_type="row", zebra_stripes=True)
         yield Static("No assignments in this range.", id="assignments-empty")
         yield Static("", id="assignment-detail", markup=False)
-        yield Footer()
+        yield SyncFooter()
 
     # -- range ------------------------------------------------------------
     @property

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tenktui.store.describe import Describer, when_label
 from tenktui.store.outbox import OutboxRow
@@ -16,6 +16,7 @@ from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.conflict_view import ConflictView
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+from tenktui.ui.widgets.sync_footer import SyncFooter
 
 STATES = {
     "pending": "⟳ pending",
@@ -82,7 +83,7 @@ class OutboxScreen(StoreScreen):
         yield Static("", id="why", markup=False)
         yield ConflictView()
         yield Static("", id="hint", markup=False)
-        yield Footer()
+        yield SyncFooter()
 
     # -- reading the store -------------------------------------------------
     def refresh_from_store(self) -> None:

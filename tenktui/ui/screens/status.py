@@ -9,13 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from tenktui.store import board
 from tenktui.store.describe import ago, day_label, when_label
 from tenktui.store.validation import STATUS_CODES
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
+from tenktui.ui.widgets.sync_footer import SyncFooter
 
 # One key per code: the code's own first letter where it is free.
 CODE_KEYS = {"ITO": "i", "WFH": "w", "SIC": "s", "OOO": "o", "VAC": "v", "OOF": "f"}
@@ -130,7 +131,7 @@ class StatusScreen(StoreScreen):
         )
         yield Board(self._want_visible, id="board", cursor_type="row", zebra_stripes=True)
         yield Static("", id="person", markup=False)
-        yield Footer()
+        yield SyncFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#board", DataTable)

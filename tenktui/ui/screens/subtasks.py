@@ -7,13 +7,14 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tenktui.store.describe import day_label
 from tenktui.store.validation import display_name
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
 from tenktui.ui.widgets.screens_prompt import Prompt
+from tenktui.ui.widgets.sync_footer import SyncFooter
 
 MARKS = {"pending": "⟳ pending", "failed": "✗ failed", "conflict": "⚠ conflict"}
 
@@ -66,7 +67,7 @@ class SubtasksScreen(StoreScreen):
         yield Static("No subtasks yet: press a to add one.", id="subtasks-empty")
         yield Static("", id="subtask-error", markup=False)
         yield Prompt(id="subtask-text")
-        yield Footer()
+        yield SyncFooter()
 
     # -- reading the store -------------------------------------------------
     def _assignment(self) -> dict[str, Any] | None:

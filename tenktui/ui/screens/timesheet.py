@@ -9,13 +9,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
 from tenktui.store.rows import WeekRows
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued, StoreChanged
 from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.sync_footer import SyncFooter
 from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
 
 ENTRY_KEYS = ("hours", "task", "notes")
@@ -80,7 +81,7 @@ class TimesheetScreen(Screen[None]):
             yield Static("", id="week-state", markup=False)
         yield WeekGridView(id="grid")
         yield Static("", id="cell-detail", markup=False)
-        yield Footer()
+        yield SyncFooter()
 
     def on_resize(self) -> None:
         # The grid grows with its rows up to what the screen has left; the line under it

@@ -1,4 +1,5 @@
-"""The line at the top of every screen: the screens (clickable) and the sync state."""
+"""The line at the top of every screen: the screens, clickable (the sync state is in the
+footer, beside the key hints)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ TITLES = {
 
 
 class AppBar(Horizontal):
-    """``Timesheet Assignments Status Subtasks Outbox ······ online · 2 pending``.
+    """`` Timesheet  Assignments  Status  Subtasks  Outbox ``.
 
-    Reads ``app.sync_line`` (a reactive string) and ``app.screen_names`` (the screens
-    this backend offers); ``current`` is the screen it sits on.
+    Reads ``app.screen_names`` (the screens this backend offers); ``current`` is the
+    screen it sits on.
     """
 
     DEFAULT_CSS = """
@@ -29,8 +30,6 @@ class AppBar(Horizontal):
         background: $panel;
         color: $foreground;
         #app-bar-tabs { width: 1fr; height: 1; }
-        #app-bar-sync { width: auto; height: 1; padding: 0 1; text-align: right; }
-        #app-bar-sync.-problem { color: $warning; text-style: bold; }
     }
     """
 
@@ -40,10 +39,6 @@ class AppBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self._tabs(), id="app-bar-tabs", markup=False)
-        yield Static("", id="app-bar-sync", markup=False)
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "sync_line", self._show_sync)
 
     def _tabs(self) -> Content:
         names = getattr(self.app, "screen_names", list(TITLES))
@@ -55,9 +50,3 @@ class AppBar(Horizontal):
             else:
                 parts.append(Content.from_markup(f" [@click=app.go('{name}')]{title}[/] "))
         return Content("").join(parts)
-
-    def _show_sync(self, line: str) -> None:
-        sync = self.query_one("#app-bar-sync", Static)
-        sync.update(line)
-        problem = any(word in line for word in ("offline", "failed", "conflict", "throttled"))
-        sync.set_class(problem, "-problem")
