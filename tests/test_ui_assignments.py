@@ -129,3 +129,31 @@ async def test_enter_opens_subtasks_and_t_the_timesheet_row(tmp_path) -> None:
         assert app.screen.week_start == MONDAY + dt.timedelta(weeks=1)
         row = app.screen.grid.current_row
         assert row is not None and row.assignable_id == first["assignable_id"]
+
+
+async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_path) -> None:
+    from tenktui.ui.widgets.picker import FuzzyPicker
+    from tests.screens_support import sandbox_client, sync
+
+    async with running_app(tmp_path, size=(120, 40)) as (app, pilot, session):
+        screen = await go(pilot, "f3", AssignmentsScreen)
+        table = screen.query_one("#assignments", DataTable)
+        table.move_cursor(row=0)
+        a = screen.highlighted
+        assert a is not None and a["kind"] != "leave"
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, FuzzyPicker)
+        target = next(
+            o for o in session.store.queries.status_options_for(a["id"])
+            if o["id"] != a["status_option_id"]
+        )  # fmt: skip
+        await pilot.press(*target["label"], "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignmentsScreen)
+        assert screen.highlighted["status_label"] == target["label"]  # at once, from the store
+        await sync(app, pilot)
+        async with sandbox_client(session) as api:
+            me = session.store.database.get_meta("me")
+            served = (await api.get(f"/users/{me}/assignments/{a['id']}")).json()
+        assert served["status_option_id"] == target["id"]

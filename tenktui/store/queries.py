@@ -284,6 +284,20 @@ class Queries:
                 r["subtasks_total"], r["subtasks_done"] = counts["total"], counts["completed"]
         return rows
 
+    def status_options_for(self, assignment_id: int) -> list[dict[str, Any]]:
+        """The status options an assignment may take, in menu order. On Leantime each
+        project has its own ticket statuses (``raw.projectId``); on 10,000ft all apply."""
+        row = self.d.row("SELECT raw FROM assignments WHERE id = ?", (assignment_id,))
+        raw = json.loads(row["raw"]) if row and row["raw"] else {}
+        project = (raw.get("leantime") or {}).get("projectId")
+        options = self.d.rows(
+            "SELECT id, label, stage, color, raw FROM status_options WHERE deleted = 0 "
+            "ORDER BY sort_order, id"
+        )
+        if project is None:
+            return options
+        return [o for o in options if _leantime_project(o["raw"]) == int(project)]
+
     def subtasks(self, assignment_id: int) -> list[dict[str, Any]]:
         rows = self.d.rows(
             "SELECT * FROM subtasks WHERE assignment_id = ? AND deleted = 0 ORDER BY id",
@@ -323,6 +337,12 @@ class Queries:
 
     def status_of(self, user_id: int) -> dict[str, Any] | None:
         return self.d.row("SELECT * FROM statuses WHERE user_id = ?", (user_id,))
+
+
+def _leantime_project(raw: str | None) -> int | None:
+    """The project a Leantime ticket status belongs to (``None`` elsewhere)."""
+    project = (json.loads(raw or "{}").get("leantime") or {}).get("project_id")
+    return int(project) if project is not None else None
 
 
 _SEVERITY = {None: 0, "pending": 1, "failed": 2, "conflict": 3}

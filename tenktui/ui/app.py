@@ -257,7 +257,8 @@ class TenkApp(App[int]):
 
     async def action_go(self, name: str) -> None:
         if name == "status" and not self.session.capabilities.statuses:
-            self.notify("This server has no statuses.", severity="warning")
+            name = self.session.store.database.get_meta("backend_name", "This server")
+            self.notify(f"{name} has no presence statuses (ITO, WFH, …).", severity="warning")
             return
         if self._names.get(self.screen) == name and name != "subtasks":
             return

@@ -68,6 +68,7 @@ class AssignmentsScreen(StoreScreen):
             "enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"
         ),
         Binding("t", "open_timesheet", "Timesheet", id="tenktui.assignments.timesheet"),
+        Binding("S", "set_status", "Set status", id="tenktui.assignments.set_status"),
         Binding("left_square_bracket", "shift(-1)", "Earlier", id="tenktui.assignments.earlier"),
         Binding("right_square_bracket", "shift(1)", "Later", id="tenktui.assignments.later"),
         Binding(
@@ -229,6 +230,36 @@ class AssignmentsScreen(StoreScreen):
             self.notify("Leave has no subtasks.", severity="warning")
             return
         self.post_message(OpenSubtasks(a["id"]))
+
+    def action_set_status(self) -> None:
+        """Pick the highlighted assignment's status option (a Leantime ticket's status)."""
+        from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+
+        a = self.highlighted
+        if a is None:
+            return
+        if a["kind"] == "leave":
+            self.notify("Leave has no status to change.", severity="warning")
+            return
+        options = self.store.queries.status_options_for(a["id"])
+        if not options:
+            self.notify("No status options for this assignment yet: sync first.")
+            return
+        items = [
+            PickItem(o["label"], o["id"], "current" if o["id"] == a["status_option_id"] else "")
+            for o in options
+        ]
+
+        def chosen(option_id: int | None) -> None:
+            if option_id is None or option_id == a["status_option_id"]:
+                return
+            label = next(o["label"] for o in options if o["id"] == option_id)
+            self.edit(
+                f"{a['label']}: {label}",
+                lambda: self.store.edits.set_assignment_status(a["id"], option_id),
+            )
+
+        self.app.push_screen(FuzzyPicker(f"Status of {a['label']}", items), chosen)
 
     def action_open_timesheet(self) -> None:
         a = self.highlighted

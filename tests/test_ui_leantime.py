@@ -1,0 +1,142 @@
+"""The app on a Leantime profile, for Leantime 3.8 and 3.9, against the Leantime sandbox
+over real HTTP: rows are the person's tickets × hour kind, one entry per cell; subtasks
+are child tickets; a ticket's status changes from the Assignments screen; there is no
+Status screen, and the app says so rather than failing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from textual.pilot import Pilot
+
+from tenktui.session import Session, open_session
+from tenktui.ui.app import TenkApp
+from tenktui.ui.screens.assignments import AssignmentsScreen
+from tenktui.ui.screens.subtasks import SubtasksScreen
+from tenktui.ui.screens.timesheet import TimesheetScreen
+from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.picker import FuzzyPicker
+from tests.conftest import TODAY
+from tests.screens_support import NOW, sync
+from tests.test_leantime_sandbox import KEY, TICKET, ZONE, LeantimeServer, start_leantime
+from tests.ui_app_support import no_blink, private_dirs  # noqa: F401 (fixtures)
+
+
+@pytest.fixture(params=["3.8", "3.9"])
+def leantime(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[LeantimeServer]:
+    server = start_leantime(tmp_path / "lt.db", request.param, "--rate-limit", "100000")
+    yield server
+    server.stop()
+
+
+@asynccontextmanager
+async def app_on(
+    server: LeantimeServer, tmp_path: Path
+) -> AsyncIterator[tuple[TenkApp, Pilot[Any], Session]]:
+    with time_machine.travel(NOW, tick=False):
+        session = open_session(
+            db_path=tmp_path / "profile.db",
+            base_url=server.root,
+            token=KEY,
+            email="me@example.com",
+            backend="leantime",
+            timezone=ZONE,
+            today=lambda: TODAY,
+        )
+        try:
+            await session.engine.sync_once()
+            app = TenkApp(session, sync=False)
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                yield app, pilot, session
+        finally:
+            await session.aclose()
+
+
+async def test_no_status_screen_and_the_app_says_why(
+    leantime: LeantimeServer, tmp_path: Path
+) -> None:
+    async with app_on(leantime, tmp_path) as (app, pilot, _session):
+        tabs = str(app.screen.query_one(AppBar).query_one("#app-bar-tabs").render())
+        assert "Timesheet" in tabs and "Assignments" in tabs and "Status" not in tabs
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, TimesheetScreen)
+        assert any(
+            "Leantime has no presence statuses" in str(n.message) for n in app._notifications
+        )
+
+
+async def test_hours_typed_on_a_ticket_reach_leantime(
+    leantime: LeantimeServer, tmp_path: Path
+) -> None:
+    async with app_on(leantime, tmp_path) as (app, pilot, session):
+        grid = app.screen.grid
+        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == TICKET * 16)
+        grid.move_to(index, 1)  # Tuesday
+        await pilot.press("2", ".", "5", "enter")
+        await pilot.pause()
+        assert grid.current_cell.hours == 2.5 and grid.current_cell.state == "pending"
+        await sync(app, pilot)
+        assert session.store.outbox.open_rows() == []
+        server_id = session.store.database.scalar(
+            "SELECT server_id FROM time_entries WHERE assignable_id = ? AND date = ?",
+            (TICKET * 16, "2026-11-24"),
+        )
+        row = leantime.rpc("Timesheets.getTimesheet", {"id": server_id})
+        row = row[0] if isinstance(row, list) else row
+        assert (float(row["hours"]), int(row["ticketId"])) == (2.5, TICKET)
+
+
+async def test_a_subtask_ticks_and_the_ticket_status_changes(
+    leantime: LeantimeServer, tmp_path: Path
+) -> None:
+    async with app_on(leantime, tmp_path) as (app, pilot, session):
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AssignmentsScreen)
+        table = screen.query_one("#assignments")
+        row = next(i for i, key in enumerate(table.rows) if screen.rows[key.value]["id"] == TICKET)
+        table.move_cursor(row=row)
+        ticket = screen.highlighted
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, FuzzyPicker)
+        options = session.store.queries.status_options_for(TICKET)
+        projects = {json.loads(o["raw"])["leantime"]["project_id"] for o in options}
+        assert projects == {
+            json.loads(
+                session.store.database.scalar("SELECT raw FROM assignments WHERE id = ?", (TICKET,))
+            )["leantime"]["projectId"]
+        }
+        target = next(o for o in options if o["id"] != ticket["status_option_id"])
+        await pilot.press(*target["label"], "enter")
+        await pilot.pause()
+
+        await pilot.press("enter")  # the ticket's subtasks
+        await pilot.pause()
+        assert isinstance(app.screen, SubtasksScreen)
+        subtasks = session.store.queries.subtasks(TICKET)
+        assert subtasks, "the demo ticket has subtasks"
+        first = subtasks[0]
+        await pilot.press("space")
+        await pilot.pause()
+        await sync(app, pilot)
+        assert session.store.outbox.open_rows() == []
+
+    served = leantime.rpc("Tickets.getTicket", {"id": TICKET})
+    served = served[0] if isinstance(served, list) else served
+    assert int(served["status"]) == json.loads(target["raw"])["leantime"]["status_id"]
+    children = leantime.rpc("Tickets.getAllSubtasks", {"ticketId": TICKET})
+    child = next(c for c in children if int(c["id"]) == first["server_id"])
+    labels = leantime.rpc("Tickets.getStatusLabels", {"projectId": served["projectId"]})
+    kind = labels[str(child["status"])]["statusType"]
+    assert kind == ("NEW" if first["completed"] else "DONE")
