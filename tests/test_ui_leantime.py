@@ -140,3 +140,41 @@ async def test_a_subtask_ticks_and_the_ticket_status_changes(
     labels = leantime.rpc("Tickets.getStatusLabels", {"projectId": served["projectId"]})
     kind = labels[str(child["status"])]["statusType"]
     assert kind == ("NEW" if first["completed"] else "DONE")
+
+
+@pytest.mark.parametrize("keep", ["mine", "theirs"])
+async def test_a_conflict_is_settled_in_the_outbox_each_way(
+    leantime: LeantimeServer, tmp_path: Path, keep: str
+) -> None:
+    from tests.test_leantime_sandbox import local_midnight
+
+    async with app_on(leantime, tmp_path) as (app, pilot, session):
+        grid = app.screen.grid
+        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == TICKET * 16)
+        grid.move_to(index, 0)
+        await pilot.press("3", "enter")
+        await sync(app, pilot)  # on the server now
+        await pilot.press("5", "enter")  # mine: 5 h
+        me = session.store.database.get_meta("me")
+        leantime.rpc(  # theirs: 7 h, typed in Leantime's web app meanwhile
+            "Timesheets.upsertTime",
+            {"ticketId": TICKET, "params": {"hours": 7, "kind": "GENERAL_BILLABLE",
+                                            "userId": me, "timestamp": local_midnight(TODAY)}},
+        )  # fmt: skip
+        await sync(app, pilot)
+        (row,) = session.store.outbox.open_rows()
+        assert row.state == "conflict"
+
+        await pilot.press("f6")  # the Outbox
+        await pilot.pause()
+        await pilot.press("m" if keep == "mine" else "t")
+        await pilot.pause()
+        await sync(app, pilot)
+        assert session.store.outbox.open_rows() == []
+        server_id = session.store.database.scalar(
+            "SELECT server_id FROM time_entries WHERE assignable_id = ? AND date = ?",
+            (TICKET * 16, TODAY.isoformat()),
+        )
+    served = leantime.rpc("Timesheets.getTimesheet", {"id": server_id})
+    served = served[0] if isinstance(served, list) else served
+    assert float(served["hours"]) == (5.0 if keep == "mine" else 7.0)
