@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from tenktui.api.capabilities import Capabilities
 from tenktui.api.governor import Priority, RateGovernor, priority
-from tenktui.api.http import RequestStats
+from tenktui.api.http import HttpTransport, RequestStats
 from tenktui.api.records import (
     Approval,
     Assignable,
@@ -34,7 +34,7 @@ from tenktui.api.records import (
     User,
 )
 
-__all__ = ["Backend", "Capabilities", "Priority", "priority"]
+__all__ = ["Backend", "Capabilities", "HttpBackend", "Priority", "priority"]
 
 
 @runtime_checkable
@@ -172,3 +172,34 @@ class Backend(Protocol):
     def iter_roles(self) -> AsyncIterator[Role]: ...
 
     def iter_disciplines(self) -> AsyncIterator[Discipline]: ...
+
+
+class HttpBackend:
+    """The plumbing both backends share: the HTTP layer under them (``_transport``),
+    its governor and counts, a repr without the token, closed on leaving ``async with``."""
+
+    @property
+    def _transport(self) -> HttpTransport:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        transport = self._transport
+        url = str(transport.base_url)
+        return f"{type(self).__name__}({transport.url_label}={url!r}, token=[redacted])"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    @property
+    def governor(self) -> RateGovernor:
+        return self._transport.governor
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._transport.stats
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()

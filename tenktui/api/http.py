@@ -1,7 +1,9 @@
 """The HTTP layer under every backend call: safety, budget, retries, errors, counting.
 
-:class:`ApiHttp` wraps one :class:`httpx.AsyncClient` and sends every request
-through the token's :class:`~tenktui.api.governor.RateGovernor`. It
+:class:`HttpTransport` holds what every backend's layer shares: one
+:class:`httpx.AsyncClient`, the token's :class:`~tenktui.api.governor.RateGovernor`
+every attempt goes through, backoff, counting and redaction. :class:`ApiHttp`,
+10,000ft's REST layer on top of it,
 
 - refuses plain ``http://`` except to a loopback host, verifies TLS, and sends the
   token only in the ``auth`` header (never in a URL, a log line, an error or a repr);
@@ -180,10 +182,168 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
         return None
 
 
-# -- the layer -------------------------------------------------------------------
+def check_token(token: str, message: str) -> None:
+    """A ``ValueError`` with ``message`` when the token is empty or carries white space."""
+    if not token or token != token.strip() or any(c in token for c in "\r\n"):
+        raise ValueError(message)
 
 
-class ApiHttp:
+# -- the layers ------------------------------------------------------------------
+
+
+class HttpTransport:
+    """What the REST and the JSON-RPC layer share: one client for one token at one
+    site, its governor, one attempt sent and counted, backoff, and the errors of a
+    transport that failed. Subclasses own the retry loop: what may be sent again
+    depends on the protocol."""
+
+    url_label = "base_url"  # how the repr names the URL
+    message_keys: tuple[str, ...] = ("message", "error", "errors")  # a JSON error's text
+    counts_rate_headers = True  # the server sends X-RateLimit-*
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        headers: Mapping[str, str],
+        rooted: bool,
+        transport: httpx.AsyncBaseTransport | None,
+        governor: RateGovernor | None,
+        timeout: httpx.Timeout | float,
+        max_attempts: int,
+        backoff_base: float,
+        backoff_cap: float,
+        sleep: Callable[[float], Awaitable[object]],
+        rand: Callable[[], float],
+        on_request: Callable[[RequestRecord], None] | None,
+    ) -> None:
+        """``rooted``: requests name paths relative to ``base_url`` (else whole URLs)."""
+        self.base_url = check_base_url(base_url)
+        self._secrets = tuple({token, quote(token, safe="")})
+        self.governor = governor or governor_for(
+            token, f"{self.base_url.scheme}://{self.base_url.netloc.decode()}"
+        )
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._sleep = sleep
+        self._rand = rand
+        self.on_request = on_request
+        self.stats = RequestStats()
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url if rooted else "",
+            headers={**headers, "User-Agent": USER_AGENT, "Accept": "application/json"},
+            timeout=timeout,
+            verify=True,
+            follow_redirects=False,
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url_label}={str(self.base_url)!r}, token=[redacted])"
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def redact(self, text: str) -> str:
+        return redact(text, *self._secrets)
+
+    async def _attempt(
+        self, request: httpx.Request, route: str, level: Priority, attempt: int, throttled: int
+    ) -> tuple[httpx.Response | None, httpx.TransportError | None, dt.datetime]:
+        """Send once in a slot of the governor and count it: the response or the
+        transport failure, and when it was sent."""
+        response: httpx.Response | None = None
+        failure: httpx.TransportError | None = None
+        async with self.governor.slot(level) as slot:
+            sent_at = dt.datetime.now(dt.UTC)
+            started, t0 = time.time(), time.perf_counter()
+            try:
+                response = await self._client.send(request)
+            except httpx.TransportError as exc:
+                failure = exc
+            else:
+                slot.observe(response.status_code, self._rate_headers(response, throttled))
+            self._count(route, request, started, time.perf_counter() - t0, attempt,
+                        response, failure)  # fmt: skip
+        return response, failure, sent_at
+
+    def _rate_headers(self, response: httpx.Response, throttled: int) -> Mapping[str, str]:
+        """What the governor learns the budget from (``throttled``: 429s in a row so far)."""
+        return response.headers
+
+    def _check_throttled(self, throttled: int, route: str) -> None:
+        """Give up once the server has said 429 too often in a row."""
+        if throttled > MAX_THROTTLE_RETRIES:
+            raise Throttled(until=self.governor.state.until, status=429, route=route)
+
+    def _offline(self, route: str, failure: Exception, attempt: int) -> Offline:
+        return Offline(
+            f"Cannot reach {self.base_url.host} ({type(failure).__name__}) after "
+            f"{attempt} attempts; working offline. Changes are kept and sent later.",
+            route=route,
+        )
+
+    async def _backoff(self, route: str, reason: str, attempt: int) -> None:
+        delay = self._rand() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        log.warning(
+            "%s failed (%s); retrying in %.2f s (attempt %d of %d)",
+            route, reason, delay, attempt + 1, self.max_attempts,
+        )  # fmt: skip
+        await self._sleep(delay)
+
+    def _count(
+        self,
+        route: str,
+        request: httpx.Request,
+        started: float,
+        duration: float,
+        attempt: int,
+        response: httpx.Response | None,
+        failure: Exception | None,
+    ) -> None:
+        headers = response.headers if response is not None and self.counts_rate_headers else {}
+        record = RequestRecord(
+            method=request.method,
+            route=route,
+            status=response.status_code if response is not None else None,
+            bytes_out=len(request.content),
+            # Bytes on the wire; a mocked answer never travelled, count its body.
+            bytes_in=(response.num_bytes_downloaded or len(response.content))
+            if response is not None
+            else 0,
+            started_at=started,
+            duration=duration,
+            attempt=attempt,
+            error=type(failure).__name__ if failure is not None else None,
+            rate_limit=_header_int(headers, "X-RateLimit-Limit"),
+            rate_remaining=_header_int(headers, "X-RateLimit-Remaining"),
+            rate_reset=_header_int(headers, "X-RateLimit-Reset"),
+        )
+        self.stats.add(record)
+        if record.status is None:
+            log.debug("%s -> no answer (%s) after %.0f ms", route, record.error, duration * 1000)
+        else:
+            log.debug("%s -> %d in %.0f ms", route, record.status, duration * 1000)
+        if self.on_request is not None:
+            self.on_request(record)
+
+    def _server_message(self, response: httpx.Response) -> str | None:
+        try:
+            body = response.json()
+        except ValueError:
+            text = response.text.strip()
+            return self.redact(text[:300]) if text else None
+        if isinstance(body, dict):
+            for key in self.message_keys:
+                if body.get(key):
+                    return self.redact(str(body[key])[:500])
+        return None
+
+
+class ApiHttp(HttpTransport):
     """Sends API requests for one token at one base URL (see the module docstring)."""
 
     def __init__(
@@ -201,43 +361,22 @@ class ApiHttp:
         rand: Callable[[], float] = random.random,
         on_request: Callable[[RequestRecord], None] | None = None,
     ) -> None:
-        if not token or token != token.strip() or any(c in token for c in "\r\n"):
-            raise ValueError("The API token is empty or malformed; paste it again.")
-        self.base_url = check_base_url(base_url)
-        self._token = token
-        self._secrets = tuple({token, quote(token, safe="")})
-        self.governor = governor or governor_for(
-            token, f"{self.base_url.scheme}://{self.base_url.netloc.decode()}"
-        )
-        self.max_attempts = max_attempts
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
-        self._sleep = sleep
-        self._rand = rand
-        self.on_request = on_request
-        self.stats = RequestStats()
-        self._client = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers={
-                "auth": token,
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-            },
-            timeout=timeout,
-            verify=True,
-            follow_redirects=False,
-            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
+        check_token(token, "The API token is empty or malformed; paste it again.")
+        super().__init__(
+            base_url,
+            token,
+            headers={"auth": token},
+            rooted=True,
             transport=transport,
+            governor=governor,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            sleep=sleep,
+            rand=rand,
+            on_request=on_request,
         )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token=[redacted])"
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    def redact(self, text: str) -> str:
-        return redact(text, *self._secrets)
 
     # -- links ---------------------------------------------------------------------
     def resolve_link(self, link: str) -> tuple[str, list[tuple[str, str]]]:
@@ -291,20 +430,10 @@ class ApiHttp:
         throttled = 0
         while True:
             attempt += 1
-            response: httpx.Response | None = None
-            failure: httpx.TransportError | None = None
             request = self._client.build_request(method, path, params=params, json=json)
-            async with self.governor.slot(level) as slot:
-                sent_at = dt.datetime.now(dt.UTC)
-                started, t0 = time.time(), time.perf_counter()
-                try:
-                    response = await self._client.send(request)
-                except httpx.TransportError as exc:
-                    failure = exc
-                else:
-                    slot.observe(response.status_code, response.headers)
-                self._count(route, request, started, time.perf_counter() - t0, attempt,
-                            response, failure)  # fmt: skip
+            response, failure, sent_at = await self._attempt(
+                request, route, level, attempt, throttled
+            )
 
             if failure is not None:
                 if method not in IDEMPOTENT and not isinstance(failure, UNSENT_ERRORS):
@@ -312,11 +441,7 @@ class ApiHttp:
                 if attempt < self.max_attempts:
                     await self._backoff(route, type(failure).__name__, attempt)
                     continue
-                raise Offline(
-                    f"Cannot reach {self.base_url.host} ({type(failure).__name__}) after "
-                    f"{attempt} attempts; working offline. Changes are kept and sent later.",
-                    route=route,
-                ) from None
+                raise self._offline(route, failure, attempt) from None
 
             assert response is not None
             status = response.status_code
@@ -325,8 +450,7 @@ class ApiHttp:
             if status == 429:
                 throttled += 1
                 attempt -= 1  # being throttled is not a failure
-                if throttled > MAX_THROTTLE_RETRIES:
-                    raise Throttled(until=self.governor.state.until, status=429, route=route)
+                self._check_throttled(throttled, route)
                 continue  # the governor holds the next slot until the reset
             if status >= 500 and status != 501 and method not in IDEMPOTENT:
                 raise self._ambiguous(method, route, path, json, sent_at, None, status=status)
@@ -360,62 +484,6 @@ class ApiHttp:
                 status=response.status_code,
                 route=route,
             ) from None
-
-    async def _backoff(self, route: str, reason: str, attempt: int) -> None:
-        delay = self._rand() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
-        log.warning(
-            "%s failed (%s); retrying in %.2f s (attempt %d of %d)",
-            route, reason, delay, attempt + 1, self.max_attempts,
-        )  # fmt: skip
-        await self._sleep(delay)
-
-    def _count(
-        self,
-        route: str,
-        request: httpx.Request,
-        started: float,
-        duration: float,
-        attempt: int,
-        response: httpx.Response | None,
-        failure: Exception | None,
-    ) -> None:
-        headers = response.headers if response is not None else {}
-        record = RequestRecord(
-            method=request.method,
-            route=route,
-            status=response.status_code if response is not None else None,
-            bytes_out=len(request.content),
-            # Bytes on the wire; a mocked answer never travelled, count its body.
-            bytes_in=(response.num_bytes_downloaded or len(response.content))
-            if response is not None
-            else 0,
-            started_at=started,
-            duration=duration,
-            attempt=attempt,
-            error=type(failure).__name__ if failure is not None else None,
-            rate_limit=_header_int(headers, "X-RateLimit-Limit"),
-            rate_remaining=_header_int(headers, "X-RateLimit-Remaining"),
-            rate_reset=_header_int(headers, "X-RateLimit-Reset"),
-        )
-        self.stats.add(record)
-        if record.status is None:
-            log.debug("%s -> no answer (%s) after %.0f ms", route, record.error, duration * 1000)
-        else:
-            log.debug("%s -> %d in %.0f ms", route, record.status, duration * 1000)
-        if self.on_request is not None:
-            self.on_request(record)
-
-    def _server_message(self, response: httpx.Response) -> str | None:
-        try:
-            body = response.json()
-        except ValueError:
-            text = response.text.strip()
-            return self.redact(text[:300]) if text else None
-        if isinstance(body, dict):
-            for key in ("message", "error", "errors"):
-                if body.get(key):
-                    return self.redact(str(body[key])[:500])
-        return None
 
     def _error(self, status: int, route: str, response: httpx.Response) -> ApiError:
         said = self._server_message(response)

@@ -23,10 +23,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
+from tenktui.api.base import HttpBackend
 from tenktui.api.capabilities import LEANTIME
 from tenktui.api.errors import ApiError, NotFound, Rejected, ServerError, Unsupported
 from tenktui.api.governor import Priority, RateGovernor
-from tenktui.api.http import DEFAULT_TIMEOUT, RequestRecord, RequestStats
+from tenktui.api.http import DEFAULT_TIMEOUT, RequestRecord
 from tenktui.api.leantime import mapping as m
 from tenktui.api.leantime.rpc import Call, JsonRpc
 from tenktui.api.records import (
@@ -66,7 +67,7 @@ async def _nothing() -> AsyncIterator[Any]:
     yield
 
 
-class LeantimeClient:
+class LeantimeClient(HttpBackend):
     """An async Leantime client implementing :class:`tenktui.api.base.Backend`.
 
     ``base_url`` is the site root (the client adds ``/api/jsonrpc``); ``token`` an
@@ -130,25 +131,9 @@ class LeantimeClient:
         self._delete_time = True  # Timesheets.deleteTime exists (3.6 and later)
         self._patch: str | None = None  # Tickets.patchTicket (3.9) or Tickets.patch
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(site={str(self.rpc.site)!r}, token=[redacted])"
-
-    async def __aenter__(self) -> LeantimeClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
     @property
-    def governor(self) -> RateGovernor:
-        return self.rpc.governor
-
-    @property
-    def stats(self) -> RequestStats:
-        return self.rpc.stats
-
-    async def aclose(self) -> None:
-        await self.rpc.aclose()
+    def _transport(self) -> JsonRpc:
+        return self.rpc
 
     # -- the server and who we are ----------------------------------------------------
     async def _probe(self) -> None:

@@ -21,14 +21,11 @@ import asyncio
 import datetime as dt
 import itertools
 import json
-import logging
 import math
 import random
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -36,32 +33,19 @@ from tenktui.api.errors import (
     Ambiguous,
     ApiError,
     NotFound,
-    Offline,
     Rejected,
     ServerError,
-    Throttled,
     Unauthorized,
     Unsupported,
-    redact,
 )
-from tenktui.api.governor import (
-    MAX_THROTTLE_RETRIES,
-    Priority,
-    RateGovernor,
-    current_priority,
-    governor_for,
-)
+from tenktui.api.governor import Priority, RateGovernor, current_priority
 from tenktui.api.http import (
     DEFAULT_TIMEOUT,
-    KEEPALIVE_EXPIRY,
     UNSENT_ERRORS,
-    USER_AGENT,
+    HttpTransport,
     RequestRecord,
-    RequestStats,
-    check_base_url,
+    check_token,
 )
-
-log = logging.getLogger("tenktui.api")
 
 ENDPOINT = "/api/jsonrpc"
 PREFIX = "leantime.rpc."
@@ -107,8 +91,12 @@ def unwrap(value: Any) -> Any:
     return value
 
 
-class JsonRpc:
+class JsonRpc(HttpTransport):
     """Sends JSON-RPC calls for one key to one Leantime site (see the module docstring)."""
+
+    url_label = "site"
+    message_keys = ("error", "message")
+    counts_rate_headers = False  # Leantime sends no X-RateLimit-* headers
 
     def __init__(
         self,
@@ -128,46 +116,33 @@ class JsonRpc:
         rand: Callable[[], float] = random.random,
         on_request: Callable[[RequestRecord], None] | None = None,
     ) -> None:
-        if not token or token != token.strip() or any(c in token for c in "\r\n"):
-            raise ValueError("The Leantime API key is empty or malformed; paste it again.")
+        check_token(token, "The Leantime API key is empty or malformed; paste it again.")
         if auth not in ("auto", "api-key", "bearer"):
             raise ValueError(f"auth must be auto, api-key or bearer, got {auth!r}")
-        url = check_base_url(base_url)
-        self.site = url
-        self.endpoint = url.copy_with(path=url.path.rstrip("/") + ENDPOINT)
-        self._secrets = tuple({token, quote(token, safe="")})
         if auth == "api-key" or (auth == "auto" and is_api_key(token)):
             credentials = {"x-api-key": token}
         else:
             credentials = {"Authorization": f"Bearer {token}"}
-        self.governor = governor or governor_for(token, f"{url.scheme}://{url.netloc.decode()}")
-        self.max_attempts = max_attempts
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
+        super().__init__(
+            base_url,
+            token,
+            headers=credentials,
+            rooted=False,
+            transport=transport,
+            governor=governor,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            sleep=sleep,
+            rand=rand,
+            on_request=on_request,
+        )
+        self.site = self.base_url
+        self.endpoint = self.site.copy_with(path=self.site.path.rstrip("/") + ENDPOINT)
         self.throttle_base = throttle_base
         self.throttle_cap = throttle_cap
-        self._sleep = sleep
-        self._rand = rand
-        self.on_request = on_request
-        self.stats = RequestStats()
         self._ids = itertools.count(1)
-        self._client = httpx.AsyncClient(
-            headers={**credentials, "User-Agent": USER_AGENT, "Accept": "application/json"},
-            timeout=timeout,
-            verify=True,
-            follow_redirects=False,
-            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
-            transport=transport,
-        )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(site={str(self.site)!r}, token=[redacted])"
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    def redact(self, text: str) -> str:
-        return redact(text, *self._secrets)
 
     # -- calls -----------------------------------------------------------------
     async def call(
@@ -268,29 +243,15 @@ class JsonRpc:
         throttled = 0
         while True:
             attempt += 1
-            response: httpx.Response | None = None
-            failure: httpx.TransportError | None = None
             request = self._client.build_request(
                 "POST",
                 self.endpoint,
                 content=content,
                 headers={"Content-Type": "application/json"},
             )
-            async with self.governor.slot(level) as slot:
-                sent_at = dt.datetime.now(dt.UTC)
-                started, t0 = time.time(), time.perf_counter()
-                try:
-                    response = await self._client.send(request)
-                except httpx.TransportError as exc:
-                    failure = exc
-                else:
-                    headers: Any = response.headers
-                    if response.status_code == 429:
-                        # No headers say when the budget comes back: back off.
-                        headers = {"Retry-After": str(self._throttle_wait(throttled + 1))}
-                    slot.observe(response.status_code, headers)
-                self._count(route, request, started, time.perf_counter() - t0, attempt,
-                            response, failure)  # fmt: skip
+            response, failure, sent_at = await self._attempt(
+                request, route, level, attempt, throttled
+            )
 
             if failure is not None:
                 sent = not isinstance(failure, UNSENT_ERRORS)
@@ -301,19 +262,14 @@ class JsonRpc:
                     continue
                 if sent and writes:
                     raise self._ambiguous(route, payload, sent_at, type(failure).__name__)
-                raise Offline(
-                    f"Cannot reach {self.site.host} ({type(failure).__name__}) after "
-                    f"{attempt} attempts; working offline. Changes are kept and sent later.",
-                    route=route,
-                ) from None
+                raise self._offline(route, failure, attempt) from None
 
             assert response is not None
             status = response.status_code
             if status == 429:
                 throttled += 1
                 attempt -= 1  # being throttled is not a failure
-                if throttled > MAX_THROTTLE_RETRIES:
-                    raise Throttled(until=self.governor.state.until, status=429, route=route)
+                self._check_throttled(throttled, route)
                 continue
             if status in (401, 403):
                 raise Unauthorized(
@@ -368,18 +324,16 @@ class JsonRpc:
                     route=route,
                 ) from None
 
+    def _rate_headers(self, response: httpx.Response, throttled: int) -> Mapping[str, str]:
+        if response.status_code == 429:
+            # No headers say when the budget comes back: back off.
+            return {"Retry-After": str(self._throttle_wait(throttled + 1))}
+        return response.headers
+
     def _throttle_wait(self, n: int) -> int:
         """Whole seconds to hold everything after the ``n``-th 429 in a row."""
         ceiling = min(self.throttle_cap, self.throttle_base * 2 ** (n - 1))
         return max(1, math.ceil(ceiling * (0.5 + self._rand() / 2)))
-
-    async def _backoff(self, route: str, reason: str, attempt: int) -> None:
-        delay = self._rand() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
-        log.warning(
-            "%s failed (%s); retrying in %.2f s (attempt %d of %d)",
-            route, reason, delay, attempt + 1, self.max_attempts,
-        )  # fmt: skip
-        await self._sleep(delay)
 
     def _ambiguous(
         self,
@@ -399,46 +353,3 @@ class JsonRpc:
             status=status,
             route=route,
         )
-
-    def _server_message(self, response: httpx.Response) -> str | None:
-        try:
-            body = response.json()
-        except ValueError:
-            text = response.text.strip()
-            return self.redact(text[:300]) if text else None
-        if isinstance(body, dict):
-            for key in ("error", "message"):
-                if body.get(key):
-                    return self.redact(str(body[key])[:500])
-        return None
-
-    def _count(
-        self,
-        route: str,
-        request: httpx.Request,
-        started: float,
-        duration: float,
-        attempt: int,
-        response: httpx.Response | None,
-        failure: Exception | None,
-    ) -> None:
-        record = RequestRecord(
-            method="POST",
-            route=route,
-            status=response.status_code if response is not None else None,
-            bytes_out=len(request.content),
-            bytes_in=(response.num_bytes_downloaded or len(response.content))
-            if response is not None
-            else 0,
-            started_at=started,
-            duration=duration,
-            attempt=attempt,
-            error=type(failure).__name__ if failure is not None else None,
-        )
-        self.stats.add(record)
-        if record.status is None:
-            log.debug("%s -> no answer (%s) after %.0f ms", route, record.error, duration * 1000)
-        else:
-            log.debug("%s -> %d in %.0f ms", route, record.status, duration * 1000)
-        if self.on_request is not None:
-            self.on_request(record)

@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 
 import httpx
 
+from tenktui.api.base import HttpBackend
 from tenktui.api.capabilities import TENKFT
 from tenktui.api.errors import NotFound, ServerError
 from tenktui.api.governor import Priority, RateGovernor
-from tenktui.api.http import DEFAULT_TIMEOUT, ApiHttp, RequestRecord, RequestStats
+from tenktui.api.http import DEFAULT_TIMEOUT, ApiHttp, RequestRecord
 from tenktui.api.paging import MAX_PER_PAGE, complete_nested, encode_params, iter_collection
 from tenktui.api.records import (
     Approval,
@@ -49,7 +50,7 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-class TenKftClient:
+class TenKftClient(HttpBackend):
     """An async 10,000ft client implementing :class:`tenktui.api.base.Backend`.
 
     ``transport`` lets tests put an ``httpx.MockTransport`` (or ``ASGITransport``)
@@ -85,25 +86,9 @@ class TenKftClient:
         self.per_page = per_page
         self._users_by_email: dict[str, User] = {}
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.http.base_url)!r}, token=[redacted])"
-
-    async def __aenter__(self) -> TenKftClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
     @property
-    def governor(self) -> RateGovernor:
-        return self.http.governor
-
-    @property
-    def stats(self) -> RequestStats:
-        return self.http.stats
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+    def _transport(self) -> ApiHttp:
+        return self.http
 
     # -- plumbing ------------------------------------------------------------------
     async def _iter(
