@@ -391,3 +391,17 @@ async def test_an_assignment_status_change_reaches_the_server(rig: Rig) -> None:
     assert served["status_option_id"] == target["id"]
     again = rig.store.queries.assignments(rig.me, TODAY, TODAY + dt.timedelta(days=30))
     assert next(a for a in again if a["id"] == assignment["id"])["status_label"] == target["label"]
+
+
+async def test_an_edit_made_while_our_earlier_edit_was_in_flight_is_no_conflict(rig: Rig) -> None:
+    local, server_id = await _entry_on_server(rig)
+    rig.store.edits.update_entry(local, hours=5)
+    (first,) = rig.store.outbox.open_rows()
+    # The process sent it and died before hearing back: the server has it, we don't know.
+    rig.store.outbox.mark_sending(first.seq)
+    _change_on_server(rig, server_id, 5)
+    rig.store.edits.update_entry(local, hours=6)  # made on top of our own 5 h
+    await rig.drain()
+    assert rig.store.outbox.counts().conflicts == 0
+    with rig.server.api() as api:
+        assert api.get(f"/users/{rig.me}/time_entries/{server_id}").json()["hours"] == 6

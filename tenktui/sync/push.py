@@ -64,7 +64,11 @@ class Pusher:
 
     async def _push(self, report: SyncReport) -> None:
         blocked: set[tuple[str, int | None]] = set()
-        for row in self.store.outbox.replayable():
+        for queued in self.store.outbox.replayable():
+            # Read again: sending an earlier row may have rebased or settled this one.
+            row = self.store.outbox.get(queued.seq)
+            if row is None or row.state not in ("pending", "sending"):
+                continue
             key = (row.kind, row.local_id)
             if key in blocked or self._waits_on_earlier(row):
                 blocked.add(key)
@@ -166,6 +170,17 @@ class Pusher:
                 "UPDATE outbox SET server_id = ? WHERE kind = ? AND local_id = ? AND seq > ?",
                 (server["id"], row.kind, row.local_id, row.seq),
             )
+            self._rebase_later(row, server)
+
+    def _rebase_later(self, row: OutboxRow, server: dict[str, Any]) -> None:
+        """Edits queued on top of this one were based on it, not on what the server had
+        before: the server's copy after it is their base (and nobody else's change)."""
+        base = {k: server.get(k) for k in (*ENTRY_FIELDS, "user_id", "updated_at")}
+        self.d.conn.execute(
+            "UPDATE outbox SET base = ?, theirs = NULL WHERE kind = ? AND local_id = ? "
+            "AND seq > ? AND state IN ('pending', 'failed')",
+            (_json(base), row.kind, row.local_id, row.seq),
+        )
 
     def _merge_orphan(self, table: str, kind: str, local_id: int | None, server_id: int) -> None:
         """A pull may already have cached our landed create as a row of its own (the
@@ -274,6 +289,7 @@ class Pusher:
             if not any(r.seq > row.seq for r in newer):
                 self.store.cache.store_server_entry(row.local_id or 0, server)
             self.store.outbox.mark_done(row.seq)
+            self._rebase_later(row, server)
 
     async def _delete_entry(self, row: OutboxRow, report: SyncReport) -> None:
         entry_row = self._entry_row(row.local_id)
