@@ -449,14 +449,13 @@ def _demo() -> int:
 
 
 def _sandbox_serve(args: argparse.Namespace) -> int:
-    import asyncio
-
     if args.flavor == "leantime":
         from tenktui.sandbox.leantime.__main__ import main as serve_leantime
 
         return serve_leantime(_leantime_args(args))
 
-    from tenktui.sandbox.server import open_sandbox, serve
+    from tenktui.sandbox.app import create_app
+    from tenktui.sandbox.server import open_sandbox, serve_in_foreground
 
     sandbox = open_sandbox(
         args.token,
@@ -467,12 +466,7 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
     )
-
-    def ready(base: str) -> None:
-        print(f"sandbox listening on {base}/api/v1", flush=True)
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(sandbox, args.host, args.port, on_ready=ready))
+    serve_in_foreground(create_app(sandbox), args.host, args.port, api_path="/api/v1")
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request as StarletteRequest
@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from tenktui.sandbox import resources
 from tenktui.sandbox.http import API_PREFIX, ApiError, Page, Request, router
-from tenktui.sandbox.state import Sandbox
+from tenktui.sandbox.state import Faults, Sandbox
 
 CONTROL_PREFIX = "/_sandbox"
 WRITE_METHODS = {"POST", "PUT", "DELETE"}
@@ -35,12 +35,9 @@ class DroppedConnection(ConnectionAbortedError):
     """Raised in-process when a fault drops the connection after the write committed."""
 
 
-class SandboxApp:
-    """ASGI callable for one :class:`Sandbox`."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        resources.load()
-        self.sandbox = sandbox
+class EmulatorApp:
+    """The ASGI callable both emulators share: lifespan, then each HTTP request to
+    :meth:`handle`, whose ``None`` drops the connection unanswered."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -54,6 +51,35 @@ class SandboxApp:
             _drop_connection(receive)
             return
         await response(scope, receive, send)
+
+    async def handle(self, request: StarletteRequest) -> Response | None:
+        raise NotImplementedError
+
+
+class HasFaults(Protocol):
+    faults: Faults
+
+
+def faults_control(sandbox: HasFaults, method: str, body: dict[str, Any]) -> Response | None:
+    """``/_sandbox/faults``: read (GET), change (PUT) or clear (DELETE) the injected
+    faults; ``None`` for another method."""
+    if method == "GET":
+        return JSONResponse(sandbox.faults.to_json())
+    if method == "PUT":
+        sandbox.faults.update(body)
+        return JSONResponse(sandbox.faults.to_json())
+    if method == "DELETE":
+        sandbox.faults = Faults()
+        return Response(status_code=204)
+    return None
+
+
+class SandboxApp(EmulatorApp):
+    """ASGI callable for one :class:`Sandbox`."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        resources.load()
+        self.sandbox = sandbox
 
     async def handle(self, request: StarletteRequest) -> Response | None:
         path = request.url.path
@@ -125,14 +151,8 @@ class SandboxApp:
             if path == "/requests" and method == "DELETE":
                 sandbox.requests.clear()
                 return Response(status_code=204)
-            if path == "/faults" and method == "GET":
-                return JSONResponse(sandbox.faults.to_json())
-            if path == "/faults" and method == "PUT":
-                sandbox.faults.update(body)
-                return JSONResponse(sandbox.faults.to_json())
-            if path == "/faults" and method == "DELETE":
-                sandbox.faults = type(sandbox.faults)()
-                return Response(status_code=204)
+            if path == "/faults" and (answer := faults_control(sandbox, method, body)):
+                return answer
             if path == "/clock" and method == "GET":
                 return JSONResponse({"today": sandbox.today.isoformat()})
             if path == "/clock" and method == "PUT":

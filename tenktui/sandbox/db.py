@@ -75,11 +75,12 @@ _INDEXES = {
 }
 
 
-class SandboxDB:
-    """A thread-safe handle on the sandbox's SQLite file.
+class SqliteFile:
+    """A thread-safe handle on an emulator's SQLite file.
 
-    One connection guarded by a lock: the emulator serves one request at a time,
-    which is all a faithful single-account emulator needs.
+    One connection guarded by a lock: an emulator serves one request at a time,
+    which is all a faithful single-account emulator needs. Every schema has a
+    ``settings`` table of JSON values.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -89,6 +90,45 @@ class SandboxDB:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block atomically; nested use joins the outer transaction."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+
+class SandboxDB(SqliteFile):
+    """The 10,000ft sandbox's documents, one table per resource kind."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(path)
         self._create_schema()
 
     # -- schema ---------------------------------------------------------
@@ -115,36 +155,7 @@ class SandboxDB:
     def _is_text(column: str) -> bool:
         return column in {"date", "starts_at", "ends_at", "created_at", "updated_at"}
 
-    # -- transactions ---------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block atomically; nested use joins the outer transaction."""
-        with self._lock:
-            if self.conn.in_transaction:
-                yield self.conn
-                return
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-
-    # -- settings -------------------------------------------------------
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        with self._lock:
-            row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
-
-    def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction():
-            self.conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
-            )
-
+    # -- ids ----------------------------------------------------------
     def next_id(self) -> int:
         """Take the next id from the account-wide sequence."""
         with self.transaction():
@@ -226,10 +237,6 @@ class SandboxDB:
 
     def is_empty(self) -> bool:
         return self.count("users") == 0
-
-    def close(self) -> None:
-        with self._lock:
-            self.conn.close()
 
 
 def _check_kind(kind: str) -> None:

@@ -1,8 +1,12 @@
-"""Running the emulator: build a seeded :class:`Sandbox` and serve it with uvicorn."""
+"""Running the emulator: build a seeded :class:`Sandbox` and serve it with uvicorn.
+
+:func:`serve_app` and :func:`serve_in_foreground` serve the Leantime emulator too.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -10,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from tenktui.sandbox.app import create_app
 from tenktui.sandbox.state import DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW, Sandbox
@@ -52,8 +57,19 @@ async def serve(
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until cancelled; ``on_ready`` gets the base URL once the socket is bound."""
+    await serve_app(create_app(sandbox), host, port, on_ready)
+
+
+async def serve_app(
+    app: ASGIApp,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve an emulator's app until cancelled; ``on_ready`` gets ``http://HOST:PORT``
+    once the socket is bound."""
     config = uvicorn.Config(
-        create_app(sandbox),
+        app,
         host=host,
         port=port,
         http="h11",
@@ -75,3 +91,14 @@ async def serve(
         await task
     finally:
         server.should_exit = True
+
+
+def serve_in_foreground(app: ASGIApp, host: str, port: int, *, api_path: str = "") -> None:
+    """Serve until Ctrl-C, printing ``sandbox listening on URL`` (``api_path`` appended to
+    ``http://HOST:PORT``) once ready, for whoever started the process to read."""
+
+    def ready(base: str) -> None:
+        print(f"sandbox listening on {base}{api_path}", flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_app(app, host, port, on_ready=ready))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tenktui.sandbox.db import SandboxDB
+from tenktui.sandbox.db import SandboxDB, SqliteFile
 from tenktui.sandbox.http import timestamp
 
 DEFAULT_RATE_LIMIT = 120
@@ -94,8 +94,25 @@ def _bounded_int(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
-class Sandbox:
+class StoredToday:
+    """An emulator's today, kept in its database so a restarted server keeps it."""
+
+    db: SqliteFile
+
+    @property
+    def today(self) -> dt.date:
+        stored = self.db.get_setting("today")
+        return dt.date.fromisoformat(stored) if stored else dt.date.today()
+
+    @today.setter
+    def today(self, value: dt.date) -> None:
+        self.db.set_setting("today", value.isoformat())
+
+
+class Sandbox(StoredToday):
     """One emulated account: its data, its token, and the controls around it."""
+
+    db: SandboxDB
 
     def __init__(
         self,
@@ -114,16 +131,6 @@ class Sandbox:
         self.lock = threading.Lock()
         if today is not None:
             self.today = today
-
-    # The sandbox's today lives in the database so a restarted server keeps it.
-    @property
-    def today(self) -> dt.date:
-        stored = self.db.get_setting("today")
-        return dt.date.fromisoformat(stored) if stored else dt.date.today()
-
-    @today.setter
-    def today(self, value: dt.date) -> None:
-        self.db.set_setting("today", value.isoformat())
 
     def now(self) -> str:
         """The current timestamp for ``created_at``/``updated_at``."""

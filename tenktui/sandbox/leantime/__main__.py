@@ -7,8 +7,6 @@ Prints ``sandbox listening on http://HOST:PORT`` once ready. ``tenktui sandbox s
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import datetime as dt
 import sys
 
@@ -36,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate-window", type=float, default=60.0, metavar="SECONDS")
     args = parser.parse_args(argv)
 
-    from tenktui.sandbox.leantime.server import open_leantime_sandbox, serve
+    from tenktui.sandbox.leantime.app import create_app
+    from tenktui.sandbox.leantime.server import open_leantime_sandbox
+    from tenktui.sandbox.server import serve_in_foreground
 
     sandbox = open_leantime_sandbox(
         args.token,
@@ -49,12 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
     )
-
-    def ready(base: str) -> None:
-        print(f"sandbox listening on {base}", flush=True)
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(sandbox, args.host, args.port, on_ready=ready))
+    serve_in_foreground(create_app(sandbox), args.host, args.port)
     return 0
 
 

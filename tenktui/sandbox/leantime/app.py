@@ -16,37 +16,24 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
 
-from tenktui.sandbox.app import _drop_connection, _lifespan
+from tenktui.sandbox.app import EmulatorApp, faults_control
 from tenktui.sandbox.leantime import methods as _methods  # registers the handlers
 from tenktui.sandbox.leantime.db import Row
 from tenktui.sandbox.leantime.rpc import INVALID_REQUEST, PARSE_ERROR, Call, RpcError, run
 from tenktui.sandbox.leantime.state import LeantimeSandbox
-from tenktui.sandbox.state import Faults, RateWindow
+from tenktui.sandbox.state import RateWindow
 
 CONTROL_PREFIX = "/_sandbox"
 ENDPOINTS = ("/api/jsonrpc", "/api/jsonrpc/")
 assert _methods.KINDS  # the import above is for its side effect
 
 
-class LeantimeApp:
+class LeantimeApp(EmulatorApp):
     """ASGI callable for one :class:`LeantimeSandbox`."""
 
     def __init__(self, sandbox: LeantimeSandbox) -> None:
         self.sandbox = sandbox
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        response = await self.handle(Request(scope, receive))
-        if response is None:
-            _drop_connection(receive)
-            return
-        await response(scope, receive, send)
 
     # -- auth --------------------------------------------------------------
     def caller(self, request: Request) -> Row | None:
@@ -143,14 +130,8 @@ class LeantimeApp:
                 sandbox.calls.clear()
                 sandbox.http_requests = 0
                 return Response(status_code=204)
-            if path == "/faults" and method == "GET":
-                return JSONResponse(sandbox.faults.to_json())
-            if path == "/faults" and method == "PUT":
-                sandbox.faults.update(body)
-                return JSONResponse(sandbox.faults.to_json())
-            if path == "/faults" and method == "DELETE":
-                sandbox.faults = Faults()
-                return Response(status_code=204)
+            if path == "/faults" and (answer := faults_control(sandbox, method, body)):
+                return answer
             if path == "/clock" and method == "GET":
                 return JSONResponse({"today": sandbox.today.isoformat()})
             if path == "/clock" and method == "PUT":

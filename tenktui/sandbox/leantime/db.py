@@ -10,13 +10,12 @@ work date (the exact UTC instant) and kind.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from tenktui.sandbox.db import SqliteFile
 
 Row = dict[str, Any]
 
@@ -108,35 +107,15 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
-class LeantimeDB:
-    """One SQLite connection guarded by a lock (the emulator serves one call at a time)."""
+class LeantimeDB(SqliteFile):
+    """Leantime's tables in one SQLite file (the emulator serves one call at a time)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        super().__init__(path)
         with self.transaction():
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block atomically; nested use joins the outer transaction."""
-        with self._lock:
-            if self.conn.in_transaction:
-                yield self.conn
-                return
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._lock:
@@ -166,20 +145,5 @@ class LeantimeDB:
             sets = ", ".join(f'"{k}" = ?' for k in values)
             self.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), id_])
 
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        raw = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
-        return json.loads(raw) if raw is not None else default
-
-    def set_setting(self, key: str, value: Any) -> None:
-        self.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(value)),
-        )
-
     def is_empty(self) -> bool:
         return not self.scalar("SELECT COUNT(*) FROM users")
-
-    def close(self) -> None:
-        with self._lock:
-            self.conn.close()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-import uvicorn
 
 from tenktui.sandbox.leantime.app import create_app
 from tenktui.sandbox.leantime.state import (
@@ -18,6 +15,7 @@ from tenktui.sandbox.leantime.state import (
     DEFAULT_TIMEZONE,
     LeantimeSandbox,
 )
+from tenktui.sandbox.server import serve_app
 
 
 def open_leantime_sandbox(
@@ -64,26 +62,4 @@ async def serve(
 ) -> None:
     """Serve until cancelled; ``on_ready`` gets ``http://HOST:PORT`` (the site root: the
     client adds ``/api/jsonrpc``) once the socket is bound."""
-    config = uvicorn.Config(
-        create_app(sandbox),
-        host=host,
-        port=port,
-        http="h11",
-        lifespan="off",
-        log_level="warning",
-        access_log=False,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            await task  # startup failed: raise its error
-            raise SystemExit(1)
-        await asyncio.sleep(0.01)
-    bound = server.servers[0].sockets[0].getsockname()[1]
-    if on_ready is not None:
-        on_ready(f"http://{host}:{bound}")
-    try:
-        await task
-    finally:
-        server.should_exit = True
+    await serve_app(create_app(sandbox), host, port, on_ready)

@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tenktui.sandbox.leantime.db import LeantimeDB, Row
-from tenktui.sandbox.state import Faults, RateWindow
+from tenktui.sandbox.state import Faults, RateWindow, StoredToday
 
 # A version named by its minor line is served as the newest release of that line
 # the notes describe (3.9.6 is the first with personal access tokens).
@@ -38,8 +38,10 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-class LeantimeSandbox:
+class LeantimeSandbox(StoredToday):
     """The emulator's moving parts besides the data: version, throttle, faults, counters."""
+
+    db: LeantimeDB
 
     def __init__(
         self,
@@ -76,15 +78,6 @@ class LeantimeSandbox:
         return self.at_least("3.9.0")
 
     # -- clock -----------------------------------------------------------
-    @property
-    def today(self) -> dt.date:
-        stored = self.db.get_setting("today")
-        return dt.date.fromisoformat(stored) if stored else dt.date.today()
-
-    @today.setter
-    def today(self, value: dt.date) -> None:
-        self.db.set_setting("today", value.isoformat())
-
     def now(self) -> str:
         """A ``modified`` stamp (UTC, ``Y-m-d H:i:s``), strictly later than the previous one,
         so a row changed twice within a second still shows that it moved."""
