@@ -34,13 +34,33 @@ class RunningSandbox:
         return httpx.Client(base_url=self.base_url, headers={"auth": TOKEN}, timeout=30)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
+
+
+def launch(cmd: list[str], what: str) -> tuple[subprocess.Popen[str], str]:
+    """Start an emulator's serving command; the process and the URL its ready line
+    (``sandbox listening on URL``) names."""
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith("sandbox listening on "):
+        proc.kill()
+        _, err = proc.communicate()
+        raise RuntimeError(f"{what} did not start: {line!r} {err}")
+    return proc, line.removeprefix("sandbox listening on ").strip()
+
+
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """Terminate, and kill if it has not gone within 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def start_sandbox(db_path: Path, *extra: str, scale: str = "demo", port: int = 0) -> RunningSandbox:
@@ -51,16 +71,7 @@ def start_sandbox(db_path: Path, *extra: str, scale: str = "demo", port: int = 0
         "--host", "127.0.0.1", "--port", str(port), "--token", TOKEN,
         "--db", str(db_path), "--scale", scale, "--today", TODAY.isoformat(), *extra,
     ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.startswith("sandbox listening on "):
-        proc.kill()
-        _, err = proc.communicate()
-        raise RuntimeError(f"sandbox did not start: {line!r} {err}")
-    base = line.removeprefix("sandbox listening on ").strip()
+    proc, base = launch(cmd, "sandbox")
     return RunningSandbox(base, base.removesuffix("/api/v1"), db_path, proc)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -21,7 +20,7 @@ import pytest
 from tenktui.sandbox.leantime.app import create_app
 from tenktui.sandbox.leantime.server import open_leantime_sandbox
 from tenktui.sandbox.leantime.state import LeantimeSandbox
-from tests.conftest import TODAY
+from tests.conftest import TODAY, launch, stop_process
 
 KEY = "lt_" + "k3yUser0123456789abcdefghijKLMN" + "X" + "_" + "s3cret0123456789abcdefghijKLMNOP"
 ZONE = "Europe/Berlin"
@@ -55,13 +54,7 @@ class LeantimeServer:
         return answer.get("result", answer.get("error"))
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start_leantime(
@@ -72,16 +65,7 @@ def start_leantime(
         "--port", str(port), "--token", KEY, "--db", str(db_path), "--version", version,
         "--today", TODAY.isoformat(), "--timezone", ZONE, *extra,
     ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.startswith("sandbox listening on "):
-        proc.kill()
-        _, err = proc.communicate()
-        raise RuntimeError(f"leantime sandbox did not start: {line!r} {err}")
-    root = line.removeprefix("sandbox listening on ").strip()
+    proc, root = launch(cmd, "leantime sandbox")
     return LeantimeServer(root, db_path, version, proc)
 
 

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import random
-import signal
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -32,12 +29,9 @@ from tenktui.api.leantime import mapping as m
 from tenktui.store import InvalidEdit, Store
 from tenktui.sync.engine import SyncEngine
 from tests.conftest import TODAY
+from tests.sync_rig import FIRST, LAST, ME, WORKDAYS, SyncRig, kill_replays, synced_rig
 from tests.test_leantime_sandbox import KEY, TICKET, ZONE, LeantimeServer, start_leantime
 
-ME = "me@example.com"
-DAYS = [TODAY - dt.timedelta(days=7) + dt.timedelta(days=i) for i in range(12)]
-WORKDAYS = [d for d in DAYS if d.weekday() < 5]
-FIRST, LAST = DAYS[0], DAYS[-1]
 KINDS = m.Kinds([])
 
 
@@ -48,15 +42,9 @@ def client_for(root: str) -> LeantimeClient:
     )  # fmt: skip
 
 
-class Rig:
-    def __init__(
-        self, store: Store, client: LeantimeClient, engine: SyncEngine, server: LeantimeServer
-    ) -> None:
-        self.store, self.client, self.engine, self.server = store, client, engine, server
-
-    @property
-    def me(self) -> int:
-        return int(self.store.database.get_meta("me"))
+class Rig(SyncRig):
+    client: LeantimeClient
+    server: LeantimeServer
 
     def open_assignables(self) -> list[int]:
         return [
@@ -66,16 +54,6 @@ class Rig:
                 "ORDER BY id"
             )
         ]
-
-    def local(self) -> Counter:
-        return Counter(
-            (r["assignable_id"], r["date"], round(r["hours"], 2), r["notes"] or None)
-            for r in self.store.database.rows(
-                "SELECT * FROM time_entries WHERE user_id = ? AND deleted = 0 "
-                "AND date BETWEEN ? AND ?",
-                (self.me, FIRST.isoformat(), LAST.isoformat()),
-            )
-        )
 
     def remote(self) -> Counter:
         date_from, date_to = m.utc_range(FIRST, LAST, ZoneInfo(ZONE))
@@ -93,35 +71,13 @@ class Rig:
             found[key] += 1
         return found
 
-    def faults(self, **values: float) -> None:
-        with self.server.control() as control:
-            if values:
-                assert control.put("/_sandbox/faults", json=values).status_code == 200
-            else:
-                control.delete("/_sandbox/faults")
-
-    async def drain(self, passes: int = 60) -> None:
-        for _ in range(passes):
-            await self.engine.sync_once(reference=False)
-            if self.store.outbox.counts().pending == 0:
-                return
-        raise AssertionError(f"outbox not drained: {self.store.outbox.counts()}")
-
 
 @pytest.fixture(params=["3.8", "3.9"])
 async def rig(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Rig]:
     server = start_leantime(tmp_path / "lt.db", request.param, "--rate-limit", "100000")
-    store = Store(tmp_path / "profile.db", today=lambda: TODAY)
-    client = client_for(server.root)
-    engine = SyncEngine(store, client, ME)
-    await engine.sync_once()
-    assert engine.state.kind == "idle", engine.state.message
-    the_rig = Rig(store, client, engine, server)
-    yield the_rig
-    await the_rig.client.aclose()
-    the_rig.engine.leader.release()
-    the_rig.store.close()
-    the_rig.server.stop()
+    async with synced_rig(Rig, client_for(server.root), server, tmp_path) as the_rig:
+        yield the_rig
+    server.stop()
 
 
 def queue_cell_edits(rig: Rig, count: int, seed: int) -> int:
@@ -318,21 +274,7 @@ async def test_sigkill_at_30_moments_during_a_replay_of_120_edits(rig: Rig) -> N
 
     cmd = [sys.executable, "-m", "tests.test_leantime_sync", str(rig.store.path),
            rig.server.root, ME, TODAY.isoformat()]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    rng = random.Random(99)
-    kills = 0
-    for _ in range(30):
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "replaying"
-        await asyncio.sleep(rng.uniform(0.0, 0.3))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-    final = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    kills, final = await kill_replays(cmd, 30)
     assert final.returncode == 0, final.stderr[-2000:]
     assert kills == 30, f"only {kills} kills landed while replaying"
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import os
 import random
-import signal
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -20,26 +16,16 @@ from tenktui.store import InvalidEdit, Store
 from tenktui.store.describe import Describer
 from tenktui.sync.engine import SyncEngine
 from tests.conftest import TODAY, TOKEN, RunningSandbox, start_sandbox
-
-ME = "me@example.com"
-DAYS = [TODAY - dt.timedelta(days=7) + dt.timedelta(days=i) for i in range(12)]
-WORKDAYS = [d for d in DAYS if d.weekday() < 5]
-FIRST, LAST = DAYS[0], DAYS[-1]
+from tests.sync_rig import FIRST, LAST, ME, WORKDAYS, SyncRig, kill_replays, synced_rig
 
 
 def client_for(server: RunningSandbox, token: str = TOKEN) -> TenKftClient:
     return TenKftClient(server.base_url, token, backoff_base=0.01, backoff_cap=0.05)
 
 
-class Rig:
-    def __init__(
-        self, store: Store, client: TenKftClient, engine: SyncEngine, server: RunningSandbox
-    ):
-        self.store, self.client, self.engine, self.server = store, client, engine, server
-
-    @property
-    def me(self) -> int:
-        return int(self.store.database.get_meta("me"))
+class Rig(SyncRig):
+    client: TenKftClient
+    server: RunningSandbox
 
     def open_projects(self) -> list[int]:
         return [
@@ -49,16 +35,6 @@ class Rig:
                 "AND timeentry_lockout = -1 ORDER BY id"
             )
         ]
-
-    def local(self) -> Counter:
-        return Counter(
-            (r["assignable_id"], r["date"], round(r["hours"], 2), r["notes"] or None)
-            for r in self.store.database.rows(
-                "SELECT * FROM time_entries WHERE user_id = ? AND deleted = 0 "
-                "AND date BETWEEN ? AND ?",
-                (self.me, FIRST.isoformat(), LAST.isoformat()),
-            )
-        )
 
     def remote(self) -> Counter:
         found: Counter = Counter()
@@ -74,32 +50,11 @@ class Rig:
                 ] += 1
         return found
 
-    def faults(self, **values: float) -> None:
-        with self.server.control() as control:
-            if values:
-                assert control.put("/_sandbox/faults", json=values).status_code == 200
-            else:
-                control.delete("/_sandbox/faults")
-
-    async def drain(self, passes: int = 60) -> None:
-        for _ in range(passes):
-            await self.engine.sync_once(reference=False)
-            if self.store.outbox.counts().pending == 0:
-                return
-        raise AssertionError(f"outbox not drained: {self.store.outbox.counts()}")
-
 
 @pytest.fixture
 async def rig(fresh_server: RunningSandbox, tmp_path: Path) -> AsyncIterator[Rig]:
-    store = Store(tmp_path / "profile.db", today=lambda: TODAY)
-    client = client_for(fresh_server)
-    engine = SyncEngine(store, client, ME)
-    await engine.sync_once()
-    assert engine.state.kind == "idle"
-    yield Rig(store, client, engine, fresh_server)
-    await client.aclose()
-    engine.leader.release()
-    store.close()
+    async with synced_rig(Rig, client_for(fresh_server), fresh_server, tmp_path) as the_rig:
+        yield the_rig
 
 
 def queue_random_edits(rig: Rig, count: int, seed: int) -> int:
@@ -301,21 +256,7 @@ async def test_sigkill_at_50_moments_during_a_replay_of_300_edits(rig: Rig) -> N
         sys.executable, "-m", "tests.sync_worker",
         str(rig.store.path), rig.server.base_url, ME, TODAY.isoformat(),
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    rng = random.Random(99)
-    kills = 0
-    for _ in range(50):
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "replaying"
-        await asyncio.sleep(rng.uniform(0.0, 0.3))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-    final = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    kills, final = await kill_replays(cmd, 50)
     assert final.returncode == 0, final.stderr[-2000:]
     assert kills == 50, f"only {kills} kills landed while replaying"
 
