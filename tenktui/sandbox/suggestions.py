@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tenktui.sandbox.db import SandboxDB
+from tenktui.schedule import Schedule, span
 
 Doc = dict[str, Any]
 
@@ -76,14 +77,6 @@ def _date(raw: Any) -> dt.date | None:
     if not raw:
         return None
     return dt.date.fromisoformat(str(raw)[:10])
-
-
-def _days(first: dt.date, last: dt.date) -> Iterable[dt.date]:
-    day = first
-    one = dt.timedelta(days=1)
-    while day <= last:
-        yield day
-        day += one
 
 
 def work_week(db: SandboxDB) -> tuple[float, ...]:
@@ -173,87 +166,17 @@ def day_capacity(db: SandboxDB, user_id: int, day: dt.date) -> float:
 # -- scheduled hours ---------------------------------------------------------
 
 
-def _span(assignment: Doc) -> tuple[dt.date, dt.date] | None:
-    starts, ends = _date(assignment.get("starts_at")), _date(assignment.get("ends_at"))
-    if starts is None or ends is None or ends < starts:
-        return None
-    return starts, ends
-
-
-class PersonSchedule:
-    """Scheduled hours of one person's assignments."""
+class PersonSchedule(Schedule):
+    """Scheduled hours of one person's assignments (the arithmetic of
+    :mod:`tenktui.schedule`, on the person's calendar)."""
 
     def __init__(self, account: _Account, person_id: int, assignments: Sequence[Doc]) -> None:
         self.account = account
         self.calendar = account.calendar(person_id)
-        self.leaves = [a for a in assignments if self.is_leave(a)]
-        self._leave_hours: dict[dt.date, float] | None = None
+        super().__init__(assignments, self.calendar.capacity, leave=self.is_leave)
 
     def is_leave(self, assignment: Doc) -> bool:
         return assignment.get("assignable_id") in self.account.leave_ids
-
-    @property
-    def leave_hours(self) -> dict[dt.date, float]:
-        if self._leave_hours is None:
-            total: dict[dt.date, float] = {}
-            for leave in self.leaves:
-                for day, hours in self._hours(leave, None, None, self.calendar.capacity).items():
-                    total[day] = total.get(day, 0.0) + hours
-            self._leave_hours = total
-        return self._leave_hours
-
-    def available(self, day: dt.date) -> float:
-        """Capacity left for project work once leave is taken out."""
-        capacity = self.calendar.capacity(day)
-        if capacity <= 0:
-            return 0.0
-        return max(0.0, capacity - self.leave_hours.get(day, 0.0))
-
-    def hours(
-        self, assignment: Doc, start: dt.date | None = None, end: dt.date | None = None
-    ) -> dict[dt.date, float]:
-        """Hours scheduled per day (only days with hours > 0) within ``[start, end]``."""
-        basis = self.calendar.capacity if self.is_leave(assignment) else self.available
-        return self._hours(assignment, start, end, basis)
-
-    @staticmethod
-    def _hours(assignment: Doc, start: dt.date | None, end: dt.date | None, basis: Any) -> dict:
-        span = _span(assignment)
-        if span is None:
-            return {}
-        first, last = span
-        lo = max(first, start) if start else first
-        hi = min(last, end) if end else last
-        mode = assignment.get("allocation_mode") or "percent"
-        out: dict[dt.date, float] = {}
-        if mode == "fixed":
-            working = [d for d in _days(first, last) if basis(d) > 0]
-            if not working:
-                return out
-            cents = round(float(assignment.get("fixed_hours") or 0) * 100)
-            share, extra = divmod(cents, len(working))
-            for i, day in enumerate(working):
-                if lo <= day <= hi:
-                    value = share + (1 if i < extra else 0)
-                    if value > 0:
-                        out[day] = value / 100
-            return out
-        if lo > hi:
-            return out
-        if mode == "hours_per_day":
-            per_day = round(float(assignment.get("hours_per_day") or 0), 2)
-            if per_day <= 0:
-                return out
-            for day in _days(lo, hi):
-                if basis(day) > 0:
-                    out[day] = per_day
-            return out
-        share_of_day = float(assignment.get("percent") or 0)
-        for day in _days(lo, hi):
-            value = round(share_of_day * basis(day), 2)
-            if value > 0:
-                out[day] = value
-        return out
 
 
 def _assignments_of(db: SandboxDB, person_ids: Sequence[int]) -> dict[int, list[Doc]]:
@@ -285,10 +208,10 @@ def scheduled_hours(
 
 
 def _overlaps(assignment: Doc, start: dt.date | None, end: dt.date | None) -> bool:
-    span = _span(assignment)
-    if span is None:
+    found = span(assignment)
+    if found is None:
         return False
-    return (start is None or span[1] >= start) and (end is None or span[0] <= end)
+    return (start is None or found[1] >= start) and (end is None or found[0] <= end)
 
 
 def _people_to_schedule(
@@ -390,7 +313,7 @@ def _compute(
         if not targets:
             continue
         schedule = PersonSchedule(account, person, assignments)
-        spans = [s for a in targets if (s := _span(a)) is not None]
+        spans = [s for a in targets if (s := span(a)) is not None]
         first = max(start, min(s[0] for s in spans)) if start else min(s[0] for s in spans)
         last = min(end, max(s[1] for s in spans)) if end else max(s[1] for s in spans)
         confirmed = _confirmed_days(db, person, first, last)
