@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
+    from tenktui.sandbox.db import SandboxDB
     from tenktui.sandbox.state import Sandbox
 
 Doc = dict[str, Any]
@@ -70,7 +71,7 @@ class Request:
     body: Doc = field(default_factory=dict)
 
     @property
-    def db(self):
+    def db(self) -> SandboxDB:
         return self.sandbox.db
 
     # -- path and query -------------------------------------------------

@@ -178,7 +178,8 @@ class Call:
     caller: Row
 
     @property
-    def db(self):
+    def db(self) -> Any:
+        """The flavour's database (``LeantimeDB``)."""
         return self.sandbox.db
 
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -169,7 +170,7 @@ class LoadStrip(Widget, can_focus=True):
             self.cursor = index
 
     # -- drawing ----------------------------------------------------------
-    def _style(self, name: str):
+    def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"load-strip--{name}", partial=True)
 
     def render(self) -> Text:
