@@ -115,15 +115,6 @@ def ticket_out(call: Call, ticket: Row) -> Row:
     return out
 
 
-def require_ticket(call: Call, ticket_id: int) -> Row:
-    ticket = ticket_row(call, ticket_id)
-    if ticket is None:
-        raise Fault("not_found", f"Ticket {ticket_id} not found")
-    if not visible_project(call, ticket["projectId"]):
-        raise Fault("not_allowed", "You are not allowed to change this ticket")
-    return ticket
-
-
 def user_out(user: Row) -> Row:
     return {k: user[k] for k in USER_FIELDS}
 

@@ -26,6 +26,7 @@ from tenktui.sandbox.http import (
     router,
     unprocessable,
 )
+from tenktui.sandbox.resources.projects import phase_ids
 
 # sort_field values and the document field each sorts on.
 SORT_FIELDS = {
@@ -203,7 +204,7 @@ def list_project_users(req: Request) -> Page:
     req.require("projects", project_id, "Project")
     assignables = [project_id]
     if req.flag("with_phases"):
-        assignables += [p["id"] for p in req.db.query("projects", "parent_id = ?", (project_id,))]
+        assignables += phase_ids(req.db, project_id)
     marks = ", ".join("?" * len(assignables))
     assigned = f"id IN (SELECT user_id FROM assignments WHERE assignable_id IN ({marks}))"
     return list_people(req, assigned, assignables, assigned, assignables)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tenktui.sandbox import models
 from tenktui.sandbox.http import Doc, Page, Request, bad_request, not_found, router
 from tenktui.sandbox.resources.people import body_text, stamp_new, viewer
+from tenktui.sandbox.resources.projects import phase_ids
 
 EDITABLE = ("role", "discipline", "location")
 
@@ -68,9 +69,7 @@ def list_project_placeholders(req: Request) -> Page:
     """Placeholders assigned to the project or one of its phases (like its users)."""
     project_id = req.path_int("project_id")
     req.require("projects", project_id, "Project")
-    assignables = [project_id] + [
-        p["id"] for p in req.db.query("projects", "parent_id = ?", (project_id,))
-    ]
+    assignables = [project_id, *phase_ids(req.db, project_id)]
     marks = ", ".join("?" * len(assignables))
     where = (
         "json_extract(data, '$.deleted_at') IS NULL AND id IN "

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tenktui.sandbox import models
+from tenktui.sandbox.db import SandboxDB
 from tenktui.sandbox.http import (
     Doc,
     Page,
@@ -62,8 +63,9 @@ def top_project(req: Request, project_id: int) -> Doc:
     return doc
 
 
-def phase_ids(req: Request, project_id: int) -> list[int]:
-    return [p["id"] for p in req.db.query("projects", "parent_id = ?", (project_id,))]
+def phase_ids(db: SandboxDB, project_id: int) -> list[int]:
+    """The ids of a project's phases (archived ones too)."""
+    return [p["id"] for p in db.query("projects", "parent_id = ?", (project_id,))]
 
 
 def in_project(req: Request, assignable_id: int | None, project_id: int) -> bool:

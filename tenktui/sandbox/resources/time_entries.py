@@ -26,6 +26,7 @@ from tenktui.sandbox.http import (
     router,
     unprocessable,
 )
+from tenktui.sandbox.resources.projects import phase_ids
 
 ASSIGNABLE_KEYS = ("assignable_id", "project_id", "leave_type_id")
 TEXT_LIMIT = 256  # task and notes must be shorter than this
@@ -99,8 +100,7 @@ def _require_person(req: Request, person_id: int) -> Doc:
 
 def _project_and_phases(req: Request, project_id: int) -> set[int]:
     req.require("projects", project_id, "Project")
-    phases = req.db.query("projects", "parent_id = ?", [project_id])
-    return {project_id, *(p["id"] for p in phases)}
+    return {project_id, *phase_ids(req.db, project_id)}
 
 
 def _order(req: Request) -> tuple[str, bool]:
