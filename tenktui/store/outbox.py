@@ -219,13 +219,6 @@ class Outbox:
                 ),
             )
 
-    def set_server_id(self, seq: int, server_id: int) -> None:
-        with self.d.write():
-            self.d.conn.execute(
-                "UPDATE outbox SET server_id = ?, updated_at = ? WHERE seq = ?",
-                (server_id, utc_now(), seq),
-            )
-
     def rebase(self, seq: int, base: dict[str, Any]) -> None:
         """Keep mine: the server copy becomes the base and the row is replayed."""
         with self.d.write():

@@ -110,13 +110,6 @@ class Puller:
         self.d.set_meta("teammates", sorted(people & known))
         self.d.set_meta("reference_pulled_at", _now())
 
-    async def pull_subtasks(self, assignments: Iterable[dict[str, Any]]) -> None:
-        for a in assignments:
-            items = [
-                payload(s) async for s in self.backend.iter_subtasks(a["assignable_id"], a["id"])
-            ]
-            self.store.cache.replace_subtasks(a["id"], a["assignable_id"], items)
-
     async def pull_statuses(self, user_ids: Iterable[int], limit: int) -> int:
         """Refresh the statuses of these people, least recently fetched first."""
         ids = list(dict.fromkeys(user_ids))
