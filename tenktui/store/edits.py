@@ -13,6 +13,7 @@ from typing import Any
 
 from tenktui.store.database import Database
 from tenktui.store.outbox import Outbox
+from tenktui.store.queries import cell_entries
 from tenktui.store.validation import (
     InvalidEdit,
     check_hours,
@@ -182,11 +183,7 @@ class Edits:
             )
 
     def entries_in_cell(self, user_id: int, assignable_id: int, day: dt.date) -> list[dict]:
-        return self.d.rows(
-            "SELECT * FROM time_entries WHERE user_id = ? AND assignable_id = ? AND date = ? "
-            "AND deleted = 0 ORDER BY id",
-            (user_id, assignable_id, day.isoformat()),
-        )
+        return cell_entries(self.d, user_id, assignable_id, day)
 
     def set_cell(self, user_id: int, assignable_id: int, day: dt.date, hours: float) -> None:
         """Make a cell total ``hours``: create, update or clear its single entry."""

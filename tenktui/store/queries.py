@@ -77,6 +77,17 @@ class WeekGrid:
         return None
 
 
+def cell_entries(
+    database: Database, user_id: int, assignable_id: int, day: dt.date
+) -> list[dict[str, Any]]:
+    """The live entries of one cell (person, assignable, day), oldest first."""
+    return database.rows(
+        "SELECT * FROM time_entries WHERE user_id = ? AND assignable_id = ? AND date = ? "
+        "AND deleted = 0 ORDER BY id",
+        (user_id, assignable_id, day.isoformat()),
+    )
+
+
 def week_start_for(day: dt.date, first_weekday: int = 0) -> dt.date:
     """The first day of ``day``'s week (``first_weekday``: 0 = Monday … 6 = Sunday)."""
     return day - dt.timedelta(days=(day.weekday() - first_weekday) % 7)
@@ -239,11 +250,7 @@ class Queries:
 
     def entries(self, user_id: int, assignable_id: int, day: dt.date) -> list[dict[str, Any]]:
         """The entries of one cell (itemized time), with their sync state."""
-        rows = self.d.rows(
-            "SELECT * FROM time_entries WHERE user_id = ? AND assignable_id = ? AND date = ? "
-            "AND deleted = 0 ORDER BY id",
-            (user_id, assignable_id, day.isoformat()),
-        )
+        rows = cell_entries(self.d, user_id, assignable_id, day)
         states = self._entry_states([r["id"] for r in rows])
         for r in rows:
             r["state"], r["error"] = states.get(r["id"], (None, None))
@@ -303,10 +310,13 @@ class Queries:
             "SELECT * FROM subtasks WHERE assignment_id = ? AND deleted = 0 ORDER BY id",
             (assignment_id,),
         )
-        states = defaultdict(lambda: (None, None))
+        states: dict[int, tuple[str | None, str | None]] = defaultdict(lambda: (None, None))
+        ids = [r["id"] for r in rows]
         for r in self.d.rows(
             "SELECT local_id, state, last_error FROM outbox WHERE kind = 'subtask' "
-            "AND state IN ('pending', 'sending', 'failed', 'conflict') ORDER BY seq"
+            "AND state IN ('pending', 'sending', 'failed', 'conflict') "
+            f"AND local_id IN ({', '.join('?' * len(ids))}) ORDER BY seq",
+            ids,
         ):
             states[r["local_id"]] = (
                 "pending" if r["state"] == "sending" else r["state"],
