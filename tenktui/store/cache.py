@@ -19,7 +19,8 @@ UNFINISHED = ("pending", "sending", "failed", "conflict")
 Payload = dict[str, Any]
 
 
-def _raw(payload: Payload) -> str:
+def raw_json(payload: Payload) -> str:
+    """A payload as the cache keeps it in ``raw``: compact, keys sorted."""
     return json.dumps(payload, separators=(",", ":"), sort_keys=True)
 
 
@@ -56,7 +57,7 @@ class Cache:
                 "archived": _flag(u.get("archived") or u.get("deleted_at")),
                 "is_placeholder": _flag(u.get("type") == "PlaceholderResource"),
                 "license_type": u.get("license_type"),
-                "raw": _raw(u),
+                "raw": raw_json(u),
             }
             for u in users
         ]
@@ -87,7 +88,7 @@ class Cache:
                         status and status.get("message"),
                         status and status.get("updated_at"),
                         fetched_at,
-                        _raw(status) if status else None,
+                        raw_json(status) if status else None,
                     ),
                 )
 
@@ -111,7 +112,7 @@ class Cache:
                     "starts_at": a.get("starts_at"),
                     "ends_at": a.get("ends_at"),
                     "updated_at": a.get("updated_at"),
-                    "raw": _raw(a),
+                    "raw": raw_json(a),
                 }
             )
         return self._upsert("assignables", rows)
@@ -136,7 +137,7 @@ class Cache:
                 a.get("description"),
                 a.get("note"),
                 a.get("updated_at"),
-                _raw(a),
+                raw_json(a),
             )
             for a in items
         ]
@@ -247,7 +248,7 @@ class Cache:
             e.get("created_at"),
             latest and latest["id"],
             latest and latest.get("status"),
-            _raw(e),
+            raw_json(e),
         )
 
     def _insert_entry(self, e: Payload) -> None:
@@ -295,7 +296,7 @@ class Cache:
                     s.get("description") or "",
                     _flag(s.get("completed")),
                     s.get("updated_at"),
-                    _raw(s),
+                    raw_json(s),
                 )
                 if row is None:
                     c.execute(
@@ -323,13 +324,13 @@ class Cache:
                 "stage": o.get("stage"),
                 "sort_order": o.get("order"),
                 "deleted": _flag(o.get("deleted") or o.get("deleted_at")),
-                "raw": _raw(o),
+                "raw": raw_json(o),
             },
             "holidays": lambda h: {
                 "id": h["id"],
                 "date": h["date"],
                 "name": h.get("name"),
-                "raw": _raw(h),
+                "raw": raw_json(h),
             },
             "availabilities": lambda a: {
                 "id": a["id"],
@@ -337,7 +338,7 @@ class Cache:
                 "starts_at": a.get("starts_at"),
                 "ends_at": a.get("ends_at"),
                 **{f"day{i}": a.get(f"day{i}") for i in range(7)},
-                "raw": _raw(a),
+                "raw": raw_json(a),
             },
             "time_entry_categories": lambda t: {"id": t["id"], "category": t.get("category") or ""},
         }

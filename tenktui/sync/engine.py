@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tenktui.api.errors import ApiError, Offline, Throttled, Unauthorized
+from tenktui.api.errors import ApiError, Throttled, Unauthorized
 from tenktui.api.governor import Priority, priority
 from tenktui.store import Store
 from tenktui.sync.leader import LeaderLock
@@ -149,9 +149,7 @@ class SyncEngine:
             self._set_state("throttled", until=err.until, message=err.message)
         elif isinstance(err, Unauthorized):
             self._set_state("unauthorized", message=err.message)
-        elif isinstance(err, Offline):
-            self._set_state("offline", message=err.message)
-        else:
+        else:  # cannot reach the server, or it keeps failing: keep the edits, retry later
             self._set_state("offline", message=err.message)
         log.info("sync stopped: %s", err.message)
 

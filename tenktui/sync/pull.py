@@ -11,11 +11,11 @@ first, at the lowest priority of the rate budget.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from tenktui.store import Store
+from tenktui.store.database import utc_now
 from tenktui.sync.push import payload
 from tenktui.sync.window import Window
 
@@ -108,7 +108,7 @@ class Puller:
                     self.store.cache.replace_subtasks(a["id"], a["assignable_id"], nested)
         known = {r["id"] for r in self.d.rows("SELECT id FROM users WHERE is_placeholder = 0")}
         self.d.set_meta("teammates", sorted(people & known))
-        self.d.set_meta("reference_pulled_at", _now())
+        self.d.set_meta("reference_pulled_at", utc_now())
 
     async def pull_statuses(self, user_ids: Iterable[int], limit: int) -> int:
         """Refresh the statuses of these people, least recently fetched first."""
@@ -126,10 +126,6 @@ class Puller:
         for user_id in order:
             status = await self.backend.current_status(user_id)
             self.store.cache.upsert_statuses(
-                [(user_id, payload(status) if status is not None else None)], _now()
+                [(user_id, payload(status) if status is not None else None)], utc_now()
             )
         return len(order)
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -18,6 +18,8 @@ from typing import Any
 from tenktui.api.errors import Ambiguous, ApiError, NotFound, Offline, Rejected, Unauthorized
 from tenktui.api.governor import Priority, priority
 from tenktui.store import Store
+from tenktui.store.cache import raw_json
+from tenktui.store.database import utc_now
 from tenktui.store.outbox import OutboxRow
 from tenktui.sync.state import SyncReport
 
@@ -179,7 +181,7 @@ class Pusher:
         self.d.conn.execute(
             "UPDATE outbox SET base = ?, theirs = NULL WHERE kind = ? AND local_id = ? "
             "AND seq > ? AND state IN ('pending', 'failed')",
-            (_json(base), row.kind, row.local_id, row.seq),
+            (raw_json(base), row.kind, row.local_id, row.seq),
         )
 
     def _merge_orphan(self, table: str, kind: str, local_id: int | None, server_id: int) -> None:
@@ -350,7 +352,7 @@ class Pusher:
             self.store.outbox.mark_done(row.seq, status.get("id"))
             newer = self.store.outbox.for_record("status", row.local_id or 0)
             if not any(r.seq > row.seq for r in newer):
-                self.store.cache.upsert_statuses([(row.local_id or 0, status)], _now())
+                self.store.cache.upsert_statuses([(row.local_id or 0, status)], utc_now())
 
     # -- assignments ----------------------------------------------------------
     async def _set_assignment_status(self, row: OutboxRow, report: SyncReport) -> None:
@@ -374,7 +376,7 @@ class Pusher:
                     (
                         server.get("status_option_id"),
                         server.get("updated_at"),
-                        _json(server),
+                        raw_json(server),
                         row.local_id,
                     ),
                 )
@@ -429,7 +431,7 @@ class Pusher:
             self._merge_orphan("subtasks", "subtask", row.local_id, server["id"])
             self.d.conn.execute(
                 "UPDATE subtasks SET server_id = ?, updated_at = ?, raw = ? WHERE id = ?",
-                (server["id"], server.get("updated_at"), _json(server), row.local_id),
+                (server["id"], server.get("updated_at"), raw_json(server), row.local_id),
             )
             self.store.outbox.mark_done(row.seq, server["id"])
             self.d.conn.execute(
@@ -457,7 +459,7 @@ class Pusher:
         with self.d.write():
             self.d.conn.execute(
                 "UPDATE subtasks SET updated_at = ?, raw = ? WHERE id = ?",
-                (server.get("updated_at"), _json(server), row.local_id),
+                (server.get("updated_at"), raw_json(server), row.local_id),
             )
             self.store.outbox.mark_done(row.seq)
         report.pushed += 1
@@ -538,13 +540,3 @@ class Pusher:
 
 def _reason(err: ApiError) -> str:
     return err.server_message or err.message
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
