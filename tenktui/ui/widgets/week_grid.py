@@ -3,7 +3,7 @@
 A Line API widget: the header and the totals stay put while the rows scroll, and
 a keystroke redraws one line. It holds the cursor and the text being typed into
 a cell; what that text means is for the screen, which hears about it through the
-messages below and answers with :meth:`WeekGridView.show_error` or a new week.
+messages below and answers with :meth:`WeekGridView.reopen` or a new week.
 """
 
 from __future__ import annotations
@@ -257,12 +257,6 @@ class WeekGridView(ScrollView, can_focus=True):
             row = self.edit.row
             self.edit = None
             self._refresh_row(row)
-
-    def show_error(self, message: str) -> None:
-        """The typed text was refused: keep it, marked, for the person to correct."""
-        if self.edit is not None:
-            self.edit.error = message
-            self._refresh_row(self.edit.row)
 
     def _type(self, char: str) -> None:
         assert self.edit is not None
