@@ -264,6 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--timezone", help="with --flavor leantime: the users' IANA time zone (seeding only)"
     )
+    serve.add_argument(
+        "--reading",
+        choices=["default", "strict"],
+        default="default",
+        help="where the reference is silent: one plausible reading (default) or the least "
+        "generous one (strict); the sandbox READMEs list each choice",
+    )
     return parser
 
 
@@ -465,6 +472,7 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
         today=args.today,
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
+        reading=args.reading,
     )
     serve_in_foreground(create_app(sandbox), args.host, args.port, api_path="/api/v1")
     return EXIT_OK
@@ -475,6 +483,7 @@ def _leantime_args(args: argparse.Namespace) -> list[str]:
         "--host", args.host, "--port", str(args.port), f"--token={args.token}",
         "--version", args.leantime_version, "--scale", args.scale, "--seed", str(args.seed),
         "--rate-limit", str(args.rate_limit), "--rate-window", str(args.rate_window),
+        "--reading", args.reading,
     ]  # fmt: skip
     if args.db:
         argv += ["--db", args.db]

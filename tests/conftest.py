@@ -63,13 +63,16 @@ def stop_process(process: subprocess.Popen[str]) -> None:
             process.wait()
 
 
-def start_sandbox(db_path: Path, *extra: str, scale: str = "demo", port: int = 0) -> RunningSandbox:
+def start_sandbox(
+    db_path: Path, *extra: str, scale: str = "demo", port: int = 0, reading: str = "default"
+) -> RunningSandbox:
     """Serve ``db_path`` (seeding it first if empty) on a loopback port (0: a free one;
     pass a stopped server's port to bring it back at the same address)."""
     cmd = [
         sys.executable, "-m", "tenktui", "sandbox", "serve",
         "--host", "127.0.0.1", "--port", str(port), "--token", TOKEN,
-        "--db", str(db_path), "--scale", scale, "--today", TODAY.isoformat(), *extra,
+        "--db", str(db_path), "--scale", scale, "--today", TODAY.isoformat(),
+        "--reading", reading, *extra,
     ]  # fmt: skip
     proc, base = launch(cmd, "sandbox")
     return RunningSandbox(base, base.removesuffix("/api/v1"), db_path, proc)

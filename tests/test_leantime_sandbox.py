@@ -58,12 +58,13 @@ class LeantimeServer:
 
 
 def start_leantime(
-    db_path: Path, version: str = "3.9", *extra: str, port: int = 0
+    db_path: Path, version: str = "3.9", *extra: str, port: int = 0, reading: str = "default"
 ) -> LeantimeServer:
     cmd = [
         sys.executable, "-m", "tenktui.sandbox.leantime", "--host", "127.0.0.1",
         "--port", str(port), "--token", KEY, "--db", str(db_path), "--version", version,
-        "--today", TODAY.isoformat(), "--timezone", ZONE, *extra,
+        "--today", TODAY.isoformat(), "--timezone", ZONE,
+        "--reading", reading, *extra,
     ]  # fmt: skip
     proc, root = launch(cmd, "leantime sandbox")
     return LeantimeServer(root, db_path, version, proc)

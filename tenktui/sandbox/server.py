@@ -17,7 +17,12 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from tenktui.sandbox.app import create_app
-from tenktui.sandbox.state import DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW, Sandbox
+from tenktui.sandbox.state import (
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RATE_WINDOW,
+    DEFAULT_READING,
+    Sandbox,
+)
 
 
 def open_sandbox(
@@ -29,6 +34,7 @@ def open_sandbox(
     today: dt.date | None = None,
     rate_limit: int = DEFAULT_RATE_LIMIT,
     rate_window: float = DEFAULT_RATE_WINDOW,
+    reading: str = DEFAULT_READING,
 ) -> Sandbox:
     """Open (and on first use seed) the sandbox stored at ``db_path``.
 
@@ -41,7 +47,9 @@ def open_sandbox(
         fd, name = tempfile.mkstemp(prefix="tenktui-sandbox-", suffix=".db")
         os.close(fd)
         db_path = name
-    sandbox = Sandbox(db_path, token, rate_limit=rate_limit, rate_window=rate_window)
+    sandbox = Sandbox(
+        db_path, token, rate_limit=rate_limit, rate_window=rate_window, reading=reading
+    )
     if sandbox.db.is_empty():
         sandbox.today = today or dt.date.today()
         seeding.populate(sandbox, scale=scale, seed=seed)

@@ -94,6 +94,18 @@ def _bounded_int(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
+DEFAULT_READING = "default"
+READINGS = ("default", "strict")
+
+
+def check_reading(reading: str) -> str:
+    """``default`` (one plausible reading where a reference is silent) or ``strict`` (the
+    least generous one); anything else is a ``ValueError``."""
+    if reading not in READINGS:
+        raise ValueError(f"not a reading: {reading!r} (use {' or '.join(READINGS)})")
+    return reading
+
+
 class StoredToday:
     """An emulator's today, kept in its database so a restarted server keeps it."""
 
@@ -122,15 +134,22 @@ class Sandbox(StoredToday):
         today: dt.date | None = None,
         rate_limit: int = DEFAULT_RATE_LIMIT,
         rate_window: float = DEFAULT_RATE_WINDOW,
+        reading: str = DEFAULT_READING,
     ) -> None:
         self.db = db if isinstance(db, SandboxDB) else SandboxDB(db)
         self.token = token
+        self.reading = check_reading(reading)
         self.rate = RateWindow(limit=rate_limit, window=rate_window)
         self.faults = Faults()
         self.requests: Counter[str] = Counter()
         self.lock = threading.Lock()
         if today is not None:
             self.today = today
+
+    @property
+    def strict(self) -> bool:
+        """Serving the least generous reading of the reference."""
+        return self.reading == "strict"
 
     def now(self) -> str:
         """The current timestamp for ``created_at``/``updated_at``."""

@@ -32,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timezone", default=DEFAULT_TIMEZONE, help="the users' IANA timezone")
     parser.add_argument("--rate-limit", type=int, default=100, help="requests per window")
     parser.add_argument("--rate-window", type=float, default=60.0, metavar="SECONDS")
+    parser.add_argument(
+        "--reading",
+        choices=["default", "strict"],
+        default="default",
+        help="where the source leaves a choice open: one plausible reading, or the least generous",
+    )
     args = parser.parse_args(argv)
 
     from tenktui.sandbox.leantime.app import create_app
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         timezone=args.timezone,
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
+        reading=args.reading,
     )
     serve_in_foreground(create_app(sandbox), args.host, args.port)
     return 0

@@ -16,6 +16,7 @@ from tenktui.sandbox.leantime.state import (
     LeantimeSandbox,
 )
 from tenktui.sandbox.server import serve_app
+from tenktui.sandbox.state import DEFAULT_READING
 
 
 def open_leantime_sandbox(
@@ -29,6 +30,7 @@ def open_leantime_sandbox(
     timezone: str = DEFAULT_TIMEZONE,
     rate_limit: int = DEFAULT_RATE_LIMIT,
     rate_window: float = DEFAULT_RATE_WINDOW,
+    reading: str = DEFAULT_READING,
 ) -> LeantimeSandbox:
     """Open (and on first use seed) the Leantime sandbox stored at ``db_path``.
 
@@ -44,7 +46,12 @@ def open_leantime_sandbox(
         os.close(fd)
         db_path = name
     sandbox = LeantimeSandbox(
-        db_path, token, version=version, rate_limit=rate_limit, rate_window=rate_window
+        db_path,
+        token,
+        version=version,
+        rate_limit=rate_limit,
+        rate_window=rate_window,
+        reading=reading,
     )
     if sandbox.db.is_empty():
         sandbox.today = today or dt.date.today()

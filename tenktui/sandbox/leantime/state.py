@@ -9,7 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tenktui.sandbox.leantime.db import LeantimeDB, Row
-from tenktui.sandbox.state import Faults, RateWindow, StoredToday
+from tenktui.sandbox.state import (
+    DEFAULT_READING,
+    Faults,
+    RateWindow,
+    StoredToday,
+    check_reading,
+)
 
 # A version named by its minor line is served as the newest release of that line
 # the notes describe (3.9.6 is the first with personal access tokens).
@@ -52,10 +58,12 @@ class LeantimeSandbox(StoredToday):
         today: dt.date | None = None,
         rate_limit: int = DEFAULT_RATE_LIMIT,
         rate_window: float = DEFAULT_RATE_WINDOW,
+        reading: str = DEFAULT_READING,
     ) -> None:
         self.db = db if isinstance(db, LeantimeDB) else LeantimeDB(db)
         self.token = token
         self.version = full_version(version)
+        self.reading = check_reading(reading)
         self.rate = RateWindow(limit=rate_limit, window=rate_window)
         self.failed_logins = RateWindow(limit=FAILED_LOGIN_LIMIT, window=rate_window)
         self.faults = Faults()
@@ -71,6 +79,11 @@ class LeantimeSandbox(StoredToday):
 
     def at_least(self, version: str) -> bool:
         return self.version_info >= version_tuple(version)
+
+    @property
+    def strict(self) -> bool:
+        """Serving the least generous reading where the source leaves a choice open."""
+        return self.reading == "strict"
 
     @property
     def modern(self) -> bool:
