@@ -13,12 +13,13 @@ import pytest
 from textual.widgets import Input, Static
 
 from tenktui.session import Session
+from tenktui.store.marks import cell_mark
 from tenktui.ui.messages import StoreChanged
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.entries import EntryForm, EntryListDialog
 from tenktui.ui.widgets.picker import FuzzyPicker
-from tenktui.ui.widgets.week_grid import CELL, HEADER_LINES, WeekGridView, cell_mark
+from tenktui.ui.widgets.week_grid import CELL, HEADER_LINES, WeekGridView
 from tests.conftest import TODAY
 from tests.ui_app_support import (  # noqa: F401 (fixtures)
     no_blink,

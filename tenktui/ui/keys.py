@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from tenktui.store import marks
+
 # Screens by name, with the key that opens each; the order of the app bar's tabs.
 SCREEN_KEYS: dict[str, str] = {
     "timesheet": "f2",
@@ -98,12 +100,4 @@ PICKER: list[Binding] = [
 ]
 
 # Marks in the week grid, for the help screen.
-CELL_MARKS: list[tuple[str, str]] = [
-    ("~4", "suggested from your schedule (Enter confirms it)"),
-    ("↑", "saved here, waiting to be sent"),
-    ("!", "refused by the server (the reason shows on the cell)"),
-    ("?", "changed on the server too: settle it in the Outbox"),
-    ("×", "locked: this day takes no time for this project"),
-    ("✓", "approved"),
-    ("+", "several entries: Enter lists them"),
-]
+CELL_MARKS: list[tuple[str, str]] = marks.LEGEND

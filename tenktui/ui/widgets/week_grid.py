@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tenktui.store.marks import cell_mark
 from tenktui.store.queries import Cell, Row, WeekGrid
 from tenktui.ui import keys
 
@@ -30,26 +31,12 @@ WIDE_LABEL = 20  # room for "Project / leave" and short names
 HEADER_LINES = 2
 FOOTER_LINES = 3
 EDIT_CHARS = frozenset("0123456789.,:mMhH ")
-_STATE_MARK = {"conflict": "?", "failed": "!", "pending": "↑"}
 
 
 def format_hours(hours: float) -> str:
     """``8``, ``1.5``, ``0.75``: no trailing zeros."""
     text = f"{hours:.2f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def cell_mark(cell: Cell) -> str:
-    """The one-character mark of a cell (see keys.CELL_MARKS)."""
-    if cell.state in _STATE_MARK:
-        return _STATE_MARK[cell.state]
-    if cell.lock:
-        return "×"
-    if cell.entries > 1:
-        return "+"
-    if cell.entries and cell.approval == "approved":
-        return "✓"
-    return " "
 
 
 MOVES = {
