@@ -348,16 +348,16 @@ async def test_create_update_delete_through_upsert(lt: LeantimeClient) -> None:
     assert again.id == created.id  # our earlier attempt: adopted, not doubled
     err = await raises(Rejected, lt.create_time_entry(ME_ID, DEFAULT, TODAY, 1, notes="other"))
     assert "one entry per ticket, kind and day" in err.message
-    updated = await lt.update_time_entry(ME_ID, created.id, hours=4, notes="changed")
-    assert (updated.id, updated.hours, updated.notes) == (created.id, 4.0, "changed")
+    updated = await lt.update_time_entry(ME_ID, created.id, hours=4)
+    assert (updated.id, updated.hours, updated.notes) == (created.id, 4.0, "first")
     assert updated.updated_at is not None and updated.updated_at >= (created.updated_at or "")
     await lt.delete_time_entry(ME_ID, created.id)
     await raises(NotFound, lt.get_time_entry(ME_ID, created.id))
     await raises(NotFound, lt.delete_time_entry(ME_ID, created.id))
-    assert "Timesheets.logTime" not in calls_of(lt)
+    assert calls_of(lt)["Timesheets.logTime"] == 1  # the notes: upsertTime never writes them
     zero_upserts = not sandbox.at_least("3.6.0")
     assert ("Timesheets.deleteTime" in calls_of(lt)) is not zero_upserts
-    assert calls_of(lt)["Timesheets.upsertTime"] == 2 + zero_upserts
+    assert calls_of(lt)["Timesheets.upsertTime"] == 1 + zero_upserts
 
 
 async def test_dates_go_out_as_local_midnight_in_the_profile_zone(tmp_path: Path) -> None:
@@ -511,3 +511,112 @@ async def test_over_http_a_wrong_key_is_unauthorized_and_not_shown(server: Leant
         err = await raises(Unauthorized, client.whoami())
         assert err.status == 401 and "Unauthorized" in (err.server_message or "")
         assert wrong not in str(err) and wrong not in repr(client)
+
+
+# -- real accounts (issue 10), read from Leantime's source at v3.8.0 and v3.9.6 ---------------
+
+
+async def _as(
+    tmp_path: Path, version: str, *, email: str | None = None, **options: Any
+) -> tuple[LeantimeClient, LeantimeSandbox]:
+    """A client on an in-process sandbox serving its token as ``token_kind`` with ``role``."""
+    token = PERSONAL if options.get("token_kind") == "pat" else KEY
+    sandbox = open_leantime_sandbox(
+        token, tmp_path / f"as-{version}.db", version=version, today=TODAY, timezone=ZONE,
+        **options,
+    )  # fmt: skip
+    client = LeantimeClient(
+        "http://127.0.0.1", token, timezone=ZONE, governor=RateGovernor(), email=email,
+        transport=httpx.ASGITransport(app=create_app(sandbox)), today=lambda: TODAY,
+    )  # fmt: skip
+    return client, sandbox
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"token_kind": "pat", "role": "editor"}, {"token_kind": "key", "role": "manager"}],
+    ids=["editor-pat", "manager-key"],
+)
+async def test_item1_the_person_and_teammates_without_the_user_roster(
+    tmp_path: Path, options: dict[str, Any]
+) -> None:
+    client, sandbox = await _as(tmp_path, "3.9", email="me@example.com", enforce=True, **options)
+    me = await client.resolve_user("me@example.com")
+    assert me.id == ME_ID
+    people = {u.email async for u in client.iter_users()}
+    assert {"me@example.com", "priya@example.com", "sam@example.com"} <= people
+    assert sandbox.calls["Users.getAll"] >= 1  # asked, refused, and not the end of it
+    await client.aclose()
+
+
+async def test_item2_a_non_manager_key_is_refused_before_it_writes_for_the_person(
+    tmp_path: Path,
+) -> None:
+    client, sandbox = await _as(tmp_path, "3.9", email="me@example.com", role="editor")
+    me = await client.resolve_user("me@example.com")  # audit-only: the roster answers
+    row = sandbox.db.row("SELECT * FROM timesheets WHERE userId = ? LIMIT 1", (ME_ID,))
+    assert row is not None
+    err = await raises(Unauthorized, client.check_can_log_for(me))
+    assert "editor role" in err.message and "personal access token" in err.message
+    # deleteTime answers a refusal like a missing row: it must not pass for "already gone"
+    await raises(Unauthorized, client.delete_time_entry(ME_ID, row["id"]))
+    assert sandbox.db.row("SELECT id FROM timesheets WHERE id = ?", (row["id"],)) is not None
+    assert "Timesheets.deleteTime" not in sandbox.calls
+    await client.aclose()
+    (tmp_path / "pat").mkdir()
+    pat, _ = await _as(tmp_path / "pat", "3.9", token_kind="pat")
+    await pat.check_can_log_for(await pat.whoami())  # the person's own token: fine
+    await pat.aclose()
+
+
+async def test_item3_notes_reach_the_row_or_are_refused_plainly(lt: LeantimeClient) -> None:
+    sandbox: LeantimeSandbox = lt.sandbox  # type: ignore[attr-defined]
+    day = TODAY + dt.timedelta(days=9)
+    created = await lt.create_time_entry(ME_ID, DEFAULT, day, 1.5, notes="wireframes")
+    row = sandbox.db.row("SELECT * FROM timesheets WHERE id = ?", (created.id,))
+    assert row is not None and (row["hours"], row["description"]) == (1.5, "wireframes")
+    assert created.notes == "wireframes"
+    err = await raises(Rejected, lt.update_time_entry(ME_ID, created.id, notes="other"))
+    assert "cannot change the notes" in err.message
+    kept = await lt.update_time_entry(ME_ID, created.id, hours=2, notes="wireframes")
+    assert (kept.hours, kept.notes) == (2.0, "wireframes")
+
+
+async def test_item4_rows_are_read_back_without_get_timesheet_before_39(
+    lt: LeantimeClient,
+) -> None:
+    sandbox: LeantimeSandbox = lt.sandbox  # type: ignore[attr-defined]
+    await lt.resolve_user("me@example.com")
+    entries = [e async for e in lt.iter_time_entries(ME_ID, TODAY - dt.timedelta(days=7), TODAY)]
+    entry = entries[0]
+    assert (await lt.get_time_entry(ME_ID, entry.id)).hours == entry.hours
+    updated = await lt.update_time_entry(ME_ID, entry.id, hours=entry.hours + 1)
+    assert updated.hours == entry.hours + 1
+    await lt.delete_time_entry(ME_ID, entry.id)
+    assert sandbox.db.row("SELECT id FROM timesheets WHERE id = ?", (entry.id,)) is None
+    await raises(NotFound, lt.get_time_entry(ME_ID, entry.id))
+    assert ("Timesheets.getTimesheet" in sandbox.calls) is sandbox.modern
+
+
+async def test_item5_closed_projects_and_labels_from_what_the_caller_sees(
+    tmp_path: Path,
+) -> None:
+    client, sandbox = await _as(tmp_path, "3.9", email="me@example.com", role="manager")
+    key_user = sandbox.api_user
+    assert key_user is not None
+    closed = sandbox.db.scalar("SELECT id FROM projects WHERE state = -1")
+    ticket = sandbox.db.scalar("SELECT id FROM tickets WHERE projectId = ? LIMIT 1", (closed,))
+    sandbox.db.execute(
+        "INSERT INTO timesheets (userId, ticketId, workDate, hours, kind, description, modified) "
+        "VALUES (?, ?, '2026-11-16 23:00:00', 1, 'GENERAL_BILLABLE', '', '2026-11-17 10:00:00')",
+        (ME_ID, ticket),
+    )
+    sandbox.db.execute("DELETE FROM project_users WHERE userId = ? AND projectId = ?",
+                       (key_user["id"], closed))  # fmt: skip
+    await client.resolve_user("me@example.com")
+    projects = [p async for p in client.iter_projects()]
+    of_ticket = [p for p in projects if m.decode(p.id)[0] == ticket]
+    assert of_ticket and all(p.archived for p in of_ticket)
+    options = [o async for o in client.iter_status_options()]
+    assert {m.decode_status(o.id)[0] for o in options} >= {closed}
+    await client.aclose()

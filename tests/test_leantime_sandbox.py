@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -421,7 +421,7 @@ async def test_log_time_adds_and_upsert_time_overwrites(rpc: Rpc) -> None:
     await rpc.result("Timesheets.upsertTime", _log(1.25))
     (again,) = _today_rows(rpc)
     assert again["id"] == row["id"]  # one row per user, ticket, day and kind
-    assert again["hours"] == 1.25 and again["description"] == "set"
+    assert again["hours"] == 1.25 and again["description"] == row["description"]  # kept
 
 
 async def test_work_dates_are_local_midnight_in_utc(rpc: Rpc) -> None:
@@ -574,3 +574,146 @@ async def test_a_real_server_prints_its_root_and_answers(tmp_path: Path) -> None
         assert server.rpc("Auth.getUserId") == [4]
     finally:
         server.stop()
+
+
+# -- roles, token kinds and 3.9's permissions (Leantime source at v3.8.0 and v3.9.6) -------
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Rpc]]]:
+    """In-process sandboxes serving their token as ``token_kind`` with ``role`` (server.py)."""
+    opened: list[tuple[httpx.AsyncClient, LeantimeSandbox]] = []
+
+    async def serve(name: str, version: str, **options: Any) -> Rpc:
+        sandbox = open_leantime_sandbox(
+            KEY, tmp_path / f"as-{name}-{version}.db", version=version, today=TODAY,
+            timezone=ZONE, **options,
+        )  # fmt: skip
+        pat = options.get("token_kind") == "pat"
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(sandbox)),
+            base_url="http://leantime",
+            headers={"authorization": f"Bearer {KEY}"} if pat else {"x-api-key": KEY},
+        )
+        opened.append((http, sandbox))
+        return Rpc(http, sandbox)
+
+    yield serve
+    for http, sandbox in opened:
+        await http.aclose()
+        sandbox.db.close()
+
+
+Served = Callable[..., Awaitable[Rpc]]
+
+
+@pytest.mark.parametrize("role", ["editor", "manager"])
+async def test_listing_users_is_for_admins_where_permissions_are_enforced(
+    served: Served, role: str
+) -> None:
+    for enforce in (True, False):
+        rpc = await served(str(enforce), "3.9", role=role, enforce=enforce)
+        if enforce:
+            assert (await rpc.error("Users.getAll"))["code"] == -32001
+            assert (await rpc.error("Users.getUserByEmail", {"email": "me@example.com"}))[
+                "code"
+            ] == -32001
+        else:  # audit-only: the would-be denial is only logged
+            assert any(u["username"] == "me@example.com" for u in await rpc.result("Users.getAll"))
+        assert (await rpc.result("Users.getUser", {}))["role"] in (20, 30)  # never gated
+    admin = await served("admin", "3.9", role="admin", enforce=True)
+    assert await admin.result("Users.getAll")
+    old = await served("old", "3.8", role="editor", enforce=True)
+    assert await old.result("Users.getAll")  # 3.8 has no #[RequiresPermission]
+
+
+async def test_the_strict_reading_enforces_permissions(served: Served) -> None:
+    strict = await served("t", "3.9", reading="strict", role="manager")
+    assert strict.sandbox.enforced
+    assert (await strict.error("Users.getAll"))["code"] == -32001
+
+
+async def test_a_personal_token_acts_as_the_person_and_is_no_api_key(served: Served) -> None:
+    rpc = await served("t", "3.9", token_kind="pat")
+    me = await rpc.result("Users.getUser", {})
+    assert me["id"] == ME_ID and me["role"] == 20
+    refused = await rpc.http.post(
+        "/api/jsonrpc",
+        json={"jsonrpc": "2.0", "method": "leantime.rpc.Users.getUser", "id": 1, "params": {}},
+        headers={"authorization": "", "x-api-key": KEY},
+    )
+    assert refused.status_code == 401
+    old = await served("38", "3.8", token_kind="pat")
+    assert (await old.post({"jsonrpc": "2.0", "method": "x", "id": 1})).status_code == 401
+
+
+async def test_an_api_key_is_no_personal_token_under_the_strict_reading(served: Served) -> None:
+    rpc = await served("t", "3.9", reading="strict")
+    answer = await rpc.post(
+        {"jsonrpc": "2.0", "method": "leantime.rpc.Users.getUser", "id": 1, "params": {}},
+        headers={"x-api-key": "", "authorization": f"Bearer {KEY}"},
+    )
+    assert answer.status_code == 401
+
+
+async def test_39_pins_time_to_a_caller_without_timesheets_manage(served: Served) -> None:
+    day = local_midnight(TODAY)
+    for role, lands_on_me in (("editor", False), ("manager", True)):
+        rpc = await served(role, "3.9", role=role)
+        key_user = (await rpc.result("Users.getUser", {}))["id"]
+        params = {"hours": 1.5, "kind": "GENERAL_BILLABLE", "userId": ME_ID, "timestamp": day}
+        assert await rpc.result("Timesheets.upsertTime", {"ticketId": TICKET, "params": params})
+        owner = rpc.rows(
+            "SELECT userId FROM timesheets WHERE ticketId = ? AND hours = 1.5", (TICKET,)
+        )
+        assert [r["userId"] for r in owner] == [ME_ID if lands_on_me else key_user]
+
+
+async def test_upsert_time_never_writes_the_description(rpc: Rpc) -> None:
+    day = local_midnight(TODAY + dt.timedelta(days=30))
+    params = {"hours": 2, "kind": "GENERAL_BILLABLE", "userId": ME_ID, "timestamp": day,
+              "description": "typed notes"}  # fmt: skip
+    assert unwrapped(await rpc.result("Timesheets.upsertTime", {"ticketId": TICKET,
+                                                                "params": params}))  # fmt: skip
+    stored = dt.datetime.fromtimestamp(day, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    (row,) = rpc.rows(
+        "SELECT * FROM timesheets WHERE ticketId = ? AND workDate = ?", (TICKET, stored)
+    )
+    assert row["description"] == ""
+    rpc.sandbox.db.execute("UPDATE timesheets SET description = 'kept' WHERE id = ?", (row["id"],))
+    params |= {"hours": 3, "description": "new"}
+    await rpc.result("Timesheets.upsertTime", {"ticketId": TICKET, "params": params})
+    (again,) = rpc.rows("SELECT * FROM timesheets WHERE id = ?", (row["id"],))
+    assert again["hours"] == 3 and again["description"] == "kept"
+    assert again["modified"] == row["modified"]  # ON DUPLICATE KEY UPDATE hours only
+    params |= {"hours": 1, "description": "logged"}
+    await rpc.result("Timesheets.logTime", {"ticketId": TICKET, "params": params})
+    (logged,) = rpc.rows("SELECT * FROM timesheets WHERE id = ?", (row["id"],))
+    assert logged["hours"] == 4 and logged["description"].startswith("logged")
+
+
+async def test_get_timesheet_exists_from_39_only(rpc35: Rpc, rpc38: Rpc, rpc39: Rpc) -> None:
+    row_id = rpc39.rows("SELECT id FROM timesheets WHERE userId = ? LIMIT 1", (ME_ID,))[0]["id"]
+    assert (await rpc39.result("Timesheets.getTimesheet", {"id": row_id}))["id"] == row_id
+    for old in (rpc35, rpc38):
+        assert (await old.error("Timesheets.getTimesheet", {"id": row_id}))["code"] == -32601
+
+
+async def test_timesheet_rows_carry_the_ticket_s_modified(rpc: Rpc) -> None:
+    rows = await rpc.result(
+        "Timesheets.getAll",
+        {"dateFrom": "2000-01-01 00:00:00", "dateTo": "2100-01-01 00:00:00", "userId": ME_ID},
+    )
+    tickets = {t["id"]: t["modified"] for t in rpc.rows("SELECT id, modified FROM tickets")}
+    assert rows and all(r["modified"] == tickets[r["ticketId"]] for r in rows)
+
+
+async def test_39_answers_projects_for_the_caller_unless_admin(served: Served) -> None:
+    for role, for_me in (("manager", False), ("admin", True)):
+        rpc = await served(role, "3.9", role=role)
+        key_user = (await rpc.result("Users.getUser", {}))["id"]
+        rpc.sandbox.db.execute("DELETE FROM project_users WHERE userId = ?", (key_user,))
+        projects = await rpc.result(
+            "Projects.getProjectsAssignedToUser", {"userId": ME_ID, "projectStatus": "all"}
+        )
+        assert bool(projects) is for_me

@@ -25,7 +25,14 @@ import httpx
 
 from tenktui.api.base import HttpBackend
 from tenktui.api.capabilities import LEANTIME
-from tenktui.api.errors import ApiError, NotFound, Rejected, ServerError, Unsupported
+from tenktui.api.errors import (
+    ApiError,
+    NotFound,
+    Rejected,
+    ServerError,
+    Unauthorized,
+    Unsupported,
+)
 from tenktui.api.governor import Priority, RateGovernor
 from tenktui.api.http import DEFAULT_TIMEOUT, RequestRecord
 from tenktui.api.leantime import mapping as m
@@ -60,6 +67,13 @@ DISCOVERY_AHEAD = dt.timedelta(weeks=8)
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
 # Sent with Timesheets.getAll: older servers default these filters to "only invoiced/paid".
 NO_INVOICE_FILTERS = {"invEmpl": "-1", "invComp": "-1", "paid": "-1"}
+# Leantime's role numbers: timesheets.manage from manager, the users roster from admin.
+MANAGER, ADMIN = 30, 40
+NOTES_FIXED = (
+    "Leantime's API cannot change the notes of time already logged (upsertTime keeps "
+    "them as they are); change them in Leantime's timesheet, or delete the entry and log "
+    "it again with the new notes."
+)
 
 
 async def _nothing() -> AsyncIterator[Any]:
@@ -129,6 +143,7 @@ class LeantimeClient(HttpBackend):
         self._ticket_project: dict[int, int] = {}
         self._users_by_email: dict[str, User] = {}
         self._delete_time = True  # Timesheets.deleteTime exists (3.6 and later)
+        self._row_days: dict[int, dt.date] = {}  # timesheet row id -> its local day, as seen
         self._patch: str | None = None  # Tickets.patchTicket (3.9) or Tickets.patch
 
     @property
@@ -176,6 +191,27 @@ class LeantimeClient(HttpBackend):
         assert self._me is not None
         return User.from_api(m.user(self._me))
 
+    @property
+    def _my_role(self) -> int | None:
+        return m.as_int((self._me or {}).get("role"))
+
+    async def check_can_log_for(self, user: User) -> None:
+        """``Unauthorized`` when this token's hours would not land on ``user``: from 3.9,
+        logTime and upsertTime replace ``userId`` by the caller's own unless the caller
+        holds timesheets.manage (manager and above), and an API key is a user of its own."""
+        me = await self.whoami()
+        if not self.modern or me.id == user.id:
+            return
+        role = self._my_role
+        if role is not None and role < MANAGER:
+            label = m.ROLES.get(role, str(role))
+            raise Unauthorized(
+                f"This API key has the {label} role: Leantime would log its hours on the "
+                f"key's own account, not on {user.email or user.name}'s. Use a key with a "
+                "higher role (manager or above), or your personal access token.",
+                route="RPC Timesheets.upsertTime",
+            )
+
     async def _person(self) -> int:
         """The person time is read and written for: the one resolved by email (the
         profile's, when given), else the key's own user."""
@@ -184,6 +220,15 @@ class LeantimeClient(HttpBackend):
                 return (await self.resolve_user(self.email)).id
             self._user_id = (await self.whoami()).id
         return self._user_id
+
+    async def _user(self, user_id: int) -> User:
+        """The user time is written for, known without a request when it is the token's
+        own or the one resolved by email."""
+        me = await self.whoami()
+        if user_id == me.id:
+            return me
+        known = next((u for u in self._users_by_email.values() if u.id == user_id), None)
+        return known or await self.get_user(user_id)
 
     # -- plumbing ----------------------------------------------------------------
     def _with_kinds(self, calls: list[Call]) -> list[Call]:
@@ -249,9 +294,44 @@ class LeantimeClient(HttpBackend):
         return Call("Timesheets.getAll", params)
 
     # -- people --------------------------------------------------------------------
+    async def _visible_users(self) -> list[m.Row]:
+        """Every user the caller may see: the roster (``Users.getAll``, admins only where
+        3.9 enforces permissions), else the members of the caller's own projects."""
+        try:
+            rows = await self.rpc.call(
+                "Users.getAll", {"activeOnly": False}, priority=Priority.BACKGROUND
+            )
+            return [r for r in rows or [] if isinstance(r, dict) and "id" in r]
+        except (Unauthorized, Unsupported) as refused:
+            log.info("no user roster (%s); using the caller's projects' members", refused.route)
+        me = await self.whoami()
+        projects = await self.rpc.call(
+            "Projects.getProjectsAssignedToUser",
+            {"userId": me.id, "projectStatus": "all"},
+            priority=Priority.BACKGROUND,
+        )
+        ids = sorted({int(p["id"]) for p in projects or [] if isinstance(p, dict)})
+        found: dict[int, m.Row] = {}
+        assert self._me is not None
+        if self._me.get("source") != "api":
+            found[me.id] = self._me
+        if ids:
+            members = await self.rpc.batch(
+                [Call("Projects.getUsersAssignedToProject", {"projectId": p}) for p in ids],
+                priority=Priority.BACKGROUND,
+            )
+            for answer in members:
+                if isinstance(answer, ApiError):  # a project the caller may not read: skip
+                    continue
+                for row in answer or []:
+                    if isinstance(row, dict) and "id" in row:
+                        found.setdefault(int(row["id"]), row)
+        return [found[k] for k in sorted(found)]
+
     async def resolve_user(self, email: str) -> User:
-        """The Leantime user whose username is this email: the key's own user, else
-        found in ``Users.getAll``. Time is then read and written for that person."""
+        """The Leantime user whose username is this email: the token's own user (a
+        personal access token is the person), else one of the users the caller may see.
+        Time is then read and written for that person."""
         key = email.strip().casefold()
         cached = self._users_by_email.get(key)
         if cached is not None:
@@ -259,21 +339,15 @@ class LeantimeClient(HttpBackend):
         me = await self.whoami()
         found: User | None = me if (me.email or "").strip().casefold() == key else None
         if found is None:
-            try:
-                users = await self.rpc.call(
-                    "Users.getAll", {"activeOnly": False}, priority=Priority.BACKGROUND
-                )
-            except Unsupported:
-                users = []
-            for row in users or []:
-                if isinstance(row, dict) and str(row.get("username", "")).casefold() == key:
+            for row in await self._visible_users():
+                if str(row.get("username", "")).casefold() == key:
                     found = User.from_api(m.user(row))
                     break
         if found is None:
             raise NotFound(
-                f"No Leantime user has the username {email!r}, and the key acts as "
-                f"{me.name!r}. Check the email in your configuration, or use your personal "
-                "access token.",
+                f"No Leantime user this key may see has the username {email!r}, and the key "
+                f"acts as {me.name!r}. Check the email in your configuration, or use your "
+                "personal access token.",
                 route="RPC Users.getAll",
             )
         self._users_by_email[key] = found
@@ -288,15 +362,14 @@ class LeantimeClient(HttpBackend):
 
     async def iter_users(self, *, with_archived: bool = False) -> AsyncIterator[User]:
         try:
-            rows = await self.rpc.call(
-                "Users.getAll", {"activeOnly": not with_archived}, priority=Priority.BACKGROUND
-            )
+            rows = await self._visible_users()
         except Unsupported:
             await self._probe()
-            rows = [self._me]
-        for row in rows or []:
-            if isinstance(row, dict) and "id" in row:
-                yield User.from_api(m.user(row))
+            rows = [self._me] if self._me is not None else []
+        for row in rows:
+            user = User.from_api(m.user(row))
+            if with_archived or not user.archived:
+                yield user
 
     def iter_availabilities(self, user_id: int) -> AsyncIterator[Availability]:
         return _nothing()
@@ -341,9 +414,7 @@ class LeantimeClient(HttpBackend):
             )
             tickets.update({int(t["id"]): t for t in found if isinstance(t, dict)})
         self._remember(list(tickets.values()))
-        closed = {
-            int(p["id"]) for p in projects if isinstance(p, dict) and str(p.get("state")) == "-1"
-        }
+        closed = await self._closed_projects(projects, tickets.values())
         kinds = self._kinds
         assert kinds is not None
         for ticket_id in sorted(tickets):
@@ -364,6 +435,25 @@ class LeantimeClient(HttpBackend):
                 )
                 if payload is not None:
                     yield Project.from_api(payload)
+
+    async def _closed_projects(self, projects: list[Any], tickets: Any) -> set[int]:
+        """The closed projects among those of ``tickets``. From 3.9,
+        ``getProjectsAssignedToUser`` answers for the caller unless it is an admin, so
+        the projects it leaves out are read one by one (those the caller may not read
+        count as open)."""
+        states = {int(p["id"]): str(p.get("state")) for p in projects if isinstance(p, dict)}
+        unknown = sorted(
+            {m.as_int(t.get("projectId")) for t in tickets} - states.keys() - {None}  # type: ignore[operator]
+        )
+        if unknown:
+            found = await self.rpc.batch(
+                [Call("Projects.getProject", {"id": p}) for p in unknown],
+                priority=Priority.BACKGROUND,
+            )
+            for project_id, row in zip(unknown, found, strict=True):
+                if isinstance(row, dict):
+                    states[project_id] = str(row.get("state"))
+        return {p for p, state in states.items() if state == "-1"}
 
     def iter_leave_types(self) -> AsyncIterator[LeaveType]:
         return _nothing()
@@ -599,6 +689,7 @@ class LeantimeClient(HttpBackend):
                 log.warning("skipping a Leantime timesheet row of unknown kind or date")
                 continue
             entries.append(payload)
+            self._row_days[payload["id"]] = dt.date.fromisoformat(payload["date"])
         if sort_field == "updated":
             entries.sort(
                 key=lambda e: (e["updated_at"] or "", e["id"]), reverse=sort_order == "desc"
@@ -606,14 +697,29 @@ class LeantimeClient(HttpBackend):
         for payload in entries:
             yield TimeEntry.from_api(payload)
 
-    async def get_time_entry(self, user_id: int, entry_id: int) -> TimeEntry:
-        (row,) = self._take_kinds(
-            await self.rpc.values(
-                self._with_kinds([Call("Timesheets.getTimesheet", {"id": entry_id})])
-            )
+    async def _row(self, user_id: int, entry_id: int) -> m.Row | None:
+        """One timesheet row as the server has it, ``None`` when it is gone.
+        ``getTimesheet`` exists from 3.9.0 only; before, the person's rows of the day
+        the row was last seen on (or of every day) are read and the id picked out."""
+        await self._probe()
+        if self.modern:
+            row = await self.rpc.call("Timesheets.getTimesheet", {"id": entry_id})
+            return row if isinstance(row, dict) else None
+        day = self._row_days.get(entry_id)
+        start, end = (day, day) if day is not None else (EARLIEST, LATEST)
+        rows = await self.rpc.call("Timesheets.getAll", self._time_query(user_id, start, end).params)
+        found = next(
+            (r for r in rows or [] if isinstance(r, dict) and m.as_int(r.get("id")) == entry_id),
+            None,
         )
-        assert self._kinds is not None
-        return self._entry(row, self._kinds)
+        if found is None and day is not None:  # moved or gone: look everywhere once
+            self._row_days.pop(entry_id, None)
+            return await self._row(user_id, entry_id)
+        return found
+
+    async def get_time_entry(self, user_id: int, entry_id: int) -> TimeEntry:
+        kinds = await self._kinds_known()
+        return self._entry(await self._row(user_id, entry_id), kinds)
 
     async def create_time_entry(
         self,
@@ -632,6 +738,7 @@ class LeantimeClient(HttpBackend):
         """
         if task:
             raise Rejected("Leantime time has no task field; put it in the notes instead.")
+        await self.check_can_log_for(await self._user(user_id))
         kinds = await self._kinds_known()
         ticket_id, slot = m.decode(assignable_id)
         kind = kinds.kind(slot)
@@ -669,10 +776,14 @@ class LeantimeClient(HttpBackend):
             "userId": user_id,
             "timestamp": m.midnight_epoch(date, self.zone),
             "date": date.isoformat(),  # required by some servers; the timestamp decides
-            "description": notes or "",
         }
+        # upsertTime never writes a description (its repository upserts hours only); logTime
+        # does, and on an empty cell (checked just above) it adds to nothing.
+        write = "Timesheets.upsertTime"
+        if notes:
+            write, params["description"] = "Timesheets.logTime", notes
         done, rows = await self.rpc.batch(
-            [Call("Timesheets.upsertTime", {"ticketId": ticket_id, "params": params}), query]
+            [Call(write, {"ticketId": ticket_id, "params": params}), query]
         )
         if isinstance(done, ApiError):
             raise done
@@ -693,8 +804,10 @@ class LeantimeClient(HttpBackend):
         if fields.get("task"):
             raise Rejected("Leantime time has no task field; put it in the notes instead.")
         kinds = await self._kinds_known()
-        row = await self.rpc.call("Timesheets.getTimesheet", {"id": entry_id})
+        row = await self._row(user_id, entry_id)
         current = self._entry(row, kinds)
+        assert row is not None
+        await self.check_can_log_for(await self._user(int(row["userId"])))
         if ("date" in fields and _as_date(fields["date"]) != current.date) or (
             "assignable_id" in fields and int(fields["assignable_id"]) != current.assignable_id
         ):
@@ -702,6 +815,8 @@ class LeantimeClient(HttpBackend):
                 "Leantime cannot move time to another day or ticket; delete the entry and "
                 "log it again there."
             )
+        if "notes" in fields and (fields["notes"] or None) != (current.notes or None):
+            raise Rejected(NOTES_FIXED)
         hours = float(fields.get("hours", row["hours"]))
         if hours <= 0:
             raise Rejected("Leantime time needs more than 0 hours; delete the entry instead.")
@@ -714,23 +829,16 @@ class LeantimeClient(HttpBackend):
             "timestamp": int(work.timestamp()),  # the row's own key, whatever its time of day
             "date": current.date.isoformat(),
         }
-        if "notes" in fields:
-            params["description"] = fields["notes"] or ""
-        done, fresh = await self.rpc.batch(
-            [
-                Call("Timesheets.upsertTime", {"ticketId": int(row["ticketId"]), "params": params}),
-                Call("Timesheets.getTimesheet", {"id": entry_id}),
-            ]
+        await self.rpc.call(
+            "Timesheets.upsertTime", {"ticketId": int(row["ticketId"]), "params": params}
         )
-        if isinstance(done, ApiError):
-            raise done
-        if isinstance(fresh, ApiError):
-            raise fresh
-        return self._entry(fresh, kinds)
+        return self._entry(await self._row(user_id, entry_id), kinds)
 
     async def delete_time_entry(self, user_id: int, entry_id: int) -> None:
         """``deleteTime`` (3.6 and later); before, ``upsertTime`` with 0 hours, which
         Leantime purges. ``NotFound`` when the row is already gone."""
+        # 3.9 answers a refused deleteTime like a missing row: refuse before asking.
+        await self.check_can_log_for(await self._user(user_id))
         if self._delete_time:
             try:
                 deleted = await self.rpc.call("Timesheets.deleteTime", {"id": entry_id})
@@ -740,9 +848,9 @@ class LeantimeClient(HttpBackend):
                 if deleted is False:
                     raise NotFound("The time entry is already gone.", route="RPC deleteTime")
                 return
-        row = await self.rpc.call("Timesheets.getTimesheet", {"id": entry_id})
-        if not isinstance(row, dict):
-            raise NotFound("The time entry is already gone.", route="RPC getTimesheet")
+        row = await self._row(user_id, entry_id)
+        if row is None:
+            raise NotFound("The time entry is already gone.", route="RPC Timesheets.getAll")
         work = m.parse_moment(row["workDate"])
         assert work is not None
         params = {
@@ -775,14 +883,22 @@ class LeantimeClient(HttpBackend):
             {"userId": person, "projectStatus": "all"},
             priority=Priority.BACKGROUND,
         )
-        ids = sorted(int(p["id"]) for p in projects or [] if isinstance(p, dict))
+        # From 3.9 the answer is the caller's projects (unless an admin): add those of the
+        # tickets the person works on, whose labels the caller can read.
+        ids = sorted(
+            {int(p["id"]) for p in projects or [] if isinstance(p, dict)}
+            | set(self._ticket_project.values())
+        )
         if not ids:
             return
-        results = await self.rpc.values(
+        results = await self.rpc.batch(
             [Call("Tickets.getStatusLabels", {"projectId": p}) for p in ids],
             priority=Priority.BACKGROUND,
         )
         for project, result in zip(ids, results, strict=True):
+            if isinstance(result, ApiError):
+                log.info("no status labels for project %s: %s", project, result.message)
+                continue
             labels = self._labels[project] = m.labels_from(result)
             for status, label in labels.items():
                 yield StatusOption.from_api(m.status_option(project, status, label))

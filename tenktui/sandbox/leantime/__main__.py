@@ -38,6 +38,25 @@ def main(argv: list[str] | None = None) -> int:
         default="default",
         help="where the source leaves a choice open: one plausible reading, or the least generous",
     )
+    parser.add_argument(
+        "--token-kind",
+        choices=["key", "pat"],
+        default="key",
+        help="key: an API key (x-api-key) acting as its own pseudo-user; pat: "
+        "me@example.com's personal access token (Bearer, 3.9.6 and later)",
+    )
+    parser.add_argument(
+        "--role",
+        choices=["editor", "manager", "admin", "owner"],
+        help="the role of whoever the token acts as (default: the key's manager role, "
+        "the person's editor role)",
+    )
+    parser.add_argument(
+        "--permissions",
+        choices=["enforce", "audit"],
+        help="3.9's permissions.enforce: enforce or audit-only (default: enforce under "
+        "the strict reading, audit otherwise)",
+    )
     args = parser.parse_args(argv)
 
     from tenktui.sandbox.leantime.app import create_app
@@ -55,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
         reading=args.reading,
+        token_kind=args.token_kind,
+        role=args.role,
+        enforce=None if args.permissions is None else args.permissions == "enforce",
     )
     serve_in_foreground(create_app(sandbox), args.host, args.port)
     return 0

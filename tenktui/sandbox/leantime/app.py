@@ -39,16 +39,21 @@ class LeantimeApp(EmulatorApp):
     def caller(self, request: Request) -> Row | None:
         """The user the request acts as: the API key's pseudo-user, or (3.9.6 and later)
         the person behind a personal access token; ``None`` when neither is valid."""
+        sandbox = self.sandbox
         key = request.headers.get("x-api-key")
         if key is not None:
-            return self.sandbox.api_user if key == self.sandbox.token else None
+            if key != sandbox.token or sandbox.token_kind == "pat":
+                return None
+            return sandbox.api_user
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
         if (
             scheme.lower() == "bearer"
-            and credentials.strip() == self.sandbox.token
-            and self.sandbox.at_least("3.9.6")
+            and credentials.strip() == sandbox.token
+            and sandbox.at_least("3.9.6")
+            # An API key is no personal token; the default reading lets one pass as the person.
+            and (sandbox.token_kind == "pat" or not sandbox.strict)
         ):
-            return self.sandbox.personal_user
+            return sandbox.personal_user
         return None
 
     # -- requests ----------------------------------------------------------

@@ -171,12 +171,32 @@ def get_user(call: Call, id: int | None) -> Row | bool:
     return user_out(user) if user else False
 
 
+def _users_view(call: Call) -> None:
+    """3.9's ``#[RequiresPermission(users.view, global: true)]``: admins only, where
+    ``permissions.enforce`` is on (otherwise Leantime only logs the would-be denial)."""
+    if call.sandbox.enforced and not call.is_admin:
+        raise Fault("not_allowed", "Not allowed to view users")
+
+
 @method("Users.getAll", Param("activeOnly", "bool", False))
 def get_all_users(call: Call, activeOnly: bool) -> list[Row]:
+    _users_view(call)
     sql = "SELECT * FROM users WHERE source != 'api'"
     if activeOnly:
         sql += " AND status = 'a'"
     return [user_out(u) for u in call.db.rows(sql + " ORDER BY id")]
+
+
+@method("Users.getUserByEmail", Param("email", "str"), Param("status", "str", "a"))
+def get_user_by_email(call: Call, email: str, status: str) -> Row | bool:
+    _users_view(call)
+    sql = "SELECT * FROM users WHERE lower(username) = lower(?)"
+    params: list[Any] = [email]
+    if status:
+        sql += " AND status = ?"
+        params.append(status)
+    user = call.db.row(sql, params)
+    return user_out(user) if user else False
 
 
 # -- projects ------------------------------------------------------------------------
@@ -191,6 +211,8 @@ def get_all_users(call: Call, activeOnly: bool) -> list[Row]:
 def projects_assigned(
     call: Call, userId: int, projectStatus: str, clientId: int | None
 ) -> list[Row]:
+    if call.modern and userId != call.caller["id"] and not call.is_admin:
+        userId = call.caller["id"]  # 3.9's resolveScopedUserId: only admins ask for others
     sql = "SELECT p.* FROM projects p JOIN project_users u ON u.projectId = p.id WHERE u.userId = ?"
     params: list[Any] = [userId]
     if projectStatus == "open":
@@ -201,6 +223,30 @@ def projects_assigned(
         sql += " AND p.clientId = ?"
         params.append(clientId)
     return call.db.rows(sql + " ORDER BY p.name", params)
+
+
+@method("Projects.getProject", Param("id", "int"))
+def get_project(call: Call, id: int) -> Row | bool:
+    project = call.db.row("SELECT * FROM projects WHERE id = ?", (id,))
+    if project is None:
+        return False
+    if call.sandbox.enforced and not visible_project(call, id):
+        raise Fault("not_allowed", "Not allowed to view this project")
+    return project
+
+
+@method(
+    "Projects.getUsersAssignedToProject", Param("projectId", "int"), Param("teamOnly", "bool", False)
+)
+def users_of_project(call: Call, projectId: int, teamOnly: bool) -> list[Row]:
+    if call.sandbox.enforced and not visible_project(call, projectId):
+        raise Fault("not_allowed", "Not allowed to view this project")
+    rows = call.db.rows(
+        "SELECT u.* FROM project_users r JOIN users u ON u.id = r.userId "
+        "WHERE r.projectId = ? AND u.source != 'api' ORDER BY u.lastname, u.id",
+        (projectId,),
+    )
+    return [user_out(u) for u in rows]
 
 
 # -- tickets -------------------------------------------------------------------------
@@ -407,7 +453,7 @@ TIMESHEET_SQL = (
     "SELECT s.id, s.userId, s.ticketId, s.workDate, s.hours, s.description, s.kind, "
     "p.name AS name, p.id AS projectId, p.clientName AS clientName, p.clientId AS clientId, "
     "s.invoicedEmpl, s.invoicedComp, s.invoicedEmplDate, s.invoicedCompDate, s.paid, "
-    "s.paidDate, u.firstname, u.lastname, t.headline, t.planHours, t.tags, s.modified "
+    "s.paidDate, u.firstname, u.lastname, t.headline, t.planHours, t.tags, t.modified "
     "FROM timesheets s LEFT JOIN users u ON u.id = s.userId "
     "LEFT JOIN tickets t ON t.id = s.ticketId LEFT JOIN projects p ON p.id = t.projectId"
 )
@@ -473,25 +519,29 @@ def _write_time(call: Call, ticket_id: int, params: dict[str, Any], *, add: bool
                 "workDate": work_date,
                 "hours": hours,
                 "kind": kind,
-                "description": str(description or ""),
+                # The repository's upsert inserts no description, whatever was sent.
+                "description": str(description or "") if add else "",
                 "modified": now,
             },
         )
-    else:
+    elif add:
         old = existing["description"] or ""
-        if add:
-            hours = round(existing["hours"] + hours, 4)
-            if description:
-                description = f"{description}\n--\n\n{old}" if old else str(description)
-            else:
-                description = old
-        elif description is None:
+        if description:
+            description = f"{description}\n--\n\n{old}" if old else str(description)
+        else:
             description = old
         call.db.update(
             "timesheets",
             existing["id"],
-            {"hours": hours, "description": str(description), "modified": now},
+            {
+                "hours": round(existing["hours"] + hours, 4),
+                "description": str(description),
+                "modified": now,
+            },
         )
+    else:
+        # ON DUPLICATE KEY UPDATE hours = ?: neither the description nor `modified` moves.
+        call.db.update("timesheets", existing["id"], {"hours": hours})
     call.db.execute("DELETE FROM timesheets WHERE abs(hours) < 0.00001")
     return True
 
@@ -514,12 +564,12 @@ def delete_time(call: Call, id: int) -> bool:
             raise Fault("not_found", f"Timesheet {id} not found")
         return False
     if row["userId"] != call.caller["id"] and not call.is_manager:
-        raise Fault("not_allowed", "You may delete only your own time")
+        return False  # 3.9.6 answers a refusal like a missing row
     call.db.execute("DELETE FROM timesheets WHERE id = ?", (id,))
     return True
 
 
-@method("Timesheets.getTimesheet", Param("id", "int"))
+@method("Timesheets.getTimesheet", Param("id", "int"), since="3.9.0")
 def get_timesheet(call: Call, id: int) -> Row | bool:
     row = call.db.row(
         "SELECT s.id, s.userId, s.ticketId, s.workDate, s.hours, s.description, s.kind, "

@@ -188,7 +188,13 @@ class Call:
 
     @property
     def is_manager(self) -> bool:
+        """Holds ``timesheets.manage`` (manager and above)."""
         return int(self.caller["role"]) >= 30
+
+    @property
+    def is_admin(self) -> bool:
+        """Holds the global ``users.view`` (admin and owner)."""
+        return int(self.caller["role"]) >= 40
 
 
 Handler = Callable[..., Any]

@@ -31,12 +31,19 @@ def open_leantime_sandbox(
     rate_limit: int = DEFAULT_RATE_LIMIT,
     rate_window: float = DEFAULT_RATE_WINDOW,
     reading: str = DEFAULT_READING,
+    token_kind: str = "key",
+    role: str | None = None,
+    enforce: bool | None = None,
 ) -> LeantimeSandbox:
     """Open (and on first use seed) the Leantime sandbox stored at ``db_path``.
 
     ``token`` is the key the site accepts: in ``x-api-key`` it acts as the API
     key's pseudo-user, as ``Authorization: Bearer`` (3.9.6 and later) as
-    me@example.com. Without a path the data goes to a fresh temporary file; a file
+    me@example.com. ``token_kind="pat"`` serves it as me@example.com's personal access
+    token only (``x-api-key`` refuses it); ``role`` (editor, manager, admin, owner) is
+    then given to whoever the token acts as; ``enforce`` turns 3.9's
+    ``permissions.enforce`` on or off (by default: on under the strict reading only).
+    Without a path the data goes to a fresh temporary file; a file
     that already holds data is served as it is (``timezone`` only seeds).
     """
     from tenktui.sandbox.leantime import seed as seeding
@@ -52,12 +59,16 @@ def open_leantime_sandbox(
         rate_limit=rate_limit,
         rate_window=rate_window,
         reading=reading,
+        token_kind=token_kind,
+        enforce=enforce,
     )
     if sandbox.db.is_empty():
         sandbox.today = today or dt.date.today()
         seeding.populate(sandbox, scale=scale, seed=seed, timezone=timezone)
     elif today is not None:
         sandbox.today = today
+    if role is not None:
+        sandbox.set_role(role)
     return sandbox
 
 

@@ -28,6 +28,9 @@ DB_FORMAT = "%Y-%m-%d %H:%M:%S"
 MANAGER = (
     30  # Leantime's roles: 5 read-only, 10 commenter, 20 editor, 30 manager, 40 admin, 50 owner
 )
+ADMIN = 40
+ROLES = {"editor": 20, "manager": MANAGER, "admin": ADMIN, "owner": 50}
+TOKEN_KINDS = ("key", "pat")
 
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
@@ -59,9 +62,14 @@ class LeantimeSandbox(StoredToday):
         rate_limit: int = DEFAULT_RATE_LIMIT,
         rate_window: float = DEFAULT_RATE_WINDOW,
         reading: str = DEFAULT_READING,
+        token_kind: str = "key",
+        enforce: bool | None = None,
     ) -> None:
         self.db = db if isinstance(db, LeantimeDB) else LeantimeDB(db)
         self.token = token
+        if token_kind not in TOKEN_KINDS:
+            raise ValueError(f"token kind must be one of {', '.join(TOKEN_KINDS)}")
+        self.token_kind = token_kind
         self.version = full_version(version)
         self.reading = check_reading(reading)
         self.rate = RateWindow(limit=rate_limit, window=rate_window)
@@ -71,6 +79,9 @@ class LeantimeSandbox(StoredToday):
         self.http_requests = 0  # what the rate limit counts: a batch is one
         if today is not None:
             self.today = today
+        # Leantime's `permissions.enforce`: audit-only by default in 3.9.x, enforced under
+        # the strict reading unless said otherwise.
+        self.enforce = self.strict if enforce is None else enforce
 
     # -- version ---------------------------------------------------------
     @property
@@ -84,6 +95,11 @@ class LeantimeSandbox(StoredToday):
     def strict(self) -> bool:
         """Serving the least generous reading where the source leaves a choice open."""
         return self.reading == "strict"
+
+    @property
+    def enforced(self) -> bool:
+        """3.9 and later with ``permissions.enforce`` on: ``#[RequiresPermission]`` blocks."""
+        return self.modern and self.enforce
 
     @property
     def modern(self) -> bool:
@@ -128,3 +144,17 @@ class LeantimeSandbox(StoredToday):
     def personal_user(self) -> Row | None:
         """The person a personal access token (``Authorization: Bearer``) acts as."""
         return self.user(self.db.get_setting("personal_user_id"))
+
+    @property
+    def token_user(self) -> Row | None:
+        """Whoever the served token acts as: the key's pseudo-user or the token's person."""
+        return self.personal_user if self.token_kind == "pat" else self.api_user
+
+    def set_role(self, role: str) -> None:
+        """Give the token's user a role by name (editor, manager, admin, owner)."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        user = self.token_user
+        assert user is not None
+        with self.db.transaction():
+            self.db.update("users", user["id"], {"role": ROLES[role]})
