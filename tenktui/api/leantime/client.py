@@ -442,9 +442,8 @@ class LeantimeClient(HttpBackend):
         the projects it leaves out are read one by one (those the caller may not read
         count as open)."""
         states = {int(p["id"]): str(p.get("state")) for p in projects if isinstance(p, dict)}
-        unknown = sorted(
-            {m.as_int(t.get("projectId")) for t in tickets} - states.keys() - {None}  # type: ignore[operator]
-        )
+        of_tickets = {m.as_int(t.get("projectId")) for t in tickets}
+        unknown = sorted(p for p in of_tickets if p is not None and p not in states)
         if unknown:
             found = await self.rpc.batch(
                 [Call("Projects.getProject", {"id": p}) for p in unknown],
@@ -707,7 +706,9 @@ class LeantimeClient(HttpBackend):
             return row if isinstance(row, dict) else None
         day = self._row_days.get(entry_id)
         start, end = (day, day) if day is not None else (EARLIEST, LATEST)
-        rows = await self.rpc.call("Timesheets.getAll", self._time_query(user_id, start, end).params)
+        rows = await self.rpc.call(
+            "Timesheets.getAll", self._time_query(user_id, start, end).params
+        )
         found = next(
             (r for r in rows or [] if isinstance(r, dict) and m.as_int(r.get("id")) == entry_id),
             None,

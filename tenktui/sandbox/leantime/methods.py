@@ -236,7 +236,9 @@ def get_project(call: Call, id: int) -> Row | bool:
 
 
 @method(
-    "Projects.getUsersAssignedToProject", Param("projectId", "int"), Param("teamOnly", "bool", False)
+    "Projects.getUsersAssignedToProject",
+    Param("projectId", "int"),
+    Param("teamOnly", "bool", False),
 )
 def users_of_project(call: Call, projectId: int, teamOnly: bool) -> list[Row]:
     if call.sandbox.enforced and not visible_project(call, projectId):
