@@ -192,6 +192,8 @@ async def test_a_second_entry_in_a_cell_is_refused_when_it_is_made(rig: Rig) -> 
 
 
 async def test_conflict_keep_mine(rig: Rig) -> None:
+    """Issue 10 item 6: the server's upsertTime moves no `modified` the client can see, so
+    the conflict is found by the hours the row carries."""
     local = rig.store.edits.create_entry(rig.me, TICKET * 16, TODAY, 3, notes="base")
     await rig.drain()
     server_id = rig.store.database.scalar(
@@ -207,7 +209,26 @@ async def test_conflict_keep_mine(rig: Rig) -> None:
     assert row.state == "conflict" and row.theirs["hours"] == 7 and row.target == {"hours": 5}
     rig.store.resolutions.resolve(row.seq, "mine")
     await rig.drain()
-    assert rig.server.rpc("Timesheets.getTimesheet", {"id": server_id})["hours"] == 5
+    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 5.0, "base")] == 1
+    assert (
+        rig.store.database.scalar(
+            "SELECT hours FROM time_entries WHERE server_id = ?", (server_id,)
+        )
+        == 5
+    )
+
+
+async def test_notes_reach_leantime_with_new_time_and_changing_them_is_refused(rig: Rig) -> None:
+    """Issue 10 item 3: upsertTime never writes a description."""
+    local = rig.store.edits.create_entry(rig.me, TICKET * 16, TODAY, 2, notes="wireframes")
+    rig.store.edits.update_entry(local, notes="wireframes, v2")  # not sent yet: folds in
+    await rig.drain()
+    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 2.0, "wireframes, v2")] == 1
+    with pytest.raises(InvalidEdit, match="cannot change the notes"):
+        rig.store.edits.update_entry(local, notes="something else")
+    rig.store.edits.update_entry(local, hours=3, notes="wireframes, v2")
+    await rig.drain()
+    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 3.0, "wireframes, v2")] == 1
 
 
 async def test_subtasks_reach_the_server_and_statuses_are_refused_plainly(rig: Rig) -> None:
@@ -233,7 +254,7 @@ async def test_subtasks_reach_the_server_and_statuses_are_refused_plainly(rig: R
 async def test_a_cell_taken_on_the_server_meanwhile_is_refused_not_overwritten(rig: Rig) -> None:
     rig.store.edits.create_entry(rig.me, TICKET * 16, TODAY, 2, notes="mine")
     stamp = m.midnight_epoch(TODAY, ZoneInfo(ZONE))
-    rig.server.rpc("Timesheets.upsertTime", {"ticketId": TICKET, "params": {
+    rig.server.rpc("Timesheets.logTime", {"ticketId": TICKET, "params": {
         "hours": 6, "kind": "GENERAL_BILLABLE", "userId": rig.me, "timestamp": stamp,
         "description": "from the web"}})  # fmt: skip
     await rig.engine.sync_once(reference=False)

@@ -16,6 +16,11 @@ class Capabilities:
     itemized_entries: bool  # several entries per person, assignable and day
     subtasks: bool  # checklists under assignments
     phases: bool  # projects have phases
+    # A time entry's updated_at moves whenever the entry changes. Leantime's rows carry
+    # their ticket's `modified`, which an upsertTime of the hours does not move.
+    entry_stamps: bool = True
+    # Notes of time already on the server can change (Leantime's upsertTime keeps them).
+    notes_editable: bool = True
 
 
 TENKFT = Capabilities(
@@ -34,6 +39,8 @@ LEANTIME = Capabilities(
     itemized_entries=False,
     subtasks=True,
     phases=False,
+    entry_stamps=False,
+    notes_editable=False,
 )
 
 BY_BACKEND = {"tenkft": TENKFT, "leantime": LEANTIME}

@@ -137,6 +137,18 @@ class Edits:
         with self.d.write() as c:
             row = self._entry(local_id)
             self.check_loggable(row["user_id"], row["assignable_id"], _day(row["date"]))
+            if (
+                "notes" in changes
+                and (changes["notes"] or None) != (row["notes"] or None)
+                and row["server_id"] is not None
+                and not self.capable("notes_editable")
+            ):
+                backend = self.d.get_meta("backend_name", "This server")
+                raise InvalidEdit(
+                    f"{backend} cannot change the notes of time already logged; change them "
+                    "on its website, or delete the entry and log it again with the new notes.",
+                    "notes",
+                )
             sets = ", ".join(f"{k} = ?" for k in changes)
             c.execute(f"UPDATE time_entries SET {sets} WHERE id = ?", (*changes.values(), local_id))
             self._queue_update(row, changes)

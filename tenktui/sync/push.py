@@ -255,7 +255,9 @@ class Pusher:
         base = row.base or {}
         if server is None:
             return True
-        if server.get("updated_at") == base.get("updated_at"):
+        if server.get("updated_at") == base.get("updated_at") and getattr(
+            self.backend.capabilities, "entry_stamps", True
+        ):
             return False
         fields = row.target.keys() if row.op == "update" else ENTRY_FIELDS
         return any(
