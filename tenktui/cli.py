@@ -128,11 +128,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     login = _add(commands, "login", "check an API token and save a profile", common)
     login.add_argument("--base-url", required=True, metavar="URL", help="the API base URL")
-    login.add_argument("--email", required=True, help="your email on that account")
+    login.add_argument(
+        "--email",
+        help="your email on that account (not needed with a Leantime personal access token)",
+    )
     login.add_argument(
         "--backend", choices=["tenkft", "leantime"], default="tenkft", help="the service"
     )
-    login.add_argument("--timezone", metavar="ZONE", help="Leantime: your profile's IANA time zone")
+    login.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="Leantime: your profile's IANA time zone (default: this machine's)",
+    )
     login.epilog = (
         "The token (10,000ft) or API key (Leantime) is read from TENKTUI_TOKEN, or asked for "
         "without echo. It is kept in the system keyring when available, else in a file "
@@ -270,6 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
         default="default",
         help="where the reference is silent: one plausible reading (default) or the least "
         "generous one (strict); the sandbox READMEs list each choice",
+    )
+    serve.add_argument(
+        "--token-kind",
+        choices=["key", "pat"],
+        help="with --flavor leantime: an API key (its own user) or me@example.com's personal "
+        "access token (Bearer, 3.9.6 and later)",
+    )
+    serve.add_argument(
+        "--role",
+        choices=["editor", "manager", "admin", "owner"],
+        help="with --flavor leantime: the role of whoever the token acts as",
+    )
+    serve.add_argument(
+        "--permissions",
+        choices=["enforce", "audit"],
+        help="with --flavor leantime: 3.9's permissions.enforce (default: enforce under the "
+        "strict reading, audit otherwise)",
     )
     return parser
 
@@ -437,6 +461,7 @@ def _app(args: argparse.Namespace) -> int:
         today=lambda: today(profile.timezone),
         backend=profile.backend,
         timezone=profile.timezone or "UTC",
+        leantime_kind=profile.leantime_kind,
     )
 
     def remember_theme(name: str) -> None:
@@ -491,6 +516,9 @@ def _leantime_args(args: argparse.Namespace) -> list[str]:
         argv += ["--today", args.today.isoformat()]
     if args.timezone:
         argv += ["--timezone", args.timezone]
+    for option in ("token_kind", "role", "permissions"):
+        if getattr(args, option):
+            argv += [f"--{option.replace('_', '-')}", getattr(args, option)]
     return argv
 
 

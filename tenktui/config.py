@@ -48,6 +48,8 @@ class Profile:
     window_weeks_back: int = 8
     window_weeks_ahead: int = 8
     timezone: str | None = None
+    # Leantime: the hour kind time goes to when a ticket is named without one.
+    leantime_kind: str | None = None
 
     @property
     def first_weekday(self) -> int:
@@ -211,6 +213,10 @@ def _check(key: str, value: Any, fail: Any) -> Any:
         return value
     if key == "timezone":
         return check_timezone(value, lambda m: fail(key, m))
+    if key == "leantime_kind":
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", value):
+            raise fail(key, f"expected a Leantime hour kind like GENERAL_BILLABLE, got {value!r}")
+        return value
     raise AssertionError(key)  # pragma: no cover - SETTINGS and _check list the same keys
 
 
@@ -228,6 +234,34 @@ def check_base_url(value: Any, fail: Any) -> str:
     except ValueError as err:
         raise fail(f"expected a URL like {DEFAULT_BASE_URL}: {err}") from None
     return value.rstrip("/")
+
+
+def local_timezone() -> str:
+    """This machine's IANA time zone: ``TZ``, else ``/etc/timezone``, else where
+    ``/etc/localtime`` points; ``UTC`` when none of them names one."""
+    import contextlib
+    import os
+    import zoneinfo
+    from pathlib import Path
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    try:
+        target = str(Path("/etc/localtime").resolve())
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if not name or name.startswith("/"):
+            continue
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return "UTC"
 
 
 def check_timezone(value: Any, fail: Any) -> str:

@@ -135,6 +135,7 @@ def open_session(
     on_state: Callable[[SyncState], None] | None = None,
     backend: str = "tenkft",
     timezone: str = "UTC",
+    leantime_kind: str | None = None,
 ) -> Session:
     """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime."""
     store = Store(db_path, today=today)
@@ -143,7 +144,13 @@ def open_session(
         from tenktui.sync.engine import SyncEngine
 
         client = make_backend(
-            backend, base_url, token, email=email, timezone=timezone, transport=transport
+            backend,
+            base_url,
+            token,
+            email=email,
+            timezone=timezone,
+            transport=transport,
+            leantime_kind=leantime_kind,
         )
         engine = SyncEngine(
             store, client, email, window=window, interval=interval, on_state=on_state
@@ -167,12 +174,16 @@ def make_backend(
     email: str,
     timezone: str = "UTC",
     transport: Any = None,
+    leantime_kind: str | None = None,
 ) -> Any:
     """The API client of a backend kind: ``tenkft`` or ``leantime``."""
     if backend == "leantime":
         from tenktui.api.leantime.client import LeantimeClient
 
-        return LeantimeClient(base_url, token, timezone=timezone, email=email, transport=transport)
+        kind = {"default_kind": leantime_kind} if leantime_kind else {}
+        return LeantimeClient(
+            base_url, token, timezone=timezone, email=email, transport=transport, **kind
+        )
     if backend != "tenkft":
         raise ValueError(f"unknown backend {backend!r}: use tenkft or leantime")
     from tenktui.api.tenkft.client import TenKftClient

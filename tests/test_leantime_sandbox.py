@@ -58,11 +58,16 @@ class LeantimeServer:
 
 
 def start_leantime(
-    db_path: Path, version: str = "3.9", *extra: str, port: int = 0, reading: str = "default"
+    db_path: Path,
+    version: str = "3.9",
+    *extra: str,
+    port: int = 0,
+    reading: str = "default",
+    token: str = KEY,
 ) -> LeantimeServer:
     cmd = [
         sys.executable, "-m", "tenktui.sandbox.leantime", "--host", "127.0.0.1",
-        "--port", str(port), "--token", KEY, "--db", str(db_path), "--version", version,
+        "--port", str(port), "--token", token, "--db", str(db_path), "--version", version,
         "--today", TODAY.isoformat(), "--timezone", ZONE,
         "--reading", reading, *extra,
     ]  # fmt: skip

@@ -22,6 +22,7 @@ from tenktui.config import (
     check_timezone,
     config_path,
     load_config,
+    local_timezone,
     save_config,
 )
 
@@ -72,7 +73,9 @@ def _read_token(backend: str) -> str:
     return token
 
 
-async def _check(backend: str, base_url: str, token: str, email: str, timezone: str) -> Any:
+async def _check(backend: str, base_url: str, token: str, email: str | None, timezone: str) -> Any:
+    """The user the profile acts for. Leantime: a personal access token is the person
+    (no email needed), and a token whose hours would land on another account is refused."""
     from tenktui.api.errors import ApiError, NotFound, Unauthorized
     from tenktui.session import make_backend
 
@@ -85,7 +88,23 @@ async def _check(backend: str, base_url: str, token: str, email: str, timezone: 
         if transport is not None and hasattr(transport, "max_attempts"):
             transport.max_attempts = 3
     try:
-        return await client.resolve_user(email)
+        if email is None:
+            me = await client.whoami()
+            if (me.extra.get("leantime") or {}).get("source") == "api" or not me.email:
+                raise CommandError(
+                    f"This is an API key, a Leantime user of its own ({me.name}): add --email "
+                    "with your username, or log in with your personal access token. Nothing "
+                    "was saved.",
+                    EXIT_USAGE,
+                )
+            email = me.email
+        user = await client.resolve_user(email)
+        if backend == "leantime":
+            try:
+                await client.check_can_log_for(user)
+            except Unauthorized as err:
+                raise CommandError(f"{err.message} Nothing was saved.", EXIT_FAILURE) from None
+        return user
     except Unauthorized:
         raise CommandError(
             f"The server refused the token: check it ({WHERE_TOKENS_ARE[backend]}) and log in "
@@ -143,21 +162,27 @@ def run_login(args: argparse.Namespace) -> int:
     config = _load()
     name = _profile_name(args, config)
     base_url = check_base_url(args.base_url, lambda message: CommandError(message, EXIT_USAGE))
-    if not EMAIL.match(args.email):
+    if args.email is None and args.backend != "leantime":
+        raise CommandError("--email is required: your email on that account.", EXIT_USAGE)
+    if args.email is not None and not EMAIL.match(args.email):
         raise CommandError(f"{args.email!r} is not an email address.", EXIT_USAGE)
     old = config.profiles.get(name)
     timezone = args.timezone or (old.timezone if old else None)
+    zone_note = ""
     if timezone is not None:
         timezone = check_timezone(timezone, lambda message: CommandError(message, EXIT_USAGE))
     elif args.backend == "leantime":
-        raise CommandError(
-            "Leantime needs your profile's time zone: add --timezone, e.g. Europe/Berlin.",
-            EXIT_USAGE,
+        # Leantime's work dates are days in the person's zone; the machine's is the likely one.
+        timezone = local_timezone()
+        zone_note = (
+            f"\nTime zone {timezone} (this machine's); if your Leantime profile says "
+            "otherwise, log in again with --timezone or set timezone in the profile."
         )
     token = _read_token(args.backend)
     SECRETS.add(token)
     user = asyncio.run(_check(args.backend, base_url, token, args.email, timezone or "UTC"))
-    settings = {"base_url": base_url, "email": args.email, "backend": args.backend}
+    email = args.email or user.email
+    settings = {"base_url": base_url, "email": email, "backend": args.backend}
     _drop_stale_cache(name, old, settings)
     if old is not None:
         from dataclasses import replace
@@ -176,13 +201,15 @@ def run_login(args: argparse.Namespace) -> int:
         {
             "profile": name,
             "default": config.default_profile == name,
-            "user": {"id": user.raw.get("id"), "name": person, "email": args.email},
+            "user": {"id": user.raw.get("id"), "name": person, "email": email},
             "base_url": base_url,
+            "timezone": timezone,
             "config": str(config.path),
             "token_store": "keyring" if where == "the system keyring" else "file",
         },
-        f"Logged in as {person or args.email} ({args.email}) on {base_url}.\n"
-        f"Profile {name!r}{default} saved in {config.path}; the token is kept in {where}.",
+        f"Logged in as {person or email} ({email}) on {base_url}.\n"
+        f"Profile {name!r}{default} saved in {config.path}; the token is kept in {where}."
+        + zone_note,
     )
     return EXIT_OK
 

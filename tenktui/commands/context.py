@@ -335,6 +335,7 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
         today=lambda: now,
         backend=profile.backend,
         timezone=profile.timezone or "UTC",
+        leantime_kind=profile.leantime_kind,
     )
     for layer in ("http", "rpc"):  # the 10,000ft client's HTTP layer, Leantime's JSON-RPC
         transport = getattr(session.backend, layer, None)

@@ -88,6 +88,17 @@ def _one(text: str, found: list[dict[str, Any]]) -> dict[str, Any]:
     if len(live) == 1:
         return live[0]
     shown = live or found
+    # A Leantime ticket is an assignable per hour kind, all with the ticket's code, named
+    # "Ticket" for the profile's default kind and "Ticket · Kind" for the others: the bare
+    # name means the default kind.
+    codes = {a["project_code"] for a in shown}
+    if len(codes) == 1 and None not in codes:
+        names = [_norm(a["name"] or "") for a in shown]
+        plain = [
+            a for a, n in zip(shown, names, strict=True) if all(o.startswith(n) for o in names)
+        ]
+        if len(plain) == 1:
+            return plain[0]
     listing = "\n".join(f"  {describe(a)}" for a in shown)
     raise CommandError(
         f"{text!r} matches {len(shown)} projects, phases or leave types:\n{listing}\n"
