@@ -9,9 +9,7 @@ import pytest
 
 from tests import test_cli_helpers as helpers
 from tests.test_cli_helpers import ME_EMAIL, Cli
-from tests.test_leantime_sandbox import KEY, ZONE, LeantimeServer, start_leantime
-
-PAT = "pat-" + "Personal0123456789abcdefghijKLMNOPqrst"
+from tests.test_leantime_sandbox import KEY, PAT, ZONE, LeantimeServer, start_leantime
 
 # The shared fixture, bound under its own name for pytest.
 cli = helpers.cli

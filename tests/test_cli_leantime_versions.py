@@ -1,4 +1,5 @@
-"""Every headless command on a Leantime profile, for Leantime 3.8 and 3.9.
+"""Every headless command on a Leantime profile: 3.8 (default reading, a manager's key)
+and 3.9 (strict reading, an editor's personal access token).
 
 The sandbox is the real ``tenktui sandbox serve --flavor leantime`` over HTTP.
 What Leantime has (time on tickets, assignments, subtasks, the outbox, export)
@@ -18,17 +19,21 @@ import pytest
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY
 from tests.test_cli_helpers import ME_EMAIL, Cli
-from tests.test_leantime_sandbox import KEY, TICKET, ZONE
+from tests.test_leantime_sandbox import ACCOUNTS, KEY, PAT, TICKET, ZONE
 
 cli = helpers.cli  # the shared fixture, bound under its own name for pytest
 
 
 class Served:
-    def __init__(self, db: Path, version: str) -> None:
+    def __init__(self, db: Path, account: str) -> None:
+        version, reading, kind, role = ACCOUNTS[account]
+        self.token = PAT if kind == "pat" else KEY
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tenktui", "sandbox", "serve", "--flavor", "leantime",
-             "--leantime-version", version, "--port", "0", "--token", KEY, "--db", str(db),
-             "--today", TODAY.isoformat(), "--timezone", ZONE, "--rate-limit", "100000"],
+             "--leantime-version", version, "--port", "0", "--token", self.token,
+             "--db", str(db), "--today", TODAY.isoformat(), "--timezone", ZONE,
+             "--rate-limit", "100000", "--reading", reading, "--token-kind", kind,
+             "--role", role],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert self.proc.stdout is not None
@@ -42,7 +47,7 @@ class Served:
         self.proc.wait(10)
 
 
-@pytest.fixture(params=["3.8", "3.9"])
+@pytest.fixture(params=["3.8-default-manager-key", "3.9-strict-editor-pat"])
 def leantime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
     server = Served(tmp_path / "lt.db", request.param)
     yield server
@@ -50,7 +55,7 @@ def leantime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]
 
 
 def test_every_command_on_a_leantime_profile(cli: Cli, leantime: Served) -> None:
-    env = {"TENKTUI_TOKEN": KEY, "TENKTUI_TODAY": TODAY.isoformat()}
+    env = {"TENKTUI_TOKEN": leantime.token, "TENKTUI_TODAY": TODAY.isoformat()}
     cli.env.update(env)
     cli.ok("login", "--backend", "leantime", "--base-url", leantime.root,
            "--email", ME_EMAIL, "--timezone", ZONE)  # fmt: skip
@@ -90,4 +95,4 @@ def test_every_command_on_a_leantime_profile(cli: Cli, leantime: Served) -> None
     mine = [e for e in exported["entries"] if e["notes"] == "from the shell"]
     assert [e["hours"] for e in mine] == [2.5]
     for result in cli.runs:
-        assert KEY not in result.out and KEY not in result.err
+        assert leantime.token not in result.out and leantime.token not in result.err

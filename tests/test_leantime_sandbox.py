@@ -40,9 +40,17 @@ class LeantimeServer:
     db_path: Path
     version: str
     process: subprocess.Popen[str]
+    token: str = KEY
+    extra: tuple[str, ...] = ()  # the serve options, to start it again the same way
+    reading: str = "default"
 
     def control(self) -> httpx.Client:
-        return httpx.Client(base_url=self.root, headers={"x-api-key": KEY}, timeout=10)
+        header = (
+            {"x-api-key": self.token}
+            if self.token.startswith("lt_")
+            else {"authorization": f"Bearer {self.token}"}
+        )
+        return httpx.Client(base_url=self.root, headers=header, timeout=10)
 
     def rpc(self, method: str, params: dict[str, Any] | None = None) -> Any:
         """One call as a client would make it; the raw ``result`` (or the error dict)."""
@@ -52,6 +60,13 @@ class LeantimeServer:
                 body["params"] = params
             answer = http.post("/api/jsonrpc", json=body).json()
         return answer.get("result", answer.get("error"))
+
+    def restart(self, port: int) -> LeantimeServer:
+        """The same site served again on ``port`` (after :meth:`stop`)."""
+        return start_leantime(
+            self.db_path, self.version, *self.extra, port=port, reading=self.reading,
+            token=self.token,
+        )  # fmt: skip
 
     def stop(self) -> None:
         stop_process(self.process)
@@ -72,7 +87,28 @@ def start_leantime(
         "--reading", reading, *extra,
     ]  # fmt: skip
     proc, root = launch(cmd, "leantime sandbox")
-    return LeantimeServer(root, db_path, version, proc)
+    return LeantimeServer(root, db_path, version, proc, token, extra, reading)
+
+
+PAT = "pat-" + "Personal0123456789abcdefghijKLMNOPqrst"  # an editor's personal access token
+# The accounts the integration tests run as: version, reading, token kind, role.
+ACCOUNTS = {
+    "3.8-default-manager-key": ("3.8", "default", "key", "manager"),
+    "3.9-default-manager-key": ("3.9", "default", "key", "manager"),
+    "3.9-strict-editor-pat": ("3.9", "strict", "pat", "editor"),
+    "3.9-strict-manager-key": ("3.9", "strict", "key", "manager"),
+    "3.9-strict-admin-key": ("3.9", "strict", "key", "admin"),
+    "3.8-strict-manager-key": ("3.8", "strict", "key", "manager"),
+}
+
+
+def start_account(db_path: Path, account: str, *extra: str) -> LeantimeServer:
+    """A sandbox serving one of :data:`ACCOUNTS`' tokens (strict: permissions enforced)."""
+    version, reading, kind, role = ACCOUNTS[account]
+    return start_leantime(
+        db_path, version, "--token-kind", kind, "--role", role, *extra, reading=reading,
+        token=PAT if kind == "pat" else KEY,
+    )  # fmt: skip
 
 
 def local_midnight(day: dt.date, zone: str = ZONE) -> int:

@@ -5,7 +5,7 @@ double nothing. Mirrors tests/test_sync_integration.py (the 10,000ft versions).
 Leantime holds one entry per person, ticket, day and kind, so the random edits here create
 only in empty cells; the store refuses a second entry in a cell when it is made.
 
-Run as ``python -m tests.test_leantime_sync DB ROOT EMAIL TODAY`` it is the replay worker
+Run as ``python -m tests.test_leantime_sync DB ROOT EMAIL TODAY TOKEN`` it is the replay worker
 of the kill test.
 """
 
@@ -30,14 +30,21 @@ from tenktui.store import InvalidEdit, Store
 from tenktui.sync.engine import SyncEngine
 from tests.conftest import TODAY
 from tests.sync_rig import FIRST, LAST, ME, WORKDAYS, SyncRig, kill_replays, synced_rig
-from tests.test_leantime_sandbox import KEY, TICKET, ZONE, LeantimeServer, start_leantime
+from tests.test_leantime_sandbox import (
+    ACCOUNTS,
+    KEY,
+    TICKET,
+    ZONE,
+    LeantimeServer,
+    start_account,
+)
 
 KINDS = m.Kinds([])
 
 
-def client_for(root: str) -> LeantimeClient:
+def client_for(root: str, token: str = KEY) -> LeantimeClient:
     return LeantimeClient(
-        root, KEY, timezone=ZONE, email=ME, governor=RateGovernor(), today=lambda: TODAY,
+        root, token, timezone=ZONE, email=ME, governor=RateGovernor(), today=lambda: TODAY,
         backoff_base=0.01, backoff_cap=0.05,
     )  # fmt: skip
 
@@ -72,12 +79,29 @@ class Rig(SyncRig):
         return found
 
 
-@pytest.fixture(params=["3.8", "3.9"])
-async def rig(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Rig]:
-    server = start_leantime(tmp_path / "lt.db", request.param, "--rate-limit", "100000")
-    async with synced_rig(Rig, client_for(server.root), server, tmp_path) as the_rig:
+# Both readings, both versions and two kinds of token; the other accounts run
+# test_every_account_syncs_both_ways only, to keep the suite's time modest.
+RIG_ACCOUNTS = ["3.8-default-manager-key", "3.9-strict-editor-pat"]
+
+
+async def _rig(tmp_path: Path, account: str) -> AsyncIterator[Rig]:
+    server = start_account(tmp_path / "lt.db", account, "--rate-limit", "100000")
+    client = client_for(server.root, server.token)
+    async with synced_rig(Rig, client, server, tmp_path) as the_rig:
         yield the_rig
     server.stop()
+
+
+@pytest.fixture(params=RIG_ACCOUNTS)
+async def rig(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Rig]:
+    async for the_rig in _rig(tmp_path, request.param):
+        yield the_rig
+
+
+@pytest.fixture(params=[a for a in ACCOUNTS if a not in RIG_ACCOUNTS])
+async def other_rig(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Rig]:
+    async for the_rig in _rig(tmp_path, request.param):
+        yield the_rig
 
 
 def queue_cell_edits(rig: Rig, count: int, seed: int) -> int:
@@ -131,7 +155,7 @@ async def test_first_sync_fills_the_store(rig: Rig) -> None:
 
 async def test_a_new_process_pulls_the_person_s_tickets_not_the_key_s(rig: Rig) -> None:
     store = Store(rig.store.path, today=lambda: TODAY)  # "me" is already known here
-    client = client_for(rig.server.root)
+    client = client_for(rig.server.root, rig.server.token)
     engine = SyncEngine(store, client, ME)
     try:
         rig.engine.leader.release()
@@ -157,15 +181,27 @@ async def test_offline_edits_replay_when_the_server_is_back(rig: Rig) -> None:
     assert rig.engine.state.kind == "offline"
     assert rig.store.outbox.counts().pending == 2
 
-    rig.server = start_leantime(
-        rig.server.db_path, rig.server.version, "--rate-limit", "100000", port=port
-    )
+    rig.server = rig.server.restart(port)
     await rig.drain()
     assert rig.engine.state.kind == "idle"
     remote = rig.remote()
     assert remote[(general, TODAY.isoformat(), 1.5, "offline one")] == 1
     assert remote[(development, TODAY.isoformat(), 2.0, "offline two")] == 1
     assert rig.local() == remote
+
+
+async def test_every_account_syncs_both_ways(other_rig: Rig) -> None:
+    """Issue 10 item 1: whatever the key's role or the reading, the first sync completed
+    (the fixture checks) and a queued edit reaches the person's own timesheet."""
+    rig = other_rig
+    assert rig.me == 1 and rig.engine.state.kind == "idle"
+    assert rig.local() == rig.remote()
+    rig.store.edits.create_entry(rig.me, TICKET * 16 + 3, TODAY, 1.75, notes="every account")
+    await rig.drain()
+    assert rig.engine.state.kind == "idle" and rig.store.outbox.open_rows() == []
+    assert rig.remote()[(TICKET * 16 + 3, TODAY.isoformat(), 1.75, "every account")] == 1
+    people = rig.store.database.scalar("SELECT COUNT(*) FROM users")
+    assert people >= 3  # teammates, from the roster or from the key's projects
 
 
 async def test_drops_and_503s_over_100_edits_end_exactly_as_queued(rig: Rig) -> None:
@@ -266,9 +302,9 @@ async def test_a_cell_taken_on_the_server_meanwhile_is_refused_not_overwritten(r
 # -- kill -9 during a replay -----------------------------------------------------------------
 
 
-async def replay(db_path: str, root: str, email: str, today: dt.date) -> int:
+async def replay(db_path: str, root: str, email: str, today: dt.date, token: str) -> int:
     store = Store(db_path, today=lambda: today)
-    client = client_for(root)
+    client = client_for(root, token)
     engine = SyncEngine(store, client, email)
     print("replaying", flush=True)  # the kill test kills at random moments from here
     try:
@@ -294,13 +330,13 @@ async def test_sigkill_at_30_moments_during_a_replay_of_120_edits(rig: Rig) -> N
     await rig.client.aclose()
 
     cmd = [sys.executable, "-m", "tests.test_leantime_sync", str(rig.store.path),
-           rig.server.root, ME, TODAY.isoformat()]  # fmt: skip
+           rig.server.root, ME, TODAY.isoformat(), rig.server.token]  # fmt: skip
     kills, final = await kill_replays(cmd, 30)
     assert final.returncode == 0, final.stderr[-2000:]
     assert kills == 30, f"only {kills} kills landed while replaying"
 
     rig.store = Store(rig.store.path, today=lambda: TODAY)
-    rig.client = client_for(rig.server.root)
+    rig.client = client_for(rig.server.root, rig.server.token)
     rig.engine = SyncEngine(rig.store, rig.client, ME)
     rig.faults()
     assert rig.store.outbox.counts().pending == 0 and rig.store.outbox.counts().failed == 0
@@ -308,8 +344,8 @@ async def test_sigkill_at_30_moments_during_a_replay_of_120_edits(rig: Rig) -> N
 
 
 def _main(argv: list[str]) -> Any:
-    path, root, mail, day = argv[:4]
-    return asyncio.run(replay(path, root, mail, dt.date.fromisoformat(day)))
+    path, root, mail, day, token = argv[:5]
+    return asyncio.run(replay(path, root, mail, dt.date.fromisoformat(day), token))
 
 
 if __name__ == "__main__":
