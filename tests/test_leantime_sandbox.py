@@ -758,3 +758,13 @@ async def test_39_answers_projects_for_the_caller_unless_admin(served: Served) -
             "Projects.getProjectsAssignedToUser", {"userId": ME_ID, "projectStatus": "all"}
         )
         assert bool(projects) is for_me
+
+
+async def test_status_labels_of_a_project_out_of_reach_are_refused_where_enforced(
+    served: Served,
+) -> None:
+    rpc = await served("labels", "3.9", token_kind="pat", enforce=True)
+    rpc.sandbox.db.execute("DELETE FROM project_users WHERE userId = ? AND projectId = 2",
+                           (ME_ID,))  # fmt: skip
+    assert await rpc.result("Tickets.getStatusLabels", {"projectId": 1})
+    assert (await rpc.error("Tickets.getStatusLabels", {"projectId": 2}))["code"] == -32001

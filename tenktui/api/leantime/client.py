@@ -5,12 +5,15 @@ translates at the edge (see :mod:`tenktui.api.leantime.mapping`). What Leantime
 does not have is declared in ``capabilities`` and answered plainly: the lists are
 empty, the writes raise :class:`~tenktui.api.errors.Unsupported`.
 
-Time is written with ``upsertTime`` only (it overwrites, so a resend is
-harmless); ``logTime`` adds and is never used. Work dates go out as the epoch of
-the day's local midnight in the profile's timezone. Methods that differ between
-versions are chosen by the version ``Api.Config.getSystemInfo`` reports (it is
-missing before 3.9) and, where a server still lacks one, by falling back when it
-answers -32601.
+Hours are written with ``upsertTime`` (it overwrites, so a resend is harmless);
+it never writes a description, so new time with notes goes out with ``logTime``
+on an empty cell, and notes of time already logged cannot change. From 3.9 a
+caller without the manager role logs only its own time, and an API key is a
+user of its own: such a key is refused before it writes for anyone else. Work
+dates go out as the epoch of the day's local midnight in the profile's timezone.
+Methods that differ between versions are chosen by the version
+``Api.Config.getSystemInfo`` reports (it is missing before 3.9) and, where a
+server still lacks one, by falling back when it answers -32601.
 """
 
 from __future__ import annotations

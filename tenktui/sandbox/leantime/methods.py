@@ -355,6 +355,8 @@ def get_all_subtasks(call: Call, ticketId: int) -> list[Row]:
 
 @method("Tickets.getStatusLabels", Param("projectId", "int"))
 def get_status_labels(call: Call, projectId: int) -> dict[str, Row]:
+    if call.sandbox.enforced and not visible_project(call, projectId):
+        raise Fault("not_allowed", "Not allowed to view this project")
     return {
         str(status_id): {
             "name": label["name"],
