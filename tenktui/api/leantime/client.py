@@ -70,8 +70,8 @@ DISCOVERY_AHEAD = dt.timedelta(weeks=8)
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
 # Sent with Timesheets.getAll: older servers default these filters to "only invoiced/paid".
 NO_INVOICE_FILTERS = {"invEmpl": "-1", "invComp": "-1", "paid": "-1"}
-# Leantime's role numbers: timesheets.manage from manager, the users roster from admin.
-MANAGER, ADMIN = 30, 40
+# Leantime's role number from which a caller holds timesheets.manage (logs for others).
+MANAGER = 30
 NOTES_FIXED = (
     "Leantime's API cannot change the notes of time already logged (upsertTime keeps "
     "them as they are); change them in Leantime's timesheet, or delete the entry and log "
