@@ -183,3 +183,33 @@ async def test_a_conflict_is_settled_in_the_outbox_each_way(
         await sync(app, pilot)
         assert session.store.outbox.open_rows() == []
     assert hours_on(leantime, TODAY.isoformat()) == (5.0 if keep == "mine" else 7.0)
+
+
+async def test_notes_of_time_on_leantime_are_refused_in_the_form_and_nothing_queued(
+    leantime: LeantimeServer, tmp_path: Path
+) -> None:
+    """Issue 10 item 3: upsertTime never writes a description; say so, drop nothing."""
+    from textual.widgets import Input
+
+    from tenktui.ui.widgets.entries import EntryForm, EntryListDialog
+
+    async with app_on(leantime, tmp_path) as (app, pilot, session):
+        grid = app.screen.grid
+        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == TICKET * 16)
+        grid.move_to(index, 2)  # Wednesday
+        await pilot.press("2", "enter")
+        await sync(app, pilot)
+        assert session.store.outbox.open_rows() == []
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryListDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EntryForm)
+        form.query_one("#form-notes", Input).value = "typed in the app"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # kept open, with the reason
+        assert "cannot change the notes" in str(form.query_one("#form-error").render())
+        assert session.store.outbox.open_rows() == []
