@@ -87,7 +87,9 @@ def status_labels(call: Call, project_id: int) -> dict[int, Row]:
 
 
 def visible_project(call: Call, project_id: int) -> bool:
-    if call.is_manager:
+    """Admins and owners see every project, everyone else the projects they are assigned
+    to (`isUserAssignedToProject` and `simpleTicketQuery`, v3.8.0 and v3.9.6)."""
+    if call.is_admin:
         return call.db.scalar("SELECT 1 FROM projects WHERE id = ?", (project_id,)) is not None
     return (
         call.db.scalar(
