@@ -553,7 +553,8 @@ class WeekGridView(ScrollView, can_focus=True):
             value, name = format_hours(cell.hours), "week-grid--hours"
         elif cell.suggestion:
             value, name = f"~{format_hours(cell.suggestion)}", "week-grid--suggestion"
-            if len(value) > width - 2:
+            # A wide cell keeps a space before its value; a narrow one has none to spare.
+            if len(value) > width - (2 if width == CELL else 1):
                 value = value[1:]
         else:
             value, name = "·", "week-grid--empty"
