@@ -189,6 +189,7 @@ class WeekGridView(ScrollView, can_focus=True):
         self.edit: Edit | None = None
         self.today: dt.date | None = None
         self.empty_hint = "No rows this week: press a to add a project or leave type."
+        self._geometry: tuple[int, Geometry] | None = None  # (width, its columns)
 
     @property
     def rows(self) -> list[Row]:
@@ -219,6 +220,7 @@ class WeekGridView(ScrollView, can_focus=True):
         previous = self.current_row
         same_week = self.week is not None and self.week.week_start == week.week_start
         self.week = week
+        self._geometry = None  # the longest name may have changed
         self.today = today
         if previous is not None:
             for i, row in enumerate(week.rows):
@@ -420,6 +422,8 @@ class WeekGridView(ScrollView, can_focus=True):
         longest name (up to MAX_LABEL) and, with room to spare, a notes preview.
         """
         width = self._width()
+        if self._geometry is not None and self._geometry[0] == width:
+            return self._geometry[1]  # asked for by every cell drawn: keep it cheap
         cell, total = CELL, TOTAL
         if width - 7 * CELL - TOTAL < MIN_LABEL:
             cell, total = NARROW_CELL, NARROW_TOTAL
@@ -427,7 +431,9 @@ class WeekGridView(ScrollView, can_focus=True):
         longest = max((len(r.label) for r in self.rows), default=0) + 3
         label = max(MIN_LABEL, min(room, MAX_LABEL, max(longest, WIDE_LABEL)))
         notes = room - label
-        return Geometry(label, cell, total, notes if notes >= MIN_NOTES else 0)
+        geometry = Geometry(label, cell, total, notes if notes >= MIN_NOTES else 0)
+        self._geometry = (width, geometry)
+        return geometry
 
     def _label_width(self) -> int:
         return self.geometry().label
