@@ -667,3 +667,28 @@ async def test_g_keeps_a_bad_date_to_correct(session: Session) -> None:
         assert prompt.query_one(Input).value == "next blursday"
         await pilot.press("escape")
         assert sheet(app).week_start == TODAY
+
+
+async def test_the_entry_list_says_what_an_edit_does_to_submitted_time(session: Session) -> None:
+    """Items 7 and 12 in the list: approved entries offer no edit; pending ones say so."""
+    async with running(session) as (app, pilot):
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        day = LAST_MONDAY - dt.timedelta(days=7)
+        [approved] = entries(session, "Internal Tools", day + dt.timedelta(days=1))
+        session.store.database.conn.execute(
+            "UPDATE time_entries SET approval_status = 'approved' WHERE id = ?",
+            (approved["id"],),
+        )
+        app.post_message(StoreChanged())
+        await pilot.pause()
+        at(app, "Internal Tools", 1)
+        await pilot.press("o")
+        offered = {b.binding.action for b in app.active_bindings.values()}
+        assert "edit" not in offered and "delete" not in offered
+        await pilot.press("escape")
+        at(app, "Internal Tools", 0)  # pending approval
+        await pilot.press("o", "enter")
+        app.screen.query_one("#form-hours", Input).value = "1"
+        await pilot.press("ctrl+s")
+        message = str(app.screen.query_one("#entries-message", Static).render())
+        assert "Saved 1 h. It stays submitted" in message

@@ -209,8 +209,17 @@ class EntryListDialog(ModalScreen[bool]):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A locked cell takes no time: its list offers no add, edit or delete."""
-        return not (self.lock and action in ("add", "edit", "delete"))
+        """A locked cell takes no time: its list offers no add, edit or delete; an
+        approved entry can no longer be edited or deleted."""
+        if self.lock and action in ("add", "edit", "delete"):
+            return False
+        if action in ("edit", "delete"):
+            entry = self._selected() if self.is_mounted else None
+            return not (entry and entry.get("approval_status") == "approved")
+        return True
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
 
     # -- showing --------------------------------------------------------------
     def reload(self) -> None:
@@ -305,7 +314,7 @@ class EntryListDialog(ModalScreen[bool]):
 
         def save(hours: float, task: str | None, notes: str | None) -> None:
             self.store.edits.update_entry(entry["id"], hours=hours, task=task, notes=notes)
-            self._done(f"Saved {format_hours(hours)} h.")
+            self._done(f"Saved {format_hours(hours)} h.{_submitted(entry)}")
 
         form = EntryForm(
             f"Entry · {self.label}",
@@ -335,10 +344,18 @@ class EntryListDialog(ModalScreen[bool]):
             except InvalidEdit as err:
                 self.say(str(err), error=True)
                 return
-            self._done(f"Deleted {format_hours(entry['hours'])} h.")
+            note = " It is taken out of the submitted week." if _submitted(entry) else ""
+            self._done(f"Deleted {format_hours(entry['hours'])} h.{note}")
 
         question = f"Delete the entry of {format_hours(entry['hours'])} h?"
         self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), answered)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+
+def _submitted(entry: dict[str, Any]) -> str:
+    """What an edit does to an entry sent for approval ("" if it was not)."""
+    if entry.get("approval_status") in ("pending", "submitting"):
+        return " It stays submitted: the approver sees the new values."
+    return ""
