@@ -229,6 +229,8 @@ async def test_copy_last_weeks_rows_and_remove_a_hand_added_row(session: Session
         await pilot.press("L")
         assert "Brand Refresh" in [r.label for r in grid.rows]
         assert "Added 1 row from last week" in detail(app)
+        await pilot.press("L")
+        assert "every row of last week; Y copies its hours" in detail(app)
         at(app, "Brand Refresh", 0)
         await pilot.press("R")
         assert "Brand Refresh" not in [r.label for r in grid.rows]

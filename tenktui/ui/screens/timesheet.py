@@ -498,7 +498,7 @@ class TimesheetScreen(Screen[None]):
         shown = {r.assignable_id for r in self.grid.rows}
         missing = [r.assignable_id for r in last.rows if r.assignable_id not in shown]
         if not missing:
-            self.say("This week already has every row of last week.")
+            self.say("This week already has every row of last week; Y copies its hours.")
             return
         self.week_rows.add(user, self.week_start, missing)
         self.reload()
