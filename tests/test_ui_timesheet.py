@@ -516,6 +516,8 @@ async def test_the_ansi_theme_tells_over_from_under_booked(session: Session) -> 
         over = grid.get_component_rich_style("week-grid--over")
         under = grid.get_component_rich_style("week-grid--under")
         assert over.color != under.color
+        # NO_COLOR drops the colours, not the weight: bold over, italic under
+        assert (over.bold, over.italic) != (under.bold, under.italic)
 
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 50)])
