@@ -241,7 +241,16 @@ async def test_the_palette_holds_every_action(session: Session) -> None:
 async def test_the_palette_confirms_the_weeks_suggestions(session: Session) -> None:
     async with running(session) as (app, pilot):
         await run_palette(app, pilot, "Confirm this week's")
+        await pilot.press("y")  # the week's days after today: asked first
         assert session.store.outbox.counts().pending == 15
+
+
+async def test_the_palette_copies_last_weeks_hours(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        await run_palette(app, pilot, "Copy last week's hours")
+        assert "26.5 h in 13 entries" in app.screen.question
+        await pilot.press("y")
+        assert session.store.outbox.counts().pending == 13
 
 
 async def test_the_palette_finds_a_project(session: Session) -> None:

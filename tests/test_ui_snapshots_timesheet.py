@@ -26,6 +26,9 @@ from tests.ui_app_support import (  # noqa: F401 (fixtures)
 
 SMALL = (80, 24)
 LARGE = (120, 40)
+# Nothing may wrap from the narrowest size up; the widest adds names in full and notes.
+SIZES = [(60, 20), SMALL, (200, 50)]
+SIZE_IDS = ["60x20", "80x24", "200x50"]
 
 
 @pytest.fixture
@@ -39,23 +42,25 @@ def app(session: Session, **options: object) -> TenkApp:
     return TenkApp(session, sync=False, **options)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_this_week(snap_compare, snap_session: Session, size: tuple[int, int]) -> None:
     """This week: suggestions only (dimmed, with ~), capacity 8 h a day."""
     with time_machine.travel(NOW, tick=False):
         assert snap_compare(app(snap_session), terminal_size=size)
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_last_week(snap_compare, snap_session: Session, size: tuple[int, int]) -> None:
-    """Last week: confirmed time; two cells hold two entries each (+)."""
+    """Last week: confirmed time; two cells hold two entries each (+); every day
+    under-booked (▽); at 200x50 the notes of Monday beside the rows."""
     with time_machine.travel(NOW, tick=False):
         assert snap_compare(app(snap_session), press=["left_square_bracket"], terminal_size=size)
 
 
 def test_marks_of_pending_and_locked_cells(snap_compare, snap_session: Session) -> None:
-    """Tuesday confirmed (↑ waiting to sync); Annual Report added: locked (×)."""
-    keys = ["right", "c", "a", *"annual", "enter", "2"]
+    """Tuesday confirmed (↑ waiting to sync; asked first, as it is after today);
+    Annual Report added: locked (×)."""
+    keys = ["right", "c", "y", "a", *"annual", "enter", "2"]
     with time_machine.travel(NOW, tick=False):
         assert snap_compare(app(snap_session), press=keys, terminal_size=LARGE)
 
@@ -75,3 +80,10 @@ def test_the_ansi_theme(snap_compare, snap_session: Session) -> None:
     """Only the terminal's 16 colours, for SSH sessions."""
     with time_machine.travel(NOW, tick=False):
         assert snap_compare(app(snap_session, theme="tenktui-ansi"), terminal_size=SMALL)
+
+
+def test_next_week_marks_the_holiday(snap_compare, snap_session: Session) -> None:
+    """Studio Day (Fri 4 Dec) marked * in its header and named below on Friday."""
+    keys = ["right_square_bracket", "right", "right", "right", "right"]
+    with time_machine.travel(NOW, tick=False):
+        assert snap_compare(app(snap_session), press=keys, terminal_size=SMALL)

@@ -156,10 +156,10 @@ async def test_enter_confirms_a_suggested_cell(session: Session) -> None:
 async def test_c_confirms_the_day_and_shift_c_the_week(session: Session) -> None:
     async with running(session) as (app, pilot):
         at(app, "Internal Tools", 1)
-        await pilot.press("c")
+        await pilot.press("c", "y")  # Tuesday is after today: asked first
         assert sorted(t["hours"] for _, t in queued(session)) == [0.63, 2.0, 4.0]
         assert {t["date"] for _, t in queued(session)} == {"2026-11-24"}
-        await pilot.press("C")
+        await pilot.press("C", "y")
         assert len(queued(session)) == 15  # five working days, three rows
         week = sheet(app).week
         assert week.total == pytest.approx(5 * 6.63)
@@ -229,6 +229,8 @@ async def test_copy_last_weeks_rows_and_remove_a_hand_added_row(session: Session
         await pilot.press("L")
         assert "Brand Refresh" in [r.label for r in grid.rows]
         assert "Added 1 row from last week" in detail(app)
+        await pilot.press("L")
+        assert "every row of last week; Y copies its hours" in detail(app)
         at(app, "Brand Refresh", 0)
         await pilot.press("R")
         assert "Brand Refresh" not in [r.label for r in grid.rows]
@@ -261,7 +263,7 @@ async def test_undo_a_change_puts_the_old_hours_back(session: Session) -> None:
 
 async def test_undo_confirming_the_week(session: Session) -> None:
     async with running(session) as (app, pilot):
-        await pilot.press("C")
+        await pilot.press("C", "y")
         assert len(queued(session)) == 15
         await pilot.press("u")
         assert queued(session) == []
@@ -352,7 +354,6 @@ async def test_notes_over_255_characters_are_refused_in_the_form(session: Sessio
         await pilot.press("o", "a")
         form = app.screen
         assert isinstance(form, EntryForm)
-        assert form.query_one("#form-notes", Input).max_length == 255
         form.query_one("#form-hours", Input).value = "1"
         form.query_one("#form-notes", Input).value = "x" * 300
         await pilot.press("ctrl+s")
@@ -395,3 +396,303 @@ async def test_submitting_an_empty_week_says_there_is_nothing(session: Session) 
         await pilot.press("s")
         assert isinstance(app.screen, TimesheetScreen)
         assert "Nothing to submit" in detail(app)
+
+
+# -- issue 12: everyday use ------------------------------------------------------------------
+def grid_line(app, y: int) -> str:
+    grid = sheet(app).grid
+    return grid.render_line(y).text
+
+
+def totals_line(app) -> str:
+    grid = sheet(app).grid
+    return grid_line(app, HEADER_LINES + len(grid.rows) + 1)
+
+
+async def test_pasted_notes_over_255_are_kept_whole_and_refused(session: Session) -> None:
+    """Item 5: a paste over the limit is not cut: the count shows it, saving refuses it."""
+    from textual import events
+
+    async with running(session) as (app, pilot):
+        at(app, "Internal Tools", 0)
+        await pilot.press("o", "a")
+        form = app.screen
+        assert isinstance(form, EntryForm)
+        form.query_one("#form-hours", Input).value = "1"
+        notes = form.query_one("#form-notes", Input)
+        notes.focus()
+        notes.post_message(events.Paste("y" * 300))
+        await pilot.pause()
+        assert notes.value == "y" * 300
+        assert "300/255" in str(form.query_one("#form-count", Static).render())
+        await pilot.press("ctrl+s")
+        assert app.screen is form and notes.value == "y" * 300
+        assert "300 characters long" in str(form.query_one("#form-error", Static).render())
+        assert queued(session) == []
+
+
+async def test_the_entry_list_of_a_locked_cell_offers_no_changes(session: Session) -> None:
+    """Item 7: a locked cell's list shows its entries and the lock, no add/edit/delete."""
+    async with running(session) as (app, pilot):
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        at(app, "Data Platform", 1)
+        await pilot.press("o")
+        dialog = app.screen
+        assert isinstance(dialog, EntryListDialog)
+        offered = {b.binding.action for b in app.active_bindings.values()}
+        assert "close" in offered
+        assert not offered & {"add", "edit", "delete"}
+        await pilot.press("a", "enter", "d")
+        assert app.screen is dialog
+        assert queued(session) == []
+
+
+async def test_a_digit_on_several_entries_is_kept_for_the_one_picked(session: Session) -> None:
+    """Item 7: "3" on a cell of two entries opens the list and the 3 is not lost."""
+    async with running(session) as (app, pilot):
+        await pilot.press("left_square_bracket")
+        at(app, "Website Redesign", 0)
+        await pilot.press("3")
+        dialog = app.screen
+        assert isinstance(dialog, EntryListDialog)
+        assert "3 h" in str(dialog.query_one("#entries-message", Static).render())
+        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, EntryForm)
+        assert form.query_one("#form-hours", Input).value == "3"
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog
+        assert dialog.entries[0]["hours"] == 3
+
+
+async def test_the_entry_list_drops_waiting_to_sync_once_synced(session: Session) -> None:
+    """Item 7: the list follows the store: a sync pass that sent the edit clears the word."""
+    async with running(session) as (app, pilot):
+        at(app, "Internal Tools", 0)
+        await pilot.press("2", "enter", "o")
+        dialog = app.screen
+        assert isinstance(dialog, EntryListDialog)
+        options = dialog.query_one("OptionList")
+        assert "waiting to sync" in str(options.get_option_at_index(0).prompt)
+        session.store.database.conn.execute("UPDATE outbox SET state = 'done'")
+        app.post_message(StoreChanged())
+        await pilot.pause()
+        await pilot.pause()
+        assert "waiting to sync" not in str(options.get_option_at_index(0).prompt)
+
+
+async def test_help_lists_the_one_set_of_marks(session: Session) -> None:
+    """Item 8: every mark the grid draws (cell states, booked days, days off) is in ?."""
+    from tenktui.store import marks
+
+    async with running(session) as (app, pilot):
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("#help-text", Static).render())
+        for mark in (*marks.STATE_MARKS.values(), marks.LOCKED, marks.OVER, marks.UNDER):
+            assert any(mark in line and "  " in line for line in text.splitlines()), mark
+        assert marks.DAY_OFF in text
+
+
+async def test_over_and_under_booked_days_are_marked_not_only_coloured(session: Session) -> None:
+    """Item 9: under NO_COLOR a mark still tells an over-booked day from an under-booked one."""
+    from tenktui.store.marks import OVER, UNDER
+
+    async with running(session) as (app, pilot):
+        await pilot.press("left_square_bracket")  # last week: every day under 8 h
+        assert totals_line(app).count(UNDER) == 5
+        assert OVER not in totals_line(app)
+        at(app, "Internal Tools", 3)
+        await pilot.press("9", "enter")  # Thursday: 9 h on a day of 8
+        line = totals_line(app)
+        assert line.count(UNDER) == 4 and line.count(OVER) == 1
+        assert "9" + OVER in line
+
+
+async def test_the_ansi_theme_tells_over_from_under_booked(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        app.theme = "tenktui-ansi"
+        await pilot.pause()
+        grid = sheet(app).grid
+        over = grid.get_component_rich_style("week-grid--over")
+        under = grid.get_component_rich_style("week-grid--under")
+        assert over.color != under.color
+        # NO_COLOR drops the colours, not the weight: bold over, italic under
+        assert (over.bold, over.italic) != (under.bold, under.italic)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 50)])
+async def test_no_line_of_the_grid_or_head_wraps(session: Session, size: tuple[int, int]) -> None:
+    """Item 10: every day, the total and the week's state fit on their lines."""
+    async with running(session, size=size) as (app, pilot):
+        await pilot.press("left_square_bracket")
+        grid = sheet(app).grid
+        geometry = grid.geometry()
+        assert geometry.label + 7 * geometry.cell + geometry.total + geometry.notes <= size[0]
+        header = grid_line(app, 0)
+        assert all(f"{d:>2}" in header for d in range(16, 23)) and "Total" in header
+        assert len(header.rstrip()) <= grid.scrollable_content_region.width
+        title = app.screen.query_one("#week-title", Static)
+        state = app.screen.query_one("#week-state", Static)
+        assert title.region.right < state.content_region.x  # a gap between them
+        assert state.content_region.width >= len(str(state.render()))
+
+
+async def test_names_cut_with_an_ellipsis_and_shown_whole_under_the_cursor(
+    session: Session,
+) -> None:
+    async with running(session, size=(60, 20)) as (app, pilot):
+        at(app, "Website Redesign", 0)
+        await pilot.pause()
+        grid = sheet(app).grid
+        row = grid_line(app, HEADER_LINES + grid.row_index)
+        assert "…" in row and "Website Redesign — Design" not in row
+        assert detail(app).startswith("Website Redesign — Design")
+
+
+async def test_a_wide_screen_has_a_wide_name_column_and_notes(session: Session) -> None:
+    async with running(session, size=(200, 50)) as (app, pilot):
+        await pilot.press("left_square_bracket")
+        grid = at(app, "Internal Tools", 0)
+        assert grid.geometry().notes > 0
+        assert "Notes (Mon)" in grid_line(app, 0)
+        assert "Website Redesign — Design" in grid_line(app, HEADER_LINES + 2)
+        assert "Deploy to staging" in grid_line(app, HEADER_LINES + grid.row_index)
+        await pilot.press("right", "right", "right", "right")  # Friday
+        assert "Notes (Fri)" in grid_line(app, 0)
+        assert "Bug fixes" in grid_line(app, HEADER_LINES + grid.row_index)
+
+
+async def test_confirming_days_after_today_asks_first(session: Session) -> None:
+    """Item 11: today's suggestions are confirmed at once; later days only when asked."""
+    async with running(session) as (app, pilot):
+        at(app, "Internal Tools", 0)
+        await pilot.press("c")  # Monday is today
+        assert isinstance(app.screen, TimesheetScreen)
+        assert len(queued(session)) == 3
+        await pilot.press("C")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Tue 24 Nov – Fri 27 Nov" in app.screen.question
+        await pilot.press("n")
+        assert len(queued(session)) == 3
+        await pilot.press("C", "y")
+        assert len(queued(session)) == 15
+
+
+async def test_an_edit_to_a_submitted_week_says_what_it_does(session: Session) -> None:
+    """Item 12: a change to submitted time stays pending; new time is not in the submission."""
+    async with running(session) as (app, pilot):
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        state = app.screen.query_one("#week-state", Static)
+        assert "awaiting approval" in str(state.render())
+        at(app, "Internal Tools", 0)
+        await pilot.press("1", "enter")
+        assert "still awaiting approval" in detail(app)
+        at(app, "Internal Tools", 5)  # Saturday: no time yet
+        await pilot.press("2", "enter")
+        assert "not part of the submitted week: s submits it" in detail(app)
+        assert "2 h not submitted" in str(state.render())
+
+
+async def test_holidays_and_leave_are_marked_in_the_day_header(session: Session) -> None:
+    """Item 15: Studio Day (Fri 4 Dec) and the vacation (9–11 Dec) show above their days."""
+    from tenktui.store.marks import DAY_OFF
+
+    async with running(session) as (app, pilot):
+        await pilot.press("right_square_bracket")
+        assert f"Fri  4{DAY_OFF}" in grid_line(app, 0)
+        assert grid_line(app, 0).count(DAY_OFF) == 1
+        await pilot.press("right_square_bracket")
+        header = grid_line(app, 0)
+        assert [f"{d}{DAY_OFF}" in header for d in range(7, 14)] == [0, 0, 1, 1, 1, 0, 0]
+        grid = at(app, "Website Redesign", 2)
+        await pilot.pause()
+        assert "Vacation" in detail(app) and grid.current_cell.day.day == 9
+
+
+async def test_copy_last_weeks_hours_after_a_confirmation(session: Session) -> None:
+    """Item 17: Y queues last week's hours on the same weekdays, into empty cells only."""
+    async with running(session) as (app, pilot):
+        grid = at(app, "Internal Tools", 0)
+        await pilot.press("2", "enter")  # Monday already has time: left alone
+        await pilot.press("Y")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        # last week: 26.5 h in 13 entries; Internal Tools on Monday (0.75) is skipped
+        assert "25.75 h in 12 entries" in dialog.question
+        await pilot.press("y")
+        assert isinstance(app.screen, TimesheetScreen)
+        week = sheet(app).week
+        assert week.total == pytest.approx(2 + 25.75)
+        assert grid.current_cell.hours == 2
+        notes = [e["notes"] for e in entries(session, "Internal Tools", TODAY + dt.timedelta(4))]
+        assert notes == ["Bug fixes"]
+        assert len(queued(session)) == 13
+        await pilot.press("u")
+        assert len(queued(session)) == 1
+
+
+async def test_redo_puts_back_what_undo_took(session: Session) -> None:
+    """Item 18: U (or ctrl+y) redoes; a new edit ends what can be redone."""
+    async with running(session) as (app, pilot):
+        grid = at(app, "Internal Tools", 0)
+        await pilot.press("3", "enter", "u")
+        assert grid.current_cell.hours == 0
+        await pilot.press("U")
+        assert grid.current_cell.hours == 3
+        assert "Redone" in detail(app)
+        assert [t["hours"] for _, t in queued(session)] == [3.0]
+        await pilot.press("u", "ctrl+y")
+        assert grid.current_cell.hours == 3
+        await pilot.press("u", "5", "enter", "U")
+        assert grid.current_cell.hours == 5
+        assert "Nothing to redo" in detail(app)
+
+
+@pytest.mark.parametrize(
+    ("typed", "week", "day"),
+    [("tomorrow", 0, 1), ("next mon", 1, 0), ("2026-12-10", 2, 3), ("last fri", -1, 4)],
+)
+async def test_g_goes_to_a_date(session: Session, typed: str, week: int, day: int) -> None:
+    async with running(session) as (app, pilot):
+        await pilot.press("g", *typed, "enter")
+        screen = sheet(app)
+        assert screen.week_start == TODAY + dt.timedelta(days=7 * week)
+        assert screen.grid.day_index == day
+
+
+async def test_g_keeps_a_bad_date_to_correct(session: Session) -> None:
+    from tenktui.ui.widgets.date_prompt import DatePrompt
+
+    async with running(session) as (app, pilot):
+        await pilot.press("g", *"next blursday", "enter")
+        prompt = app.screen
+        assert isinstance(prompt, DatePrompt)
+        assert "is not a date" in str(prompt.query_one("#date-error", Static).render())
+        assert prompt.query_one(Input).value == "next blursday"
+        await pilot.press("escape")
+        assert sheet(app).week_start == TODAY
+
+
+async def test_the_entry_list_says_what_an_edit_does_to_submitted_time(session: Session) -> None:
+    """Items 7 and 12 in the list: approved entries offer no edit; pending ones say so."""
+    async with running(session) as (app, pilot):
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        day = LAST_MONDAY - dt.timedelta(days=7)
+        [approved] = entries(session, "Internal Tools", day + dt.timedelta(days=1))
+        session.store.database.conn.execute(
+            "UPDATE time_entries SET approval_status = 'approved' WHERE id = ?",
+            (approved["id"],),
+        )
+        app.post_message(StoreChanged())
+        await pilot.pause()
+        at(app, "Internal Tools", 1)
+        await pilot.press("o")
+        offered = {b.binding.action for b in app.active_bindings.values()}
+        assert "edit" not in offered and "delete" not in offered
+        await pilot.press("escape")
+        at(app, "Internal Tools", 0)  # pending approval
+        await pilot.press("o", "enter")
+        app.screen.query_one("#form-hours", Input).value = "1"
+        await pilot.press("ctrl+s")
+        message = str(app.screen.query_one("#entries-message", Static).render())
+        assert "Saved 1 h. It stays submitted" in message

@@ -252,6 +252,47 @@ class Edits:
                     created += 1
         return created
 
+    def week_to_copy(
+        self, user_id: int, source_start: dt.date, target_start: dt.date
+    ) -> list[dict[str, Any]]:
+        """The entries of the source week that would land on the same weekday of the
+        target week: only into cells that are empty and take time."""
+        offset = target_start - source_start
+        source = self.d.rows(
+            "SELECT assignable_id, date, hours, task, notes FROM time_entries "
+            "WHERE user_id = ? AND date BETWEEN ? AND ? AND deleted = 0 AND hours > 0 "
+            "ORDER BY date, assignable_id, id",
+            (user_id, source_start.isoformat(), (source_start + dt.timedelta(days=6)).isoformat()),
+        )
+        plan = []
+        for entry in source:
+            day = _day(entry["date"]) + offset
+            if self.entries_in_cell(user_id, entry["assignable_id"], day):
+                continue
+            assignable = self.d.row(
+                "SELECT * FROM assignables WHERE id = ?", (entry["assignable_id"],)
+            )
+            if assignable is None or lock_for(assignable, day, self.d.today()) is not None:
+                continue
+            plan.append({**entry, "date": day})
+        return plan
+
+    def copy_week(self, user_id: int, source_start: dt.date, target_start: dt.date) -> int:
+        """Queue the source week's hours into the target week (see :meth:`week_to_copy`),
+        all or nothing; how many entries were made."""
+        plan = self.week_to_copy(user_id, source_start, target_start)
+        with self.d.write():
+            for entry in plan:
+                self.create_entry(
+                    user_id,
+                    entry["assignable_id"],
+                    entry["date"],
+                    entry["hours"],
+                    task=entry["task"],
+                    notes=entry["notes"],
+                )
+        return len(plan)
+
     # -- statuses ---------------------------------------------------------
     def set_status(self, user_id: int, code: str, message: str | None = None) -> None:
         self._require("statuses", "presence statuses (ITO, WFH, …)")

@@ -9,6 +9,11 @@ LOCKED = "×"
 SEVERAL = "+"
 APPROVED = "✓"
 SUGGESTED = "~"
+# A day's total: more than its capacity, or (a day gone by) less; told apart by mark,
+# not by colour alone (NO_COLOR, 16-colour terminals).
+OVER = "▲"
+UNDER = "▽"
+DAY_OFF = "*"  # in a day's header: a holiday, or leave booked that day
 
 # What each mark means, in the order the help screen and ``week --help`` list them.
 LEGEND: list[tuple[str, str]] = [
@@ -19,6 +24,9 @@ LEGEND: list[tuple[str, str]] = [
     (LOCKED, "locked: this day takes no time for this project"),
     (APPROVED, "approved"),
     (SEVERAL, "several entries: Enter lists them"),
+    (f"8{OVER}", "a day's total over its capacity (over-booked)"),
+    (f"4{UNDER}", "a past day's total under its capacity (under-booked)"),
+    (f"Thu{DAY_OFF}", "a holiday or leave that day (the line under the grid names it)"),
 ]
 
 
@@ -33,4 +41,13 @@ def cell_mark(cell: Cell) -> str:
         return SEVERAL
     if cell.entries and cell.approval == "approved":
         return APPROVED
+    return " "
+
+
+def day_mark(total: float, capacity: float, *, past: bool) -> str:
+    """The mark of a day's total: over its capacity, under it once the day is over, or blank."""
+    if total > capacity + 0.005:
+        return OVER
+    if past and total < capacity - 0.005:
+        return UNDER
     return " "

@@ -86,6 +86,17 @@ def palette_actions(app: TenkApp) -> list[PaletteAction]:
             partial(sheet, "copy_last_week"),
         ),
         PaletteAction("Undo the last edit", "Timesheet (u)", partial(sheet, "undo")),
+        PaletteAction("Redo the last undone edit", "Timesheet (U)", partial(sheet, "redo")),
+        PaletteAction(
+            "Copy last week's hours",
+            "Last week's time into this week's empty cells, after a question (Y)",
+            partial(sheet, "copy_last_week_hours"),
+        ),
+        PaletteAction(
+            "Go to a date …",
+            "Timesheet: tomorrow, next mon, 2026-12-24 (g)",
+            partial(sheet, "go_to_date"),
+        ),
     ]
     if caps.approvals:
         actions.append(

@@ -61,6 +61,12 @@ TIMESHEET: list[Binding] = [
         show=False, id="tenktui.timesheet.next_week",
     ),
     Binding("t", "this_week", "This week", show=False, id="tenktui.timesheet.this_week"),
+    Binding("U,ctrl+y", "redo", "Redo", show=False, id="tenktui.timesheet.redo"),
+    Binding("g", "go_to_date", "Go to a date", show=False, id="tenktui.timesheet.go_to_date"),
+    Binding(
+        "Y", "copy_last_week_hours", "Copy last week's hours",
+        show=False, id="tenktui.timesheet.copy_hours",
+    ),
 ]  # fmt: skip
 
 # Keys the grid handles itself while a cell is being edited (not rebindable: typing).
@@ -91,6 +97,10 @@ ENTRY_FORM: list[Binding] = [
 CONFIRM: list[Binding] = [
     Binding("y", "answer(True)", "Yes", id="tenktui.confirm.yes"),
     Binding("n,escape", "answer(False)", "No", id="tenktui.confirm.no"),
+]
+
+DATE_PROMPT: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="tenktui.date_prompt.cancel"),
 ]
 
 PICKER: list[Binding] = [

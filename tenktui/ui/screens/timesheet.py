@@ -52,8 +52,8 @@ class TimesheetScreen(Screen[None]):
     DEFAULT_CSS = """
     TimesheetScreen {
         #week-head { height: 1; padding: 0 1; background: $boost; }
-        #week-title { width: 1fr; text-style: bold; }
-        #week-state { width: auto; color: $text-muted; }
+        #week-title { width: 1fr; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
+        #week-state { width: auto; color: $text-muted; padding-left: 2; }
         #week-state.-approved { color: $success; }
         #week-state.-pending { color: $accent; }
         #cell-detail { height: 2; padding: 0 1; color: $text-muted; }
@@ -70,6 +70,7 @@ class TimesheetScreen(Screen[None]):
         self.week_start = week_start_for(self.today(), session.week_start)
         self.week: WeekGrid | None = None
         self.undo_steps: list[UndoStep] = []
+        self.redo_steps: list[UndoStep] = []
         # (text, kind, cell it was said on): shown until the cursor leaves that cell
         self._message: tuple[str, str, tuple[int, int]] | None = None
 
@@ -149,9 +150,13 @@ class TimesheetScreen(Screen[None]):
         if week is None or not week.days:
             return ""
         hours = f"{format_hours(week.total)} of {format_hours(week.capacity)} h"
-        has_time = any(c.entries for r in week.rows for c in r.cells)
-        if not has_time:
+        cells = [c for r in week.rows for c in r.cells if c.entries]
+        if not cells:
             return hours
+        unsubmitted = sum(c.hours for c in cells if c.approval not in _APPROVAL)
+        if unsubmitted and len(cells) > sum(1 for c in cells if c.approval not in _APPROVAL):
+            # Part of the week went for approval, and time was added after it.
+            return f"{hours} · {format_hours(unsubmitted)} h not submitted (s submits)"
         return f"{hours} · {_APPROVAL.get(week.approval or '', 'not submitted')}"
 
     def _head(self, title: str, state: str) -> None:
@@ -185,6 +190,12 @@ class TimesheetScreen(Screen[None]):
         parts = [f"{row.label} · {cell.day:%a %d %b}"]
         if day.holiday:
             parts.append(day.holiday)
+        parts += [
+            r.label
+            for r in self.week.rows
+            if r.kind == "leave" and r is not row
+            and (r.cells[grid.day_index].hours or r.cells[grid.day_index].suggestion)
+        ]  # fmt: skip
         if cell.entries > 1:
             parts.append(f"{format_hours(cell.hours)} h in {cell.entries} entries (Enter lists)")
         elif cell.entries:
@@ -216,7 +227,7 @@ class TimesheetScreen(Screen[None]):
         self._detail()
 
     def on_week_grid_view_activated(self, message: WeekGridView.Activated) -> None:
-        self.action_open_entries()
+        self.action_open_entries(message.typed)
 
     def on_week_grid_view_refused(self, message: WeekGridView.Refused) -> None:
         self.say(message.reason, "error")
@@ -241,7 +252,27 @@ class TimesheetScreen(Screen[None]):
             self.say(str(err), "error")
             return
         what = f"{format_hours(hours)} h" if hours else "cleared"
-        self._edited(f"{row.label}, {day:%a %d %b}: {what}", before)
+        self._edited(
+            f"{row.label}, {day:%a %d %b}: {what}",
+            before,
+            self._submission_note(row.cells[message.day].approval, bool(hours)),
+        )
+
+    def _submission_note(self, approval: str | None, hours: bool) -> str:
+        """What an edit does to a week already sent for approval ("" if it was not)."""
+        week = self.week
+        if week is None:
+            return ""
+        if approval in ("pending", "submitting"):
+            return (
+                " — still awaiting approval, with the new hours"
+                if hours
+                else " — taken out of the submitted week"
+            )
+        submitted = any(c.entries and c.approval in _APPROVAL for r in week.rows for c in r.cells)
+        if submitted and hours:
+            return " — not part of the submitted week: s submits it"
+        return ""
 
     # -- editing helpers ----------------------------------------------------------
     def _snapshot(self, cells: list[tuple[int, dt.date]]) -> list[CellSnapshot]:
@@ -258,12 +289,17 @@ class TimesheetScreen(Screen[None]):
             for aid, day in cells
         ]
 
-    def _edited(self, description: str, before: list[CellSnapshot]) -> None:
+    def _edited(self, description: str, before: list[CellSnapshot], note: str = "") -> None:
         """After a successful edit: remember how to undo it, redraw, tell the app."""
-        self.undo_steps.append(UndoStep(description, self.week_start, before))
+        self._remember(UndoStep(description, self.week_start, before))
         self.reload()
-        self.say(f"Saved: {description}", "done")
+        self.say(f"Saved: {description}{note}", "done")
         self.post_message(EditQueued(description))
+
+    def _remember(self, step: UndoStep) -> None:
+        """A new edit: undo can take it back, and what was undone can no longer be redone."""
+        self.undo_steps.append(step)
+        self.redo_steps.clear()
 
     def _cell_or_say(self) -> tuple[Any, Any] | None:
         grid = self.grid
@@ -299,7 +335,7 @@ class TimesheetScreen(Screen[None]):
         else:
             self.grid.start_edit(format_hours(cell.hours) if cell.entries else "")
 
-    def action_open_entries(self) -> None:
+    def action_open_entries(self, typed: str = "") -> None:
         found = self._cell_or_say()
         if found is None:
             return
@@ -308,12 +344,18 @@ class TimesheetScreen(Screen[None]):
 
         before = self._snapshot([(row.assignable_id, cell.day)])
         dialog = EntryListDialog(
-            self.store, self.user_id, row.assignable_id, row.label, cell.day, lock=cell.lock
+            self.store,
+            self.user_id,
+            row.assignable_id,
+            row.label,
+            cell.day,
+            lock=cell.lock,
+            typed=typed,
         )
 
         def closed(changed: bool | None) -> None:
             if changed:
-                self.undo_steps.append(
+                self._remember(
                     UndoStep(f"{row.label}, {cell.day:%a %d %b}", self.week_start, before)
                 )
             self.reload()
@@ -366,16 +408,38 @@ class TimesheetScreen(Screen[None]):
         if not cells:
             self.say(f"No suggestions to confirm for {what}.")
             return
-        before = self._snapshot(cells)
-        try:
-            count = self.store.edits.confirm_suggestions(user, days, assignable_id)
-        except InvalidEdit as err:
-            self.say(str(err), "error")
+
+        def confirm(yes: bool | None = True) -> None:
+            if not yes:
+                self.say("Nothing confirmed.")
+                return
+            before = self._snapshot(cells)
+            try:
+                count = self.store.edits.confirm_suggestions(user, days, assignable_id)
+            except InvalidEdit as err:
+                self.say(str(err), "error")
+                return
+            if not count:
+                self.say(f"No suggestions to confirm for {what}.")
+                return
+            plural = "s" if count != 1 else ""
+            self._edited(f"confirmed {count} suggestion{plural} for {what}", before)
+
+        today = self.today()
+        ahead = sorted({day for _, day in cells if day > today})
+        if not ahead:
+            confirm()
             return
-        if not count:
-            self.say(f"No suggestions to confirm for {what}.")
-            return
-        self._edited(f"confirmed {count} suggestion{'s' if count != 1 else ''} for {what}", before)
+        from tenktui.ui.widgets.confirm import ConfirmDialog
+
+        span = f"{ahead[0]:%a %d %b}" + (f" – {ahead[-1]:%a %d %b}" if len(ahead) > 1 else "")
+        count = len(cells)
+        question = (
+            f"Confirm {count} suggestion{'s' if count != 1 else ''} for {what}? "
+            f"{'They include' if len(ahead) > 1 else 'That includes'} time after today "
+            f"({span}) that has not happened yet."
+        )
+        self.app.push_screen(ConfirmDialog(question, yes="Confirm", no="Not yet"), confirm)
 
     def action_confirm_day(self) -> None:
         day = self.grid.current_day
@@ -434,11 +498,45 @@ class TimesheetScreen(Screen[None]):
         shown = {r.assignable_id for r in self.grid.rows}
         missing = [r.assignable_id for r in last.rows if r.assignable_id not in shown]
         if not missing:
-            self.say("This week already has every row of last week.")
+            self.say("This week already has every row of last week; Y copies its hours.")
             return
         self.week_rows.add(user, self.week_start, missing)
         self.reload()
         self.say(f"Added {len(missing)} row{'s' if len(missing) != 1 else ''} from last week.")
+
+    def action_copy_last_week_hours(self) -> None:
+        user = self.user_id
+        if user is None:
+            return
+        source = self.week_start - dt.timedelta(days=7)
+        plan = self.store.edits.week_to_copy(user, source, self.week_start)
+        if not plan:
+            self.say("Nothing to copy: last week has no hours for this week's empty cells.")
+            return
+        from tenktui.ui.widgets.confirm import ConfirmDialog
+
+        hours = format_hours(sum(e["hours"] for e in plan))
+        count = len(plan)
+        question = (
+            f"Copy last week's hours into this week: {hours} h in {count} "
+            f"entr{'ies' if count != 1 else 'y'}, on the same weekdays? "
+            "Cells that already have time, or take none, are left as they are."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            before = self._snapshot(sorted({(e["assignable_id"], e["date"]) for e in plan}))
+            week_rows = sorted({e["assignable_id"] for e in plan})
+            try:
+                copied = self.store.edits.copy_week(user, source, self.week_start)
+            except InvalidEdit as err:
+                self.say(str(err), "error")
+                return
+            self.week_rows.add(user, self.week_start, week_rows)
+            self._edited(f"copied {copied} entries ({hours} h) from last week", before)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Copy", no="Cancel"), answered)
 
     def action_remove_row(self) -> None:
         user, row = self.user_id, self.grid.current_row
@@ -457,22 +555,33 @@ class TimesheetScreen(Screen[None]):
             self.say(f"Removed {row.label}.")
 
     def action_undo(self) -> None:
-        if not self.undo_steps:
-            self.say("Nothing to undo.")
+        self._travel(self.undo_steps, self.redo_steps, "undo")
+
+    def action_redo(self) -> None:
+        self._travel(self.redo_steps, self.undo_steps, "redo")
+
+    def _travel(self, source: list[UndoStep], target: list[UndoStep], verb: str) -> None:
+        """Put back the cells of the last step of ``source``; their state as it was a
+        moment ago becomes a step of ``target`` (undo feeds redo and back)."""
+        if not source:
+            self.say(f"Nothing to {verb}.")
             return
-        step = self.undo_steps.pop()
+        step = source[-1]
+        now = self._snapshot([(c.assignable_id, c.day) for c in step.cells])
         try:
             self._restore(step.cells)
         except InvalidEdit as err:
-            self.say(f"Cannot undo {step.description}: {err}", "error")
+            self.say(f"Cannot {verb} {step.description}: {err}", "error")
             return
+        source.pop()
+        target.append(UndoStep(step.description, step.week_start, now))
         self.week_start = step.week_start
         self.reload()
         if step.cells:
             first = step.cells[0]
             self.grid.select_assignable(first.assignable_id, (first.day - self.week_start).days)
-        self.say(f"Undone: {step.description}", "done")
-        self.post_message(EditQueued(f"undo {step.description}"))
+        self.say(f"{'Undone' if verb == 'undo' else 'Redone'}: {step.description}", "done")
+        self.post_message(EditQueued(f"{verb} {step.description}"))
 
     def _restore(self, cells: list[CellSnapshot]) -> None:
         user = self.user_id
@@ -541,6 +650,21 @@ class TimesheetScreen(Screen[None]):
         self._message = None
         self.week_start = week_start_for(self.today(), self.session.week_start)
         self.reload()
+
+    def action_go_to_date(self) -> None:
+        from tenktui.ui.widgets.date_prompt import DatePrompt
+
+        self.app.push_screen(DatePrompt(self.today()), self.go_to)
+
+    def go_to(self, day: dt.date | None) -> None:
+        """Show ``day``'s week with the cursor on that day (``None``: stay)."""
+        if day is None:
+            return
+        self._message = None
+        self.week_start = week_start_for(day, self.session.week_start)
+        self.reload()
+        self.grid.move_to(self.grid.row_index, (day - self.week_start).days)
+        self.grid.focus()
 
 
 def _update(widget: Static, text: str) -> None:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from tenktui.store import InvalidEdit, Store, parse_hours
 from tenktui.store.validation import MAX_TEXT, check_text
 from tenktui.ui import keys
-from tenktui.ui.messages import EditQueued
+from tenktui.ui.messages import EditQueued, StoreChanged
 from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.week_grid import format_hours
 
@@ -41,6 +41,7 @@ class EntryForm(ModalScreen[bool]):
         Label { color: $text-muted; }
         #form-error { color: $error; text-style: bold; height: auto; }
         #form-count { color: $text-muted; text-align: right; width: 1fr; }
+        #form-count.-over { color: $error; text-style: bold; }
         #form-buttons { height: auto; align-horizontal: right; margin-top: 1; }
         Button { margin-left: 2; min-width: 10; }
     }
@@ -55,9 +56,11 @@ class EntryForm(ModalScreen[bool]):
         hours: float | None = None,
         task: str | None = None,
         notes: str | None = None,
+        typed: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
+        self.typed = typed  # hours typed on the grid, in place of the entry's own
         self.save = save
         self.categories = categories
         self.entry_hours = hours
@@ -72,7 +75,7 @@ class EntryForm(ModalScreen[bool]):
             yield Static(self.title_text, id="form-title", markup=False)
             yield Label("Hours (1.5, 1,5, 1:30, 90m)")
             yield Input(
-                format_hours(self.entry_hours) if self.entry_hours else "",
+                self.typed or (format_hours(self.entry_hours) if self.entry_hours else ""),
                 placeholder="hours",
                 id="form-hours",
             )
@@ -86,7 +89,9 @@ class EntryForm(ModalScreen[bool]):
             )
             yield Label("Notes")
             notes = self.entry_notes or ""
-            yield Input(notes, max_length=MAX_TEXT, placeholder="notes", id="form-notes")
+            # No max_length: a paste over the limit would be cut without a word; the
+            # count turns red and saving says how long it is, with the text kept.
+            yield Input(notes, placeholder="notes", id="form-notes")
             yield Static(self._count(notes), id="form-count", markup=False)
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
@@ -102,7 +107,9 @@ class EntryForm(ModalScreen[bool]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "form-notes":
-            self.query_one("#form-count", Static).update(self._count(event.value))
+            count = self.query_one("#form-count", Static)
+            count.update(self._count(event.value))
+            count.set_class(len(event.value) > MAX_TEXT, "-over")
         self.query_one("#form-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -166,6 +173,7 @@ class EntryListDialog(ModalScreen[bool]):
         day: dt.date,
         *,
         lock: str | None = None,
+        typed: str = "",
     ) -> None:
         super().__init__()
         self.store = store
@@ -174,6 +182,8 @@ class EntryListDialog(ModalScreen[bool]):
         self.label = label
         self.day = day
         self.lock = lock
+        # Hours typed on the grid: the next entry edited or added starts with them.
+        self.typed = typed
         self.changed = False
         self.entries: list[dict[str, Any]] = []
 
@@ -188,7 +198,28 @@ class EntryListDialog(ModalScreen[bool]):
         self.reload()
         if self.lock:
             self.say(self.lock, error=True)
+        elif self.typed:
+            self.say(
+                f"{self.typed} h: Enter puts it on the highlighted entry, a adds it as a new one."
+            )
         self.query_one(OptionList).focus()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        # A sync pass finished: states ("waiting to sync") and server edits move on.
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A locked cell takes no time: its list offers no add, edit or delete; an
+        approved entry can no longer be edited or deleted."""
+        if self.lock and action in ("add", "edit", "delete"):
+            return False
+        if action in ("edit", "delete"):
+            entry = self._selected() if self.is_mounted else None
+            return not (entry and entry.get("approval_status") == "approved")
+        return True
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
 
     # -- showing --------------------------------------------------------------
     def reload(self) -> None:
@@ -264,7 +295,14 @@ class EntryListDialog(ModalScreen[bool]):
             )
             self._done(f"Added {format_hours(hours)} h.")
 
-        self.app.push_screen(EntryForm(f"New entry · {self.label}", save, self._categories()))
+        form = EntryForm(
+            f"New entry · {self.label}", save, self._categories(), typed=self._take_typed()
+        )
+        self.app.push_screen(form)
+
+    def _take_typed(self) -> str:
+        typed, self.typed = self.typed, ""
+        return typed
 
     def action_edit(self) -> None:
         entry = self._selected()
@@ -276,7 +314,7 @@ class EntryListDialog(ModalScreen[bool]):
 
         def save(hours: float, task: str | None, notes: str | None) -> None:
             self.store.edits.update_entry(entry["id"], hours=hours, task=task, notes=notes)
-            self._done(f"Saved {format_hours(hours)} h.")
+            self._done(f"Saved {format_hours(hours)} h.{_submitted(entry)}")
 
         form = EntryForm(
             f"Entry · {self.label}",
@@ -285,6 +323,7 @@ class EntryListDialog(ModalScreen[bool]):
             hours=entry["hours"],
             task=entry.get("task"),
             notes=entry.get("notes"),
+            typed=self._take_typed(),
         )
         self.app.push_screen(form)
 
@@ -305,10 +344,18 @@ class EntryListDialog(ModalScreen[bool]):
             except InvalidEdit as err:
                 self.say(str(err), error=True)
                 return
-            self._done(f"Deleted {format_hours(entry['hours'])} h.")
+            note = " It is taken out of the submitted week." if _submitted(entry) else ""
+            self._done(f"Deleted {format_hours(entry['hours'])} h.{note}")
 
         question = f"Delete the entry of {format_hours(entry['hours'])} h?"
         self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), answered)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+
+def _submitted(entry: dict[str, Any]) -> str:
+    """What an edit does to an entry sent for approval ("" if it was not)."""
+    if entry.get("approval_status") in ("pending", "submitting"):
+        return " It stays submitted: the approver sees the new values."
+    return ""

@@ -20,14 +20,18 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tenktui.store.marks import cell_mark
+from tenktui.store.marks import DAY_OFF, OVER, UNDER, cell_mark, day_mark
 from tenktui.store.queries import Cell, Row, WeekGrid
 from tenktui.ui import keys
 
 CELL = 7  # " 10.25↑" — a space, five characters of hours, one mark
+NARROW_CELL = 6  # "10.25↑": below 67 columns the days lose their leading space
 TOTAL = 8
+NARROW_TOTAL = 7
 MIN_LABEL = 10
 WIDE_LABEL = 20  # room for "Project / leave" and short names
+MAX_LABEL = 48  # wider than this, the room goes to the notes preview instead
+MIN_NOTES = 16  # a notes column narrower than this shows too little to be worth it
 HEADER_LINES = 2
 FOOTER_LINES = 3
 EDIT_CHARS = frozenset("0123456789.,:mMhH ")
@@ -43,6 +47,16 @@ MOVES = {
     "up": (0, -1), "k": (0, -1), "down": (0, 1), "j": (0, 1),
     "left": (-1, 0), "h": (-1, 0), "right": (1, 0), "l": (1, 0),
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Column widths for one width of the grid; ``notes`` is 0 when there is no room."""
+
+    label: int
+    cell: int
+    total: int
+    notes: int
 
 
 @dataclass
@@ -80,6 +94,7 @@ class WeekGridView(ScrollView, can_focus=True):
         "week-grid--edit-error",
         "week-grid--total",
         "week-grid--over",
+        "week-grid--under",
         "week-grid--full",
         "week-grid--capacity",
         "week-grid--hint",
@@ -112,6 +127,7 @@ class WeekGridView(ScrollView, can_focus=True):
         & > .week-grid--edit-error { background: $error 40%; color: $foreground; text-style: bold; }
         & > .week-grid--total { text-style: bold; }
         & > .week-grid--over { color: $warning; text-style: bold; }
+        & > .week-grid--under { color: $secondary; text-style: italic; }
         & > .week-grid--full { color: $success; text-style: bold; }
         & > .week-grid--capacity { color: $text-muted; }
         & > .week-grid--hint { color: $text-muted; text-style: italic; }
@@ -134,7 +150,12 @@ class WeekGridView(ScrollView, can_focus=True):
         """The cursor moved to a cell."""
 
     class Activated(CellMessage):
-        """Enter (or a double click) on a cell that is not being edited."""
+        """Enter (or a double click) on a cell that is not being edited; or hours
+        ``typed`` on a cell of several entries, for the one the person picks."""
+
+        def __init__(self, grid: WeekGridView, row: int, day: int, typed: str = "") -> None:
+            super().__init__(grid, row, day)
+            self.typed = typed
 
     class Refused(CellMessage):
         """Typing on a cell that takes no time; ``reason`` says why."""
@@ -168,6 +189,7 @@ class WeekGridView(ScrollView, can_focus=True):
         self.edit: Edit | None = None
         self.today: dt.date | None = None
         self.empty_hint = "No rows this week: press a to add a project or leave type."
+        self._geometry: tuple[int, Geometry] | None = None  # (width, its columns)
 
     @property
     def rows(self) -> list[Row]:
@@ -198,6 +220,7 @@ class WeekGridView(ScrollView, can_focus=True):
         previous = self.current_row
         same_week = self.week is not None and self.week.week_start == week.week_start
         self.week = week
+        self._geometry = None  # the longest name may have changed
         self.today = today
         if previous is not None:
             for i, row in enumerate(week.rows):
@@ -221,6 +244,8 @@ class WeekGridView(ScrollView, can_focus=True):
         day = max(0, min(day, 6))
         if (row, day) == (self.row_index, self.day_index):
             return
+        if day != self.day_index and self.geometry().notes:
+            self.refresh()  # the notes preview follows the cursor's day, on every row
         self._refresh_row(self.row_index)
         self.row_index, self.day_index = row, day
         self._refresh_row(row)
@@ -329,7 +354,7 @@ class WeekGridView(ScrollView, can_focus=True):
             self.post_message(self.Refused(self, self.row_index, self.day_index, reason))
         elif cell.entries > 1:
             # Which of several entries would the number be for? Let the person pick.
-            self.post_message(self.Activated(self, self.row_index, self.day_index))
+            self.post_message(self.Activated(self, self.row_index, self.day_index, char))
         else:
             self.start_edit(char)
 
@@ -367,7 +392,8 @@ class WeekGridView(ScrollView, can_focus=True):
         if not 0 <= body < min(len(self.rows), self._body_height()):
             return None
         row = body + round(self.scroll_y)
-        day = (x - self._label_width()) // CELL
+        geometry = self.geometry()
+        day = (x - geometry.label) // geometry.cell
         if not 0 <= day <= 6:
             return None
         return row, day
@@ -389,11 +415,28 @@ class WeekGridView(ScrollView, can_focus=True):
     def _width(self) -> int:
         return self.scrollable_content_region.width
 
-    def _label_width(self) -> int:
-        """As wide as the longest label (or what is left beside the days), no wider."""
-        room = self._width() - 7 * CELL - TOTAL
+    def geometry(self) -> Geometry:
+        """The columns for the present width: nothing may wrap, from 60 columns up.
+
+        Narrow screens get narrower days; wide ones a name column as wide as the
+        longest name (up to MAX_LABEL) and, with room to spare, a notes preview.
+        """
+        width = self._width()
+        if self._geometry is not None and self._geometry[0] == width:
+            return self._geometry[1]  # asked for by every cell drawn: keep it cheap
+        cell, total = CELL, TOTAL
+        if width - 7 * CELL - TOTAL < MIN_LABEL:
+            cell, total = NARROW_CELL, NARROW_TOTAL
+        room = width - 7 * cell - total
         longest = max((len(r.label) for r in self.rows), default=0) + 3
-        return max(MIN_LABEL, min(room, max(longest, WIDE_LABEL)))
+        label = max(MIN_LABEL, min(room, MAX_LABEL, max(longest, WIDE_LABEL)))
+        notes = room - label
+        geometry = Geometry(label, cell, total, notes if notes >= MIN_NOTES else 0)
+        self._geometry = (width, geometry)
+        return geometry
+
+    def _label_width(self) -> int:
+        return self.geometry().label
 
     def _body_height(self) -> int:
         return max(0, self.scrollable_content_region.height - HEADER_LINES - FOOTER_LINES)
@@ -448,26 +491,43 @@ class WeekGridView(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, self.rich_style)
 
     def _label(self, text: str, style: Style) -> Segment:
-        width = self._label_width()
-        room = width - 2
-        if len(text) > room:
-            text = text[: max(0, room - 1)] + "…"
-        return Segment(f" {text}".ljust(width), style)
+        return Segment(f" {clip(text, self._label_width() - 2)}".ljust(self._label_width()), style)
+
+    def _notes(self, segments: list[Segment], text: str, style: Style) -> list[Segment]:
+        width = self.geometry().notes
+        if width:
+            one_line = " ".join(text.split())
+            segments.append(Segment(f" {clip(one_line, width - 2)}".ljust(width), style))
+        return segments
+
+    def day_off(self, index: int) -> bool:
+        """A holiday, or leave booked (or scheduled) on day ``index``."""
+        assert self.week is not None
+        if self.week.days[index].holiday:
+            return True
+        return any(
+            r.kind == "leave" and (r.cells[index].hours or r.cells[index].suggestion)
+            for r in self.rows
+        )
 
     def _header(self) -> list[Segment]:
         assert self.week is not None
         header = self._style("week-grid--header")
+        geometry = self.geometry()
         segments = [self._label("Project / leave", header)]
-        for day in self.week.days:
-            text = f"{day.date:%a} {day.date.day:>2}".rjust(CELL - 1) + " "
+        for index, day in enumerate(self.week.days):
+            name = f"{day.date:%a}"[: 3 if geometry.cell == CELL else 2]
+            mark = DAY_OFF if self.day_off(index) else " "
+            text = f"{name} {day.date.day:>2}".rjust(geometry.cell - 1) + mark
             style = header
-            if day.holiday:
+            if mark != " ":
                 style = self._style("week-grid--holiday")
             if day.date == self.today:
                 style = self._style("week-grid--today")
             segments.append(Segment(text, style))
-        segments.append(Segment("Total".rjust(TOTAL - 1) + " ", header))
-        return segments
+        segments.append(Segment("Total".rjust(geometry.total - 1) + " ", header))
+        when = f"{self.current_day:%a}" if self.current_day else ""
+        return self._notes(segments, f"Notes ({when})", header)
 
     def _row(self, index: int) -> list[Segment]:
         if not 0 <= index < len(self.rows):
@@ -479,14 +539,18 @@ class WeekGridView(ScrollView, can_focus=True):
         for day, cell in enumerate(row.cells):
             segments.append(self._cell(index, day, cell))
         total = format_hours(row.total) if row.total else ""
-        segments.append(Segment(total.rjust(TOTAL - 1) + " ", self._style("week-grid--total")))
-        return segments
+        width = self.geometry().total
+        segments.append(Segment(total.rjust(width - 1) + " ", self._style("week-grid--total")))
+        notes = row.cells[self.day_index].notes or ""
+        return self._notes(segments, notes, self._style("week-grid--hint"))
 
     def _cell(self, row: int, day: int, cell: Cell) -> Segment:
         edit = self.edit
+        width = self.geometry().cell
         if edit is not None and (edit.row, edit.day) == (row, day):
-            shown = edit.text[-(CELL - 2) :]
-            text = f" {shown}▏".ljust(CELL)
+            shown = edit.text[-(width - 2) :]
+            text = (" " if width == CELL else "") + f"{shown}▏"
+            text = text.ljust(width)
             return Segment(
                 text, self._style("week-grid--edit-error" if edit.error else "week-grid--editing")
             )
@@ -495,7 +559,8 @@ class WeekGridView(ScrollView, can_focus=True):
             value, name = format_hours(cell.hours), "week-grid--hours"
         elif cell.suggestion:
             value, name = f"~{format_hours(cell.suggestion)}", "week-grid--suggestion"
-            if len(value) > CELL - 2:
+            # A wide cell keeps a space before its value; a narrow one has none to spare.
+            if len(value) > width - (2 if width == CELL else 1):
                 value = value[1:]
         else:
             value, name = "·", "week-grid--empty"
@@ -503,39 +568,58 @@ class WeekGridView(ScrollView, can_focus=True):
             name = f"week-grid--{cell.state}"
         elif cell.lock:
             name = "week-grid--locked"
-        text = f" {value:>{CELL - 2}}{mark}"
+        text = fit(value, mark, width)
         style = self._style(name)
         if (row, day) == (self.row_index, self.day_index):
             cursor = "week-grid--cursor" if self.has_focus else "week-grid--cursor-blurred"
             style = style + self._style(cursor)
         return Segment(text, style)
 
+    def _booked_style(self, mark: str, total: float, capacity: float) -> Style:
+        if mark == OVER:
+            return self._style("week-grid--over")
+        if mark == UNDER:
+            return self._style("week-grid--under")
+        if total and total == capacity:
+            return self._style("week-grid--full")
+        return self._style("week-grid--total")
+
     def _totals(self) -> list[Segment]:
         assert self.week is not None
+        geometry = self.geometry()
         segments = [self._label("Total", self._style("week-grid--total"))]
         for day in self.week.days:
-            style = self._style("week-grid--total")
-            if day.total > day.capacity:
-                style = self._style("week-grid--over")
-            elif day.total and day.total == day.capacity:
-                style = self._style("week-grid--full")
+            past = self.today is not None and day.date < self.today
+            mark = day_mark(day.total, day.capacity, past=past)
             value = format_hours(day.total) if day.total else "·"
-            segments.append(Segment(f" {value:>{CELL - 2}} ", style))
+            style = self._booked_style(mark, day.total, day.capacity)
+            segments.append(Segment(fit(value, mark, geometry.cell), style))
         total, capacity = self.week.total, self.week.capacity
-        style = self._style("week-grid--total")
-        if total > capacity:
-            style = self._style("week-grid--over")
-        elif total and total == capacity:
-            style = self._style("week-grid--full")
-        segments.append(Segment(format_hours(total).rjust(TOTAL - 1) + " ", style))
+        mark = day_mark(total, capacity, past=False)
+        style = self._booked_style(mark, total, capacity)
+        segments.append(Segment(fit(format_hours(total), mark, geometry.total), style))
         return segments
 
     def _capacity(self) -> list[Segment]:
         assert self.week is not None
+        geometry = self.geometry()
         style = self._style("week-grid--capacity")
         segments = [self._label("Capacity", style)]
         for day in self.week.days:
             value = format_hours(day.capacity) if day.capacity else "·"
-            segments.append(Segment(f" {value:>{CELL - 2}} ", style))
-        segments.append(Segment(format_hours(self.week.capacity).rjust(TOTAL - 1) + " ", style))
+            segments.append(Segment(fit(value, " ", geometry.cell), style))
+        week = format_hours(self.week.capacity)
+        segments.append(Segment(fit(week, " ", geometry.total), style))
         return segments
+
+
+def clip(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters, ending in ``…`` when it was cut."""
+    if len(text) <= room:
+        return text
+    return text[: max(0, room - 1)] + "…"
+
+
+def fit(value: str, mark: str, width: int) -> str:
+    """A value right-aligned in a column of ``width``, its one-character mark last."""
+    return value.rjust(width - 1)[-(width - 1) :] + mark

@@ -1,0 +1,40 @@
+"""Dates as people type them (store/dates.py): the one reading for the app's ``g``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tenktui.store.dates import BadDate, parse_date
+
+MONDAY = dt.date(2026, 11, 23)
+THURSDAY = dt.date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("today", MONDAY, MONDAY),
+        ("Yesterday", MONDAY, dt.date(2026, 11, 22)),
+        ("tomorrow", MONDAY, dt.date(2026, 11, 24)),
+        ("mon", MONDAY, MONDAY),  # a weekday: the latest such day, today included
+        ("wed", MONDAY, dt.date(2026, 11, 18)),
+        ("next mon", MONDAY, dt.date(2026, 11, 30)),  # never today
+        ("next thu", MONDAY, THURSDAY),
+        ("next thursday", THURSDAY, dt.date(2026, 12, 3)),
+        ("last mon", MONDAY, dt.date(2026, 11, 16)),
+        ("last fri", THURSDAY, dt.date(2026, 11, 20)),
+        ("next week", THURSDAY, dt.date(2026, 12, 3)),
+        ("last week", THURSDAY, dt.date(2026, 11, 19)),
+        (" 2026-12-24 ", MONDAY, dt.date(2026, 12, 24)),
+    ],
+)
+def test_dates_people_type(text: str, today: dt.date, expected: dt.date) -> None:
+    assert parse_date(text, today) == expected
+
+
+@pytest.mark.parametrize("text", ["", "next", "soon", "next blursday", "2026-13-01", "mo"])
+def test_not_a_date_says_what_is(text: str) -> None:
+    with pytest.raises(BadDate, match="is not a date: use today, yesterday, tomorrow"):
+        parse_date(text, MONDAY)
