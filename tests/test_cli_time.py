@@ -152,7 +152,7 @@ BAD_INPUT = [
     (["log", "2", "annual"], "Annual Report is locked for time entry."),
     (["log", "2", "UMB-005", "--date", "2026-11-05"], "takes time only from 2026-11-16 on"),
     (["log", "two", "INT-004"], "'two' is not a number of hours"),
-    (["set", "-1", "INT-004"], "out of range"),
+    (["set", "-1", "INT-004"], "Hours are not negative"),
     (["status", "BUSY"], "'BUSY' is not a status"),
 ]
 

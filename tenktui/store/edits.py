@@ -16,6 +16,7 @@ from tenktui.store.outbox import Outbox
 from tenktui.store.queries import cell_entries
 from tenktui.store.validation import (
     InvalidEdit,
+    check_day_total,
     check_hours,
     check_status,
     check_text,
@@ -91,6 +92,7 @@ class Edits:
         task, notes = check_text(task, "task"), check_text(notes, "notes")
         with self.d.write() as c:
             self.check_loggable(user_id, assignable_id, day)
+            check_day_total(day, self.day_hours(user_id, day), hours)
             if not self.capable("itemized_entries") and self.entries_in_cell(
                 user_id, assignable_id, day
             ):
@@ -136,7 +138,11 @@ class Edits:
                 changes[field] = check_text(changes[field], field)
         with self.d.write() as c:
             row = self._entry(local_id)
-            self.check_loggable(row["user_id"], row["assignable_id"], _day(row["date"]))
+            day = _day(row["date"])
+            self.check_loggable(row["user_id"], row["assignable_id"], day)
+            if "hours" in changes:
+                others = self.day_hours(row["user_id"], day, excluding=local_id)
+                check_day_total(day, others, changes["hours"])
             sets = ", ".join(f"{k} = ?" for k in changes)
             c.execute(f"UPDATE time_entries SET {sets} WHERE id = ?", (*changes.values(), local_id))
             self._queue_update(row, changes)
@@ -181,6 +187,16 @@ class Edits:
             self.outbox.enqueue(
                 "delete", "time_entry", {}, local_id=local_id, server_id=row["server_id"], base=base
             )
+
+    def day_hours(self, user_id: int, day: dt.date, excluding: int | None = None) -> float:
+        """The hours a person's day holds over every project (``excluding`` one entry)."""
+        return float(
+            self.d.scalar(
+                "SELECT COALESCE(SUM(hours), 0) FROM time_entries WHERE user_id = ? AND date = ? "
+                "AND deleted = 0 AND id IS NOT ?",
+                (user_id, day.isoformat(), excluding),
+            )
+        )
 
     def entries_in_cell(self, user_id: int, assignable_id: int, day: dt.date) -> list[dict]:
         return cell_entries(self.d, user_id, assignable_id, day)
