@@ -43,7 +43,7 @@ def test_log_twice_makes_two_itemized_entries_and_the_week_shows_them(
     assert (monday["hours"], monday["entries"], monday["suggestion"]) == (3.5, 2, None)
     assert row["cells"][1]["suggestion"] == 4.0 and row["cells"][1]["entries"] == 0
     text = cli.ok("week").out
-    assert "~4" in text and "suggested from the schedule" in text
+    assert "~4" in text and "suggested from your schedule" in text
     assert cli.outbox() == []
 
 

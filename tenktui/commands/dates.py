@@ -1,4 +1,5 @@
-"""Dates as people type them: today, yesterday, a weekday name, or YYYY-MM-DD.
+"""Dates as people type them: today, yesterday, tomorrow, a weekday name (``next`` or
+``last`` before it), or YYYY-MM-DD.
 
 ``TENKTUI_TODAY=YYYY-MM-DD`` freezes "today" for every command: a testing aid
 (the sandbox lives on a fixed day), not a setting.
@@ -13,7 +14,10 @@ from tenktui.commands import CommandError
 
 TODAY_ENV = "TENKTUI_TODAY"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DATE_HELP = "today, yesterday, a weekday (mon…sun: the latest such day) or YYYY-MM-DD"
+DATE_HELP = (
+    "today, yesterday, tomorrow, a weekday (mon…sun: the latest such day, today included), "
+    "next mon (the first one after today), last fri (the latest before today) or YYYY-MM-DD"
+)
 
 
 def today(timezone: str | None = None) -> dt.date:
@@ -49,6 +53,13 @@ def parse_day(text: str, now: dt.date) -> dt.date:
         return now
     if word == "yesterday":
         return now - dt.timedelta(days=1)
+    if word == "tomorrow":
+        return now + dt.timedelta(days=1)
+    direction, _, rest = word.partition(" ")
+    if direction in ("next", "last") and (index := weekday_index(rest)) is not None:
+        if direction == "next":
+            return now + dt.timedelta(days=(index - now.weekday() - 1) % 7 + 1)
+        return now - dt.timedelta(days=(now.weekday() - index - 1) % 7 + 1)
     index = weekday_index(word)
     if index is not None:
         return now - dt.timedelta(days=(now.weekday() - index) % 7)
