@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from tenktui import __version__
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from tenktui.commands.completion import SHELLS, complete, project_names
 from tenktui.commands.dates import DATE_HELP
 
 
@@ -186,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PROJECT",
         help="a project, phase or leave type: name, code or id "
         "(a unique prefix or part, any case; phases as 'Project/Phase')",
-    )
+    ).completer = project_names  # type: ignore[attr-defined]
     log.add_argument("--task", metavar="T", help="the task (under 256 characters)")
     log.add_argument("--notes", metavar="N", help="notes (under 256 characters)")
     log.epilog = (
@@ -197,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     set_ = _add(commands, "set", "set a day's total for a project (0 clears it)", common, edit,
                 date)  # fmt: skip
     set_.add_argument("hours", metavar="HOURS", help="1.5, 1,5, 1:30, 90m or 2h")
-    set_.add_argument("project", metavar="PROJECT", help="as for log")
+    set_.add_argument("project", metavar="PROJECT", help="as for log").completer = project_names  # type: ignore[attr-defined]
     set_.epilog = "The cell may hold at most one entry; use log for itemized time."
 
     entries = _add(commands, "entries", "a day's time entries, with the ids edit and rm take",
@@ -304,7 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
 
     completion = _add(commands, "completion", "print a shell completion script", common)
-    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
+    completion.add_argument("shell", choices=SHELLS)
+    completion.epilog = (
+        "Made by argcomplete from this parser: on TAB the shell asks tenktui, which\n"
+        "answers from its commands and options, and PROJECT from the profile's cache."
+    )
 
     sandbox = commands.add_parser("sandbox", help="the local 10,000ft emulator")
     sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION")
@@ -401,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = _shortcuts(list(sys.argv[1:] if argv is None else argv))
     _Parser.json_errors = "--json" in argv
     parser = build_parser()
+    complete(parser)
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         if args.sandbox_command == "serve":
@@ -410,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "completion":
         from tenktui.commands.completion import script
 
-        print(script(build_parser(), args.shell), end="")
+        print(script(args.shell), end="")
         return EXIT_OK
     return _guarded(lambda: _run(args), as_json=args.json)
 
