@@ -153,8 +153,8 @@ class Copy:
 
 
 def copy_plan(grid_from: Any, grid_to: Any) -> tuple[list[Copy], list[str]]:
-    """What ``copy-week`` queues (cells with confirmed hours last week whose cell this
-    week is empty and open), and the reasons cells are left out."""
+    """What ``copy-week`` would queue (cells with confirmed hours last week whose cell
+    this week is empty), and the reasons cells are left out; locks are checked after."""
     rows_to = {r.assignable_id: r for r in grid_to.rows}
     plan: list[Copy] = []
     skipped: list[str] = []
@@ -168,8 +168,6 @@ def copy_plan(grid_from: Any, grid_to: Any) -> tuple[list[Copy], list[str]]:
                 skipped.append(f"{row.label} on {day:%a %d}: leave is not copied")
             elif target is not None and target.cells[index].entries:
                 skipped.append(f"{row.label} on {day:%a %d}: already holds time")
-            elif target is not None and target.cells[index].lock:
-                skipped.append(f"{row.label} on {day:%a %d}: {target.cells[index].lock}")
             else:
                 plan.append(Copy(row.assignable_id, row.label, day, round(cell.hours, 2)))
     return plan, skipped
@@ -194,7 +192,7 @@ async def run_copy_week(ctx: Context) -> int:
     await ctx.ready()
     me = ctx.me()
     plan, skipped = copy_plan(ctx.store.queries.week(me, source), ctx.store.queries.week(me, start))
-    # A row absent from this week's grid may still be locked on its day there.
+    # Checked per day and project, as the store will: a project may have no row this week.
     today = ctx.store.database.today()
     kept: list[Copy] = []
     for item in plan:
