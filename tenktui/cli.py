@@ -12,9 +12,12 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from tenktui import __version__
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from tenktui.commands.completion import SHELLS, complete, project_names
+from tenktui.commands.dates import DATE_HELP
 
 
 def _date(value: str) -> dt.date:
@@ -44,13 +47,16 @@ def _positive_float(value: str) -> float:
     return number
 
 
-DATES = "today, yesterday, mon…sun (the latest such day) or YYYY-MM-DD"
-EPILOG = """\
+DATES = DATE_HELP
+EXIT_CODES = """\
 exit status: 0 success; 1 a failure you must act on (the server refused the token
 or an edit, a conflict, the server unreachable when it is needed); 2 the command
 was refused as given and nothing changed (bad arguments, unknown or ambiguous
 project, hours or text the rules refuse, a locked project, no profile, a bad
-config file).
+config file). With --json, an error is {"error": {"code": STATUS, "message": …}}
+on stdout and the exit status is the same."""
+EPILOG = f"""\
+{EXIT_CODES}
 
 Edits go to the local cache and its outbox first, then one sync sends them
 (--no-sync skips it). Offline, an edit stays queued, the command says so and
@@ -66,6 +72,16 @@ STATUS_NOTE = (
     "Statuses change during the day: one fetched over 15 minutes ago is fetched again "
     "(--sync fetches them all)."
 )
+
+
+class _WithMarks(argparse.RawDescriptionHelpFormatter):
+    """``week --help`` ends with the cell marks, read from the store only when shown."""
+
+    def format_help(self) -> str:
+        from tenktui.commands.time import legend_help
+
+        self.add_text(legend_help())
+        return super().format_help()
 
 
 def _add(
@@ -84,8 +100,21 @@ def _add(
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Arguments refused under ``--json`` are a JSON error too (the sub-parsers share
+    this class, and ``main`` sets ``json_errors`` from the raw arguments)."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if _Parser.json_errors:
+            _fail(f"{self.prog}: {message}", EXIT_USAGE, as_json=True)
+            sys.exit(EXIT_USAGE)
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tenktui",
         description="Keyboard-first, offline-first time tracking for 10,000ft and Leantime. "
         "Without a command, opens the app on the default profile.",
@@ -165,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PROJECT",
         help="a project, phase or leave type: name, code or id "
         "(a unique prefix or part, any case; phases as 'Project/Phase')",
-    )
+    ).completer = project_names  # type: ignore[attr-defined]
     log.add_argument("--task", metavar="T", help="the task (under 256 characters)")
     log.add_argument("--notes", metavar="N", help="notes (under 256 characters)")
     log.epilog = (
@@ -176,10 +205,32 @@ def build_parser() -> argparse.ArgumentParser:
     set_ = _add(commands, "set", "set a day's total for a project (0 clears it)", common, edit,
                 date)  # fmt: skip
     set_.add_argument("hours", metavar="HOURS", help="1.5, 1,5, 1:30, 90m or 2h")
-    set_.add_argument("project", metavar="PROJECT", help="as for log")
+    set_.add_argument("project", metavar="PROJECT", help="as for log").completer = project_names  # type: ignore[attr-defined]
     set_.epilog = "The cell may hold at most one entry; use log for itemized time."
 
-    _add(commands, "week", "the week's timesheet, suggestions marked ~", common, read, date)
+    entries = _add(commands, "entries", "a day's time entries, with the ids edit and rm take",
+                   common, read, date)  # fmt: skip
+    entries.epilog = "IDs are this machine's: an entry logged offline has one at once."
+    edit_ = _add(commands, "edit", "change a time entry's hours, task or notes", common, edit)
+    edit_.add_argument("entry_id", type=int, metavar="ENTRY", help="an id from tenktui entries")
+    edit_.add_argument("--hours", metavar="H", help="1.5, 1,5, 1:30, 90m or 2h (0 removes it)")
+    edit_.add_argument("--task", metavar="T", help="the task ('' clears it)")
+    edit_.add_argument("--notes", metavar="N", help="notes ('' clears them)")
+    rm = _add(commands, "rm", "remove a time entry", common, edit)
+    rm.add_argument("entry_id", type=int, metavar="ENTRY", help="an id from tenktui entries")
+
+    copy = _add(commands, "copy-week", "queue last week's hours into this week", common, edit,
+                date)  # fmt: skip
+    copy.add_argument("--yes", action="store_true", help="copy without asking (for scripts)")
+    copy.epilog = (
+        "Each project's hours on each day of the week before the week holding --date go to\n"
+        "the same day of that week, as one entry without notes, after a confirmation that\n"
+        "shows the total. Cells that already hold time, locked cells and leave are left as\n"
+        "they are."
+    )
+
+    week = _add(commands, "week", "the week's timesheet, suggestions marked ~", common, read, date)
+    week.formatter_class = _WithMarks
 
     confirm = _add(commands, "confirm", "confirm suggested time (a day, or a week)", common, edit,
                    date)  # fmt: skip
@@ -191,9 +242,25 @@ def build_parser() -> argparse.ArgumentParser:
     status.epilog = STATUS_NOTE
 
     who = _add(commands, "who", "the current status of the people you work with", common, read)
+    who.add_argument(
+        "filter",
+        nargs="*",
+        metavar="WORD",
+        help="as the app's board filter: every word must match; a status code (wfh) or "
+        "name:, role:, discipline:, location:, status: looks in that field, any other "
+        "word in the name, role, discipline or location",
+    )
+    who.add_argument("--everyone", action="store_true", help="everyone, not only your people")
     who.epilog = STATUS_NOTE
 
-    assignments = _add(commands, "assignments", "your assignments", common, read)
+    assignments = _add(
+        commands,
+        "assignments",
+        "your assignments",
+        common,
+        read,
+        description="Your assignments, then each day's booked hours against your capacity.",
+    )
     assignments.add_argument("--from", dest="start", metavar="D", help="default: week start")
     assignments.add_argument("--to", dest="end", metavar="D", help="default: a week later")
 
@@ -245,7 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
 
     completion = _add(commands, "completion", "print a shell completion script", common)
-    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
+    completion.add_argument("shell", choices=SHELLS)
+    completion.epilog = (
+        "Made by argcomplete from this parser: on TAB the shell asks tenktui, which\n"
+        "answers from its commands and options, and PROJECT from the profile's cache."
+    )
 
     sandbox = commands.add_parser("sandbox", help="the local 10,000ft emulator")
     sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION")
@@ -295,7 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --flavor leantime: 3.9's permissions.enforce (default: enforce under the "
         "strict reading, audit otherwise)",
     )
+    _with_exit_codes(parser)
     return parser
+
+
+def _with_exit_codes(parser: argparse.ArgumentParser) -> None:
+    """Every command's ``--help`` ends with the exit statuses."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.epilog = f"{sub.epilog}\n\n{EXIT_CODES}" if sub.epilog else EXIT_CODES
+                _with_exit_codes(sub)
 
 
 def _shortcuts(argv: list[str]) -> list[str]:
@@ -320,6 +401,10 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
     ("sync", None): ("outbox", "run_sync", True),
     ("log", None): ("time", "run_log", True),
     ("set", None): ("time", "run_set", True),
+    ("entries", None): ("entries", "run_entries", True),
+    ("edit", None): ("entries", "run_edit", True),
+    ("rm", None): ("entries", "run_rm", True),
+    ("copy-week", None): ("entries", "run_copy_week", True),
     ("week", None): ("time", "run_week", True),
     ("confirm", None): ("time", "run_confirm", True),
     ("submit", None): ("time", "run_submit", True),
@@ -343,7 +428,9 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = _shortcuts(list(sys.argv[1:] if argv is None else argv))
+    _Parser.json_errors = "--json" in argv
     parser = build_parser()
+    complete(parser)
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         if args.sandbox_command == "serve":
@@ -353,9 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "completion":
         from tenktui.commands.completion import script
 
-        print(script(build_parser(), args.shell), end="")
+        print(script(args.shell), end="")
         return EXIT_OK
-    return _guarded(lambda: _run(args))
+    return _guarded(lambda: _run(args), as_json=args.json)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -385,19 +472,22 @@ def _run(args: argparse.Namespace) -> int:
         raise
 
 
-def _guarded(run: Callable[[], int]) -> int:
-    """Run a command; its errors become a message on stderr and an exit status. The
-    token never reaches the terminal: every message is redacted."""
+def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:
+    """Run a command; its errors become a message on stderr (a JSON error on stdout with
+    ``--json``) and an exit status. The token never reaches the terminal: every message
+    is redacted."""
     from tenktui.commands import CommandError
     from tenktui.config import ConfigError
 
     try:
         return run()
     except CommandError as err:
-        return _fail(err.message, err.code)
+        return _fail(err.message, err.code, as_json=as_json)
     except ConfigError as err:
-        return _fail(str(err), EXIT_USAGE)
+        return _fail(str(err), EXIT_USAGE, as_json=as_json)
     except KeyboardInterrupt:
+        if as_json:
+            return _fail("interrupted", 130, as_json=True)
         print("", file=sys.stderr)
         return 130
     except BrokenPipeError:
@@ -418,13 +508,20 @@ def _guarded(run: Callable[[], int]) -> int:
         return _fail(
             f"unexpected error: {type(err).__name__}: {redact(str(err))} (details in {log_path()})",
             EXIT_FAILURE,
+            as_json=as_json,
         )
 
 
-def _fail(message: str, code: int) -> int:
+def _fail(message: str, code: int, *, as_json: bool = False) -> int:
+    """Say why the command stopped; ``code`` is the exit status (and the JSON error's code)."""
     from tenktui.commands.context import redact
 
-    print(f"tenktui: {redact(message)}", file=sys.stderr, flush=True)
+    if as_json:
+        from tenktui.commands.output import dumps
+
+        print(dumps({"error": {"code": code, "message": redact(message)}}), flush=True)
+    else:
+        print(f"tenktui: {redact(message)}", file=sys.stderr, flush=True)
     return code
 
 

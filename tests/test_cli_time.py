@@ -43,7 +43,7 @@ def test_log_twice_makes_two_itemized_entries_and_the_week_shows_them(
     assert (monday["hours"], monday["entries"], monday["suggestion"]) == (3.5, 2, None)
     assert row["cells"][1]["suggestion"] == 4.0 and row["cells"][1]["entries"] == 0
     text = cli.ok("week").out
-    assert "~4" in text and "suggested from the schedule" in text
+    assert "~4" in text and "suggested from your schedule" in text
     assert cli.outbox() == []
 
 
@@ -152,7 +152,7 @@ BAD_INPUT = [
     (["log", "2", "annual"], "Annual Report is locked for time entry."),
     (["log", "2", "UMB-005", "--date", "2026-11-05"], "takes time only from 2026-11-16 on"),
     (["log", "two", "INT-004"], "'two' is not a number of hours"),
-    (["set", "-1", "INT-004"], "out of range"),
+    (["set", "-1", "INT-004"], "Hours are not negative"),
     (["status", "BUSY"], "'BUSY' is not a status"),
 ]
 

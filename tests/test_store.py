@@ -100,7 +100,7 @@ def test_a_version_1_file_migrates_forward(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("hours", "message"),
-    [(25, "out of range"), (-1, "out of range"), (1.234, "steps of 0.01"), (0, "more than 0")],
+    [(25, "out of range"), (-1, "not negative"), (1.234, "steps of 0.01"), (0, "more than 0")],
 )
 def test_bad_hours_are_refused_and_nothing_is_queued(
     store: Store, hours: float, message: str
@@ -364,3 +364,45 @@ def test_edits_follow_what_the_backend_can_do(store: Store) -> None:
         store.edits.confirm_suggestions(ME, [MONDAY])
     (row,) = store.outbox.open_rows()
     assert row.op == "create" and row.target["hours"] == 3
+
+
+# -- issue 12: a day's total, negative hours, long notes -------------------------------
+
+
+def test_a_day_holds_at_most_24_hours_over_every_project(store: Store) -> None:
+    store.edits.create_entry(ME, 100, TODAY, 6.63)
+    store.edits.create_entry(ME, 200, TODAY, 10)
+    with pytest.raises(InvalidEdit) as refused:
+        store.edits.create_entry(ME, 101, TODAY, 20)
+    assert str(refused.value) == (
+        "Wed 2026-11-25 would hold 36.63 h (16.63 h already logged + 20 h): "
+        "a day takes at most 24 hours."
+    )
+    with pytest.raises(InvalidEdit, match=r"would hold 24\.63 h"):
+        store.edits.set_cell(ME, 101, TODAY, 8)
+    store.edits.set_cell(ME, 101, TODAY, 7.37)  # exactly 24 is a full day, not too much
+    other = store.edits.create_entry(ME, 100, TODAY + dt.timedelta(days=1), 20)  # another day
+    assert len(store.outbox.open_rows()) == 4
+    assert store.edits.day_hours(ME, TODAY) == pytest.approx(24)
+    (entry,) = store.edits.entries_in_cell(ME, 101, TODAY)
+    with pytest.raises(InvalidEdit, match="would hold 25 h"):
+        store.edits.update_entry(entry["id"], hours=8.37)
+    store.edits.update_entry(entry["id"], hours=5)  # its own hours do not count twice
+    store.edits.update_entry(other, hours=24)
+    assert store.edits.day_hours(ME, TODAY) == pytest.approx(21.63)
+
+
+def test_negative_hours_are_refused_as_negative() -> None:
+    from tenktui.store import parse_hours
+
+    for text in ("-1", "-0.5", "-1:30", "-2h"):
+        with pytest.raises(InvalidEdit, match="Hours are not negative"):
+            parse_hours(text)
+
+
+def test_long_notes_say_how_long_in_plain_words(store: Store) -> None:
+    with pytest.raises(InvalidEdit) as refused:
+        store.edits.create_entry(ME, 100, TODAY, 1, notes="x" * 300)
+    assert str(refused.value) == "The notes are 300 characters long; the limit is 255."
+    with pytest.raises(InvalidEdit, match="The task is 256 characters long"):
+        store.edits.create_entry(ME, 100, TODAY, 1, task="y" * 256)

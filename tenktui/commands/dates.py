@@ -1,4 +1,5 @@
-"""Dates as people type them: today, yesterday, a weekday name, or YYYY-MM-DD.
+"""Dates as people type them: today, yesterday, tomorrow, a weekday name (``next`` or
+``last`` before it), or YYYY-MM-DD.
 
 ``TENKTUI_TODAY=YYYY-MM-DD`` freezes "today" for every command: a testing aid
 (the sandbox lives on a fixed day), not a setting.
@@ -10,10 +11,10 @@ import datetime as dt
 import os
 
 from tenktui.commands import CommandError
+from tenktui.store.dates import DATE_WORDS, BadDate, parse_date
 
 TODAY_ENV = "TENKTUI_TODAY"
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DATE_HELP = "today, yesterday, a weekday (mon…sun: the latest such day) or YYYY-MM-DD"
+DATE_HELP = DATE_WORDS
 
 
 def today(timezone: str | None = None) -> dt.date:
@@ -31,28 +32,9 @@ def today(timezone: str | None = None) -> dt.date:
     return dt.date.today()
 
 
-def weekday_index(text: str) -> int | None:
-    """0 = Monday … 6 = Sunday for ``mon``, ``Monday``, ``tues``…; ``None`` otherwise."""
-    word = text.strip().lower()
-    if len(word) < 3:
-        return None
-    for index, name in enumerate(_WEEKDAYS):
-        if name.startswith(word):
-            return index
-    return None
-
-
 def parse_day(text: str, now: dt.date) -> dt.date:
     """A date typed by a person, relative to ``now``; ``CommandError`` (exit 2) if not."""
-    word = text.strip().lower()
-    if word == "today":
-        return now
-    if word == "yesterday":
-        return now - dt.timedelta(days=1)
-    index = weekday_index(word)
-    if index is not None:
-        return now - dt.timedelta(days=(now.weekday() - index) % 7)
     try:
-        return dt.date.fromisoformat(word)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a date: use {DATE_HELP}.") from None
+        return parse_date(text, now)
+    except BadDate as err:
+        raise CommandError(str(err)) from None

@@ -86,12 +86,31 @@ async def run_status(ctx: Context) -> int:
     return ctx.report(outcome, {"status": data}, text + ".")
 
 
+def _is_status_word(word: str, codes: dict[str, str]) -> bool:
+    return word.upper() in codes or word.lower().startswith("status:")
+
+
 async def run_who(ctx: Context) -> int:
+    from tenktui.store import board as boards
+    from tenktui.store.validation import STATUS_CODES
+
     await ctx.ready()
     ctx.require("statuses", "presence statuses (ITO, WFH, …) to show")
-    board = ctx.store.queries.status_board()
-    await _refresh(ctx, [p["id"] for p in board], bool(getattr(ctx.args, "sync", False)))
-    board = ctx.store.queries.status_board()
+    words = getattr(ctx.args, "filter", None) or []
+
+    def shown(query: str) -> list[dict[str, Any]]:
+        if getattr(ctx.args, "everyone", False):
+            people = boards.everyone(ctx.store.database)
+        else:
+            people = ctx.store.queries.status_board()
+        return [p for p in people if boards.matches(p, query)]
+
+    # Statuses are fetched only for the people the other words leave: a status filter
+    # applies to fresh statuses.
+    by_person = [w for w in words if not _is_status_word(w, STATUS_CODES)]
+    candidates = shown(" ".join(by_person))
+    await _refresh(ctx, [p["id"] for p in candidates], bool(getattr(ctx.args, "sync", False)))
+    board = shown(" ".join(words))
     people = [
         {
             "id": p["id"],
@@ -114,11 +133,12 @@ async def run_who(ctx: Context) -> int:
         ]
         for p in people
     ]
-    text = (
-        table(["Person", "Status", "", "Message", "Since"], rows)
-        if rows
-        else ("Nobody to show yet: the people on your projects appear after a sync.")
-    )
+    if rows:
+        text = table(["Person", "Status", "", "Message", "Since"], rows)
+    elif getattr(ctx.args, "filter", None):
+        text = "Nobody matches the filter."
+    else:
+        text = "Nobody to show yet: the people on your projects appear after a sync."
     if ctx.engine.state.kind not in ("idle",) and ctx.synced:
         text += f"\n({ctx.engine.state.describe()}: statuses may be out of date)"
     ctx.out.result({"people": people}, text)

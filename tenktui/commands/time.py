@@ -12,7 +12,8 @@ from tenktui.commands.matching import find, not_found
 from tenktui.commands.output import hours, table
 
 
-def _hours(text: str) -> float:
+def hours_arg(text: str) -> float:
+    """HOURS as typed on the command line; refused (exit 2) with the store's message."""
     from tenktui.store import InvalidEdit, parse_hours
 
     try:
@@ -37,6 +38,17 @@ async def assignable(ctx: Context, text: str) -> dict[str, Any]:
     return found
 
 
+def day_remark(ctx: Context, day: dt.date) -> str:
+    """A line saying so when the person's day now holds more than its capacity (allowed,
+    but worth seeing), else nothing."""
+    total = ctx.store.edits.day_hours(ctx.me(), day)
+    found = ctx.store.queries.capacities(ctx.me(), day, day).get(day)
+    capacity = found.capacity if found is not None else 0.0
+    if total <= capacity + 0.005:
+        return ""
+    return f"\n{day:%a %Y-%m-%d} now holds {hours(total)} h, over its {hours(capacity)} h capacity."
+
+
 def _entry_json(entry: dict[str, Any] | None) -> dict[str, Any] | None:
     if entry is None:
         return None
@@ -47,7 +59,7 @@ def _entry_json(entry: dict[str, Any] | None) -> dict[str, Any] | None:
 async def run_log(ctx: Context) -> int:
     from tenktui.store.validation import display_name
 
-    amount = _hours(ctx.args.hours)
+    amount = hours_arg(ctx.args.hours)
     day = _day(ctx)
     await ctx.ready()
     me = ctx.me()
@@ -62,18 +74,25 @@ async def run_log(ctx: Context) -> int:
     return ctx.report(
         outcome,
         {"entry": _entry_json(entry), "project": label},
-        f"Logged {hours(amount)} h on {label} for {day:%a %Y-%m-%d}.",
+        f"Logged {hours(amount)} h on {label} for {day:%a %Y-%m-%d}." + day_remark(ctx, day),
     )
 
 
 async def run_set(ctx: Context) -> int:
     from tenktui.store.validation import display_name
 
-    amount = _hours(ctx.args.hours)
+    amount = hours_arg(ctx.args.hours)
     day = _day(ctx)
     await ctx.ready()
     me = ctx.me()
     target = await assignable(ctx, ctx.args.project)
+    several = ctx.store.edits.entries_in_cell(me, target["id"], day)
+    if len(several) > 1:
+        ids = ", ".join(str(e["id"]) for e in several)
+        raise CommandError(
+            f"This cell holds {len(several)} entries (ids {ids}): change each with tenktui edit "
+            f"ID --hours H or tenktui rm ID (tenktui entries --date {day} lists them)."
+        )
     _, outcome = await ctx.edit(lambda: ctx.store.edits.set_cell(me, target["id"], day, amount))
     entries = ctx.store.edits.entries_in_cell(me, target["id"], day)
     label = display_name(target)
@@ -85,31 +104,46 @@ async def run_set(ctx: Context) -> int:
             "hours": amount,
             "entries": [_entry_json(e) for e in entries],
         },
-        f"Set {label} on {day:%a %Y-%m-%d} to {hours(amount)} h.",
+        f"Set {label} on {day:%a %Y-%m-%d} to {hours(amount)} h." + day_remark(ctx, day),
     )
 
 
 # -- the week -------------------------------------------------------------------------
 
-MARKS = {"pending": "*", "failed": "!", "conflict": "x"}
-LEGEND = (
-    "~N suggested from the schedule, not confirmed (tenktui confirm) · * not synced yet · "
-    "! refused by the server · x conflict · # locked"
-)
-
 
 def _cell_text(cell: Any) -> str:
+    from tenktui.store.marks import SUGGESTED, cell_mark
+
     if cell.entries:
         text = hours(cell.hours)
     elif cell.suggestion:
-        text = f"~{hours(cell.suggestion)}"
+        text = f"{SUGGESTED}{hours(cell.suggestion)}"
     else:
         text = ""
-    if cell.state in MARKS:
-        text += MARKS[cell.state]
-    if cell.lock and text.startswith("~"):
-        text += "#"
-    return text
+    return (text + cell_mark(cell)).rstrip()
+
+
+def _marks() -> list[tuple[str, str]]:
+    """The app's marks and what they mean, without the app's key hints."""
+    from tenktui.store.marks import LEGEND
+
+    return [(mark, meaning.split(" (")[0].split(":")[0]) for mark, meaning in LEGEND]
+
+
+def legend() -> str:
+    """The line under ``week``'s grid."""
+    return " · ".join(f"{mark} {meaning}" for mark, meaning in _marks())
+
+
+def legend_help() -> str:
+    """The marks as ``week --help`` lists them, with the commands that act on each."""
+    width = max(len(mark) for mark, _ in _marks())
+    lines = [f"  {mark.ljust(width)}  {meaning}" for mark, meaning in _marks()]
+    return (
+        "marks (the same as the app's):\n" + "\n".join(lines) + "\n\n"
+        "tenktui confirm confirms suggestions; tenktui outbox lists what is waiting,\n"
+        "refused or in conflict; tenktui entries --date D lists a day's entries."
+    )
 
 
 def grid_json(grid: Any, me: dict[str, Any] | None) -> dict[str, Any]:
@@ -173,7 +207,7 @@ def grid_text(grid: Any, me: dict[str, Any] | None) -> str:
         parts.append("Holidays: " + "; ".join(holidays))
     if not grid.rows:
         parts.append("No time, suggestions or assignments this week.")
-    parts.append(LEGEND)
+    parts.append(legend())
     return "\n".join(parts)
 
 
@@ -224,9 +258,25 @@ async def run_submit(ctx: Context) -> int:
     await ctx.ready()
     me = ctx.me()
     count, outcome = await ctx.edit(lambda: ctx.store.edits.submit_week(me, start))
+    grid = ctx.store.queries.week(me, start)
+    gap = round(grid.total - grid.capacity, 2)
+    text = (
+        f"Submitted {count} time entr{'ies' if count != 1 else 'y'} of the week of "
+        f"{start:%a %Y-%m-%d} for approval."
+    )
+    if abs(gap) >= 0.01:
+        text += (
+            f"\nThe week holds {hours(grid.total)} h of its {hours(grid.capacity)} h capacity: "
+            f"{hours(abs(gap))} h {'short' if gap < 0 else 'over'}."
+        )
     return ctx.report(
         outcome,
-        {"submitted": count, "week_start": start},
-        f"Submitted {count} time entr{'ies' if count != 1 else 'y'} of the week of "
-        f"{start:%a %Y-%m-%d} for approval.",
+        {
+            "submitted": count,
+            "week_start": start,
+            "total": grid.total,
+            "capacity": grid.capacity,
+            "balance": "short" if gap <= -0.01 else "over" if gap >= 0.01 else "full",
+        },
+        text,
     )

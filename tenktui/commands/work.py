@@ -47,6 +47,7 @@ def _assignment_json(a: dict[str, Any]) -> dict[str, Any]:
 
 async def run_assignments(ctx: Context) -> int:
     from tenktui.store import week_start_for
+    from tenktui.store.load import day_loads
 
     args = ctx.args
     start = parse_day(args.start, ctx.today) if args.start else None
@@ -76,8 +77,43 @@ async def run_assignments(ctx: Context) -> int:
         if rows
         else "None."
     )
-    ctx.out.result({"from": start, "to": end, "assignments": items}, text)
+    loads = [_load_json(d) for d in day_loads(ctx.store.queries, ctx.me(), start, end)]
+    text += "\n\nLoad per day (booked of capacity, as the app's strip)\n" + table(
+        ["Day", "Booked", "Capacity", "Free", ""],
+        [
+            [
+                f"{d['date']:%a %Y-%m-%d}",
+                hours(d["booked"]),
+                hours(d["capacity"]),
+                hours(d["free"]),
+                _LOAD_WORDS[d["state"]],
+            ]
+            for d in loads
+        ],
+        right=(1, 2, 3),
+    )
+    ctx.out.result({"from": start, "to": end, "assignments": items, "days": loads}, text)
     return EXIT_OK
+
+
+# Words, not colour, tell over- from under-booked days.
+_LOAD_WORDS = {
+    "off": "",
+    "empty": "free",
+    "under": "under",
+    "full": "full",
+    "over": "OVER-BOOKED",
+}
+
+
+def _load_json(load: Any) -> dict[str, Any]:
+    return {
+        "date": load.date,
+        "booked": load.booked,
+        "capacity": load.capacity,
+        "free": load.free,
+        "state": load.state,
+    }
 
 
 # -- subtasks ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from tenktui.store.outbox import Outbox
 from tenktui.store.queries import cell_entries
 from tenktui.store.validation import (
     InvalidEdit,
+    check_day_total,
     check_hours,
     check_status,
     check_text,
@@ -91,6 +92,7 @@ class Edits:
         task, notes = check_text(task, "task"), check_text(notes, "notes")
         with self.d.write() as c:
             self.check_loggable(user_id, assignable_id, day)
+            check_day_total(day, self.day_hours(user_id, day), hours)
             if not self.capable("itemized_entries") and self.entries_in_cell(
                 user_id, assignable_id, day
             ):
@@ -136,7 +138,11 @@ class Edits:
                 changes[field] = check_text(changes[field], field)
         with self.d.write() as c:
             row = self._entry(local_id)
-            self.check_loggable(row["user_id"], row["assignable_id"], _day(row["date"]))
+            day = _day(row["date"])
+            self.check_loggable(row["user_id"], row["assignable_id"], day)
+            if "hours" in changes:
+                others = self.day_hours(row["user_id"], day, excluding=local_id)
+                check_day_total(day, others, changes["hours"])
             if (
                 "notes" in changes
                 and (changes["notes"] or None) != (row["notes"] or None)
@@ -193,6 +199,16 @@ class Edits:
             self.outbox.enqueue(
                 "delete", "time_entry", {}, local_id=local_id, server_id=row["server_id"], base=base
             )
+
+    def day_hours(self, user_id: int, day: dt.date, excluding: int | None = None) -> float:
+        """The hours a person's day holds over every project (``excluding`` one entry)."""
+        return float(
+            self.d.scalar(
+                "SELECT COALESCE(SUM(hours), 0) FROM time_entries WHERE user_id = ? AND date = ? "
+                "AND deleted = 0 AND id IS NOT ?",
+                (user_id, day.isoformat(), excluding),
+            )
+        )
 
     def entries_in_cell(self, user_id: int, assignable_id: int, day: dt.date) -> list[dict]:
         return cell_entries(self.d, user_id, assignable_id, day)
@@ -254,9 +270,10 @@ class Edits:
 
     def week_to_copy(
         self, user_id: int, source_start: dt.date, target_start: dt.date
-    ) -> list[dict[str, Any]]:
-        """The entries of the source week that would land on the same weekday of the
-        target week: only into cells that are empty and take time."""
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The entries of the source week that would land on the same weekday of the target
+        week (only into empty cells that take time; leave is not copied), and why each
+        other entry is left out."""
         offset = target_start - source_start
         source = self.d.rows(
             "SELECT assignable_id, date, hours, task, notes FROM time_entries "
@@ -264,23 +281,28 @@ class Edits:
             "ORDER BY date, assignable_id, id",
             (user_id, source_start.isoformat(), (source_start + dt.timedelta(days=6)).isoformat()),
         )
-        plan = []
+        plan: list[dict[str, Any]] = []
+        skipped: list[str] = []
         for entry in source:
             day = _day(entry["date"]) + offset
-            if self.entries_in_cell(user_id, entry["assignable_id"], day):
-                continue
             assignable = self.d.row(
                 "SELECT * FROM assignables WHERE id = ?", (entry["assignable_id"],)
             )
-            if assignable is None or lock_for(assignable, day, self.d.today()) is not None:
-                continue
-            plan.append({**entry, "date": day})
-        return plan
+            name = display_name(assignable) if assignable else f"#{entry['assignable_id']}"
+            where = f"{name} on {day:%a %d}"
+            lock = lock_for(assignable, day, self.d.today()) if assignable else None
+            if assignable is None or assignable["kind"] == "leave":
+                skipped.append(f"{where}: leave is not copied")
+            elif self.entries_in_cell(user_id, entry["assignable_id"], day):
+                skipped.append(f"{where}: already holds time")
+            elif lock is not None:
+                skipped.append(f"{where}: {lock.reason}")
+            else:
+                plan.append({**entry, "date": day, "label": name})
+        return plan, skipped
 
-    def copy_week(self, user_id: int, source_start: dt.date, target_start: dt.date) -> int:
-        """Queue the source week's hours into the target week (see :meth:`week_to_copy`),
-        all or nothing; how many entries were made."""
-        plan = self.week_to_copy(user_id, source_start, target_start)
+    def copy_week(self, user_id: int, plan: list[dict[str, Any]]) -> int:
+        """Queue a :meth:`week_to_copy` plan, all or nothing; how many entries were made."""
         with self.d.write():
             for entry in plan:
                 self.create_entry(

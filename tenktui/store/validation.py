@@ -41,6 +41,8 @@ def parse_hours(text: str) -> float:
     raw = text.strip()
     if not raw:
         raise InvalidEdit("Type a number of hours, like 1.5, 1:30 or 90m.", "hours")
+    if raw.startswith("-"):
+        raise InvalidEdit(f"Hours are not negative: {raw!r} is refused.", "hours")
     if m := _MINUTES.match(raw):
         # Minutes and h:mm convert to hours rounded to the API's 0.01 h steps.
         return check_hours(float(round(Decimal(m.group(1)) / 60, 2)))
@@ -62,7 +64,9 @@ def parse_hours(text: str) -> float:
 def check_hours(hours: float, *, allow_zero: bool = True) -> float:
     """Hours from 0 to 24 in steps of 0.01 (0 clears a cell)."""
     value = Decimal(str(hours))
-    if value < 0 or value > MAX_HOURS:
+    if value < 0:
+        raise InvalidEdit(f"Hours are not negative: {hours:g} h is refused.", "hours")
+    if value > MAX_HOURS:
         raise InvalidEdit(f"{hours:g} h is out of range: a day takes 0 to 24 hours.", "hours")
     if value == 0 and not allow_zero:
         raise InvalidEdit("A time entry needs more than 0 hours; clear the cell instead.", "hours")
@@ -77,9 +81,31 @@ def check_text(value: str | None, field: str) -> str | None:
         return None
     if len(value) > MAX_TEXT:
         raise InvalidEdit(
-            f"The {field} is {len(value)} characters long; the limit is {MAX_TEXT}.", field
+            f"{_TEXT_SUBJECTS.get(field, f'The {field} is')} {len(value)} characters long; "
+            f"the limit is {MAX_TEXT}.",
+            field,
         )
     return value
+
+
+# "The notes is 300 characters long" read wrong: notes are plural.
+_TEXT_SUBJECTS = {"notes": "The notes are"}
+
+
+def check_day_total(day: dt.date, others: float, hours: float) -> None:
+    """A person's day over every project takes at most 24 hours; ``others`` is what the
+    day already holds besides the entry being written."""
+    total = Decimal(str(others)) + Decimal(str(hours))
+    if total > MAX_HOURS:
+        raise InvalidEdit(
+            f"{day:%a %Y-%m-%d} would hold {_h(total)} h ({_h(Decimal(str(others)))} h already "
+            f"logged + {_h(Decimal(str(hours)))} h): a day takes at most {_h(MAX_HOURS)} hours.",
+            "hours",
+        )
+
+
+def _h(value: Decimal) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
 def check_status(code: str, message: str | None = None) -> tuple[str, str | None]:

@@ -509,7 +509,7 @@ class TimesheetScreen(Screen[None]):
         if user is None:
             return
         source = self.week_start - dt.timedelta(days=7)
-        plan = self.store.edits.week_to_copy(user, source, self.week_start)
+        plan, _ = self.store.edits.week_to_copy(user, source, self.week_start)
         if not plan:
             self.say("Nothing to copy: last week has no hours for this week's empty cells.")
             return
@@ -529,7 +529,7 @@ class TimesheetScreen(Screen[None]):
             before = self._snapshot(sorted({(e["assignable_id"], e["date"]) for e in plan}))
             week_rows = sorted({e["assignable_id"] for e in plan})
             try:
-                copied = self.store.edits.copy_week(user, source, self.week_start)
+                copied = self.store.edits.copy_week(user, plan)
             except InvalidEdit as err:
                 self.say(str(err), "error")
                 return

@@ -303,7 +303,7 @@ class WeekGridView(ScrollView, can_focus=True):
                 event.stop()
                 event.prevent_default()
                 return
-        elif event.character and event.character in "0123456789.,":
+        elif event.character and event.character in "0123456789.,-":
             event.stop()
             event.prevent_default()
             self._begin_typing(event.character)
