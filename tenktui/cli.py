@@ -399,8 +399,9 @@ def _guarded(run: Callable[[], int]) -> int:
 
 def _fail(message: str, code: int) -> int:
     from tenktui.commands.context import redact
+    from tenktui.text import clean
 
-    print(f"tenktui: {redact(message)}", file=sys.stderr, flush=True)
+    print(f"tenktui: {clean(redact(message))}", file=sys.stderr, flush=True)
     return code
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.context import Context, describe_row
 from tenktui.commands.output import table
+from tenktui.text import clean
 
 
 def open_rows(ctx: Context) -> list[dict[str, Any]]:
@@ -164,7 +165,7 @@ async def run_sync(ctx: Context) -> int:
             ctx.out.line(data)
         else:
             stamp = dt.datetime.now().strftime("%H:%M:%S")
-            print(f"[{stamp}] {_report_text(ctx, data)}", flush=True)
+            print(f"[{stamp}] {clean(_report_text(ctx, data))}", flush=True)
         delay = interval
         state = ctx.engine.state
         if state.kind == "throttled" and state.until is not None:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tenktui.text import clean_line
 from tenktui.ui import keys
 
 MAX_SHOWN = 200
@@ -30,7 +31,7 @@ class PickItem:
 def fuzzy_filter(query: str, items: list[PickItem]) -> list[tuple[PickItem, Content]]:
     """Items matching ``query`` (best first), each with its label highlighted."""
     if not query.strip():
-        return [(item, Content(item.label)) for item in items[:MAX_SHOWN]]
+        return [(item, Content(clean_line(item.label))) for item in items[:MAX_SHOWN]]
     search = FuzzySearch()
     scored = []
     for order, item in enumerate(items):

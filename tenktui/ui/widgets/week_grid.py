@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from tenktui.store.marks import cell_mark
 from tenktui.store.queries import Cell, Row, WeekGrid
+from tenktui.text import clean_line
 from tenktui.ui import keys
 
 CELL = 7  # " 10.25↑" — a space, five characters of hours, one mark
@@ -450,6 +451,7 @@ class WeekGridView(ScrollView, can_focus=True):
     def _label(self, text: str, style: Style) -> Segment:
         width = self._label_width()
         room = width - 2
+        text = clean_line(text)
         if len(text) > room:
             text = text[: max(0, room - 1)] + "…"
         return Segment(f" {text}".ljust(width), style)
