@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -39,8 +40,37 @@ def _positive_float(value: str) -> float:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if number <= 0:
+    if not math.isfinite(number) or number <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return number
+
+
+# SQLite's INTEGER is 64-bit signed: a larger id cannot even be looked up.
+MAX_ID = 2**63 - 1
+
+
+def _record_id(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= number <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"expected an id from 1 to {MAX_ID}, got {value}")
+    return number
+
+
+def _interval(value: str) -> float:
+    """``--interval``: NaN or a tiny value would sync in a tight loop."""
+    from tenktui.config import MIN_SYNC_INTERVAL
+
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
+    if not math.isfinite(number) or number < MIN_SYNC_INTERVAL:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds, at least {MIN_SYNC_INTERVAL} seconds, got {value}"
+        )
     return number
 
 
@@ -145,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--watch", action="store_true", help="keep syncing on the interval")
     sync.add_argument(
         "--interval",
-        type=_positive_float,
+        type=_interval,
         metavar="SECONDS",
         help="with --watch (default: the profile's sync_interval)",
     )
@@ -200,15 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     actions = subtasks.add_subparsers(dest="subtasks_action", metavar="ACTION")
     lst = _add(actions, "list", "list an assignment's subtasks", common, read)
-    lst.add_argument("assignment_id", type=int, nargs="?", metavar="ASSIGNMENT_ID")
+    lst.add_argument("assignment_id", type=_record_id, nargs="?", metavar="ASSIGNMENT_ID")
     for name, help_text in (("done", "mark done"), ("undo", "mark not done"), ("rm", "remove")):
         action = _add(actions, name, f"{help_text} a subtask", common, edit)
-        action.add_argument("subtask_id", type=int, metavar="SUBTASK_ID")
+        action.add_argument("subtask_id", type=_record_id, metavar="SUBTASK_ID")
     add = _add(actions, "add", "add a subtask to an assignment", common, edit)
-    add.add_argument("assignment_id", type=int, metavar="ASSIGNMENT_ID")
+    add.add_argument("assignment_id", type=_record_id, metavar="ASSIGNMENT_ID")
     add.add_argument("text", metavar="TEXT")
     rename = _add(actions, "rename", "rename a subtask", common, edit)
-    rename.add_argument("subtask_id", type=int, metavar="SUBTASK_ID")
+    rename.add_argument("subtask_id", type=_record_id, metavar="SUBTASK_ID")
     rename.add_argument("text", metavar="TEXT")
 
     submit = _add(commands, "submit", "submit a week's time for approval", common, edit, date)
@@ -224,12 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     outbox_actions = outbox.add_subparsers(dest="outbox_action", metavar="ACTION")
     retry = _add(outbox_actions, "retry", "send a failed edit again", common, edit)
     which = retry.add_mutually_exclusive_group(required=True)
-    which.add_argument("id", type=int, nargs="?", metavar="ID")
+    which.add_argument("id", type=_record_id, nargs="?", metavar="ID")
     which.add_argument("--all", action="store_true", help="every failed edit")
     discard = _add(outbox_actions, "discard", "drop an edit; the server's copy returns", common)
-    discard.add_argument("id", type=int, metavar="ID")
+    discard.add_argument("id", type=_record_id, metavar="ID")
     resolve = _add(outbox_actions, "resolve", "settle a conflict", common, edit)
-    resolve.add_argument("id", type=int, metavar="ID")
+    resolve.add_argument("id", type=_record_id, metavar="ID")
     resolve.add_argument("--keep", required=True, choices=["mine", "theirs"])
 
     export = _add(commands, "export", "your confirmed time between two dates", common, read)

@@ -143,7 +143,7 @@ def run_login(args: argparse.Namespace) -> int:
     config = _load()
     name = _profile_name(args, config)
     base_url = check_base_url(args.base_url, lambda message: CommandError(message, EXIT_USAGE))
-    if not EMAIL.match(args.email):
+    if not EMAIL.fullmatch(args.email):
         raise CommandError(f"{args.email!r} is not an email address.", EXIT_USAGE)
     old = config.profiles.get(name)
     timezone = args.timezone or (old.timezone if old else None)

@@ -52,7 +52,11 @@ def parse_day(text: str, now: dt.date) -> dt.date:
     index = weekday_index(word)
     if index is not None:
         return now - dt.timedelta(days=(now.weekday() - index) % 7)
+    from tenktui.store.validation import InvalidEdit, check_date
+
     try:
-        return dt.date.fromisoformat(word)
+        return check_date(dt.date.fromisoformat(word))
+    except InvalidEdit as err:
+        raise CommandError(str(err)) from None
     except ValueError:
         raise CommandError(f"{text!r} is not a date: use {DATE_HELP}.") from None
