@@ -262,6 +262,18 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("id", type=_record_id, metavar="ID")
     resolve.add_argument("--keep", required=True, choices=["mine", "theirs"])
 
+    doctor = _add(
+        commands,
+        "doctor",
+        "check the cache; if damaged, save unsent edits, rebuild it and put them back",
+        common,
+    )
+    doctor.epilog = (
+        "The unsent edits are saved to a JSON file beside the cache before anything moves; "
+        "the damaged file is renamed, not deleted. Exits 1 when the rebuilt cache could "
+        "not be synced (the edits stay queued)."
+    )
+
     export = _add(commands, "export", "your confirmed time between two dates", common, read)
     export.add_argument("--from", dest="start", required=True, metavar="D", help=DATES)
     export.add_argument("--to", dest="end", required=True, metavar="D", help=DATES)
@@ -344,6 +356,7 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
     ("outbox", "discard"): ("outbox", "run_discard", True),
     ("outbox", "resolve"): ("outbox", "run_resolve", True),
     ("export", None): ("export", "run_export", True),
+    ("doctor", None): ("doctor", "run_doctor", False),
 }
 
 
@@ -394,8 +407,11 @@ def _run(args: argparse.Namespace) -> int:
 def _guarded(run: Callable[[], int]) -> int:
     """Run a command; its errors become a message on stderr and an exit status. The
     token never reaches the terminal: every message is redacted."""
+    import sqlite3
+
     from tenktui.commands import CommandError
     from tenktui.config import ConfigError
+    from tenktui.store.database import CacheError, describe_sqlite_error
 
     try:
         return run()
@@ -403,6 +419,8 @@ def _guarded(run: Callable[[], int]) -> int:
         return _fail(err.message, err.code)
     except ConfigError as err:
         return _fail(str(err), EXIT_USAGE)
+    except CacheError as err:
+        return _fail(str(err), EXIT_FAILURE)
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return 130
@@ -412,6 +430,10 @@ def _guarded(run: Callable[[], int]) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILURE
     except Exception as err:
+        # A full disk or a damaged cache is said plainly; anything else is a bug, logged.
+        described = describe_sqlite_error(err) if isinstance(err, sqlite3.Error) else None
+        if described is not None:
+            return _fail(described, EXIT_FAILURE)
         import logging
         import traceback
 
