@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +31,7 @@ cli = helpers.cli
 logged_in = helpers.logged_in
 
 PAGE = 4096
+NOBODY = 65534
 
 
 def _prepare(cli: Cli) -> None:
@@ -141,3 +146,54 @@ def test_a_full_disk_says_disk_full_and_loses_nothing(tmp_path: Path) -> None:
     [row] = store.outbox.open_rows()
     assert row.target == {"status": "WFH", "message": "first"}
     assert store.database.scalar("SELECT COUNT(*) FROM filler") == 0
+
+
+def _owner_only_home(cli: Cli) -> tuple[dict[str, str], Any]:
+    """A copy of the CLI's home that the commands run in as a user for whom the data
+    directory can really be read-only (root ignores permission bits: run as nobody)."""
+    root = Path(tempfile.mkdtemp(prefix="tenktui-ro-"))
+    root.chmod(0o755)
+    home = root / "home"
+    shutil.copytree(cli.home, home)
+    env = {**cli.env, "HOME": str(home)}
+    for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        env[key] = cli.env[key].replace(str(cli.home), str(home))
+    drop = None
+    if os.geteuid() == 0:
+        for path in [home, *home.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY)
+
+        def drop() -> None:
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+
+    return env, drop
+
+
+def test_a_read_only_data_dir_still_reads_with_a_warning(logged_in: Cli) -> None:
+    _prepare(logged_in)
+    env, drop = _owner_only_home(logged_in)
+    data_dir = Path(env["XDG_DATA_HOME"]) / "tenktui"
+    data_dir.chmod(0o500)
+
+    def run(*args: str) -> helpers.Result:
+        proc = subprocess.run(
+            [str(helpers.TENKTUI), *args], capture_output=True, text=True, env=env,
+            preexec_fn=drop, timeout=120,
+        )  # fmt: skip
+        result = helpers.Result(proc.returncode, proc.stdout, proc.stderr)
+        logged_in.runs.append(result)
+        return result
+
+    before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
+    week = run("week")
+    assert week.code == 0, week.err
+    assert "read-only" in week.err and "Internal Tools" in week.out
+    outbox = run("outbox", "--json")
+    assert outbox.code == 0, outbox.err
+    assert "read-only" in outbox.err
+    assert len(json.loads(outbox.out)["outbox"]) == 2
+    refused = run("log", "1", "INT-004", "--no-sync")
+    assert refused.code == 1 and "read-only" in refused.err, refused.err
+    assert "Traceback" not in refused.err and "unexpected error" not in refused.err
+    assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before

@@ -86,8 +86,12 @@ class Database:
         # looked at) is still read, read-only: writes fail with a message instead.
         self.read_only = str(path) != ":memory:" and _read_only(self.path)
         if self.read_only:
+            # WAL needs its -shm file beside the cache, which cannot be made here; nothing
+            # else can write the file either, so SQLite may read it as it stands.
             self.conn = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                isolation_level=None,
             )
             self.conn.row_factory = sqlite3.Row
             version = stored_version(self.conn)
@@ -168,6 +172,8 @@ class Database:
         return json.loads(value) if value is not None else default
 
     def set_meta(self, key: str, value: Any) -> None:
+        if self.read_only and self.get_meta(key) == value:
+            return  # nothing to write, and a read-only cache cannot take the write
         with self.write():
             self.conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
