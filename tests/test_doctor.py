@@ -197,3 +197,23 @@ def test_a_read_only_data_dir_still_reads_with_a_warning(logged_in: Cli) -> None
     assert refused.code == 1 and "read-only" in refused.err, refused.err
     assert "Traceback" not in refused.err and "unexpected error" not in refused.err
     assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        ("database or disk is full", "tenktui: disk full"),
+        ("database disk image is malformed", "Run tenktui doctor"),
+        ("file is not a database", "Run tenktui doctor"),
+        ("attempt to write a readonly database", "is read-only"),
+    ],
+)
+def test_cache_errors_are_one_clear_line(capsys, error: str, said: str) -> None:
+    from tenktui.cli import _guarded
+
+    def fail() -> int:
+        raise sqlite3.OperationalError(error)
+
+    assert _guarded(fail) == 1
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
