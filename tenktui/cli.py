@@ -431,18 +431,18 @@ def _guarded(run: Callable[[], int]) -> int:
         return EXIT_FAILURE
     except Exception as err:
         # A full disk or a damaged cache is said plainly; anything else is a bug, logged.
-        described = describe_sqlite_error(err) if isinstance(err, sqlite3.Error) else None
-        if described is not None:
-            return _fail(described, EXIT_FAILURE)
         import logging
         import traceback
 
         from tenktui.commands.context import log_path, redact, setup_logging
 
+        described = describe_sqlite_error(err) if isinstance(err, sqlite3.Error) else None
         detail = redact("".join(traceback.format_exception(err)))
         with contextlib.suppress(OSError):
             setup_logging()
-            logging.getLogger("tenktui").error("unexpected error\n%s", detail)
+            logging.getLogger("tenktui").error("%s\n%s", described or "unexpected error", detail)
+        if described is not None:
+            return _fail(described, EXIT_FAILURE)
         return _fail(
             f"unexpected error: {type(err).__name__}: {redact(str(err))} (details in {log_path()})",
             EXIT_FAILURE,
