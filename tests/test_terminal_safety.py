@@ -167,3 +167,37 @@ async def test_the_app_shows_links_and_actions_literally_and_strips_escapes(tmp_
         for text in [detail, *(str(n.message) for n in app._notifications)]:
             assert_clean(text)
         assert app.is_running
+
+
+async def test_project_names_reach_the_grid_and_the_picker_clean(tmp_path) -> None:
+    from textual.widgets import OptionList
+
+    from tenktui.ui.widgets.picker import FuzzyPicker
+
+    async def prepare(session) -> None:
+        async with sandbox_client(session) as api:
+            projects = (await api.get("/projects", params={"per_page": 1000})).json()["data"]
+            internal = next(p for p in projects if p.get("project_code") == "INT-004")
+            body = {"name": f"Internal{CSI_2J} Tools{OSC0}"}
+            (await api.put(f"/projects/{internal['id']}", json=body)).raise_for_status()
+        await session.engine.sync_once(reference=True)
+
+    async with running_app(tmp_path, size=(120, 30), prepare=prepare) as (app, pilot, _):
+        grid = app.screen.grid
+        lines = [
+            "".join(segment.text for segment in grid.render_line(y))
+            for y in range(grid.size.height)
+        ]
+        assert any("Internal Tools" in line for line in lines)
+        for line in lines:
+            assert_clean(line)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, FuzzyPicker)
+        await pilot.press(*"internal")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Internal Tools" in text for text in shown), shown
+        for text in shown:
+            assert_clean(text)

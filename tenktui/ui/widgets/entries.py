@@ -70,7 +70,7 @@ class EntryForm(ModalScreen[bool]):
         if self.entry_task and self.entry_task not in self.categories:
             options.insert(0, (Content(clean_line(self.entry_task)), self.entry_task))
         with Vertical(id="form-box"):
-            yield Static(self.title_text, id="form-title", markup=False)
+            yield Static(clean_line(self.title_text), id="form-title", markup=False)
             yield Label("Hours (1.5, 1,5, 1:30, 90m)")
             yield Input(
                 format_hours(self.entry_hours) if self.entry_hours else "",
