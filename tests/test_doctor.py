@@ -217,3 +217,31 @@ def test_cache_errors_are_one_clear_line(capsys, error: str, said: str) -> None:
     assert _guarded(fail) == 1
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_create_that_was_being_sent_is_reconciled_after_the_rebuild_not_doubled(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    logged_in.ok("sync")
+    internal = helpers.project_id(fresh_server, "INT-004")
+    entries = server_entries(fresh_server, TODAY)
+    before = [e["id"] for e in entries if e["assignable_id"] == internal]
+    logged_in.ok("log", "2.25", "INT-004", "--notes", "landed, answer lost")
+    # As if the process died after the request left: the row is 'sending' again, with
+    # the snapshot taken before it, and no server id known.
+    with closing(sqlite3.connect(logged_in.db)) as conn, conn:
+        seq, local_id = conn.execute(
+            "SELECT seq, local_id FROM outbox WHERE kind = 'time_entry' ORDER BY seq DESC"
+        ).fetchone()
+        conn.execute(
+            "UPDATE outbox SET state = 'sending', server_id = NULL, snapshot = ? WHERE seq = ?",
+            (json.dumps(before), seq),
+        )
+        conn.execute("UPDATE time_entries SET server_id = NULL WHERE id = ?", (local_id,))
+    _truncate(logged_in.db)
+
+    report = logged_in.json("doctor")
+    assert report["rescued"] == 1 and report["put_back"] == 1
+    assert logged_in.outbox() == []
+    landed = [e for e in server_entries(fresh_server, TODAY) if e["notes"] == "landed, answer lost"]
+    assert len(landed) == 1
