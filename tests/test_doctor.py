@@ -185,6 +185,14 @@ def test_a_read_only_data_dir_still_reads_with_a_warning(logged_in: Cli) -> None
         logged_in.runs.append(result)
         return result
 
+    try:
+        _reads_with_a_warning(run, data_dir)
+    finally:
+        data_dir.chmod(0o700)
+        shutil.rmtree(Path(env["HOME"]).parent)
+
+
+def _reads_with_a_warning(run: Any, data_dir: Path) -> None:
     before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
     week = run("week")
     assert week.code == 0, week.err
