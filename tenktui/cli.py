@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -42,8 +43,37 @@ def _positive_float(value: str) -> float:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
-    if number <= 0:
+    if not math.isfinite(number) or number <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return number
+
+
+# SQLite's INTEGER is 64-bit signed: a larger id cannot even be looked up.
+MAX_ID = 2**63 - 1
+
+
+def _record_id(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= number <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"expected an id from 1 to {MAX_ID}, got {value}")
+    return number
+
+
+def _interval(value: str) -> float:
+    """``--interval``: NaN or a tiny value would sync in a tight loop."""
+    from tenktui.config import MIN_SYNC_INTERVAL
+
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
+    if not math.isfinite(number) or number < MIN_SYNC_INTERVAL:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds, at least {MIN_SYNC_INTERVAL} seconds, got {value}"
+        )
     return number
 
 
@@ -181,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--watch", action="store_true", help="keep syncing on the interval")
     sync.add_argument(
         "--interval",
-        type=_positive_float,
+        type=_interval,
         metavar="SECONDS",
         help="with --watch (default: the profile's sync_interval)",
     )
@@ -212,12 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
                    common, read, date)  # fmt: skip
     entries.epilog = "IDs are this machine's: an entry logged offline has one at once."
     edit_ = _add(commands, "edit", "change a time entry's hours, task or notes", common, edit)
-    edit_.add_argument("entry_id", type=int, metavar="ENTRY", help="an id from tenktui entries")
+    edit_.add_argument(
+        "entry_id", type=_record_id, metavar="ENTRY", help="an id from tenktui entries"
+    )
     edit_.add_argument("--hours", metavar="H", help="1.5, 1,5, 1:30, 90m or 2h (0 removes it)")
     edit_.add_argument("--task", metavar="T", help="the task ('' clears it)")
     edit_.add_argument("--notes", metavar="N", help="notes ('' clears them)")
     rm = _add(commands, "rm", "remove a time entry", common, edit)
-    rm.add_argument("entry_id", type=int, metavar="ENTRY", help="an id from tenktui entries")
+    rm.add_argument("entry_id", type=_record_id, metavar="ENTRY", help="an id from tenktui entries")
 
     copy = _add(commands, "copy-week", "queue last week's hours into this week", common, edit,
                 date)  # fmt: skip
@@ -274,15 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     actions = subtasks.add_subparsers(dest="subtasks_action", metavar="ACTION")
     lst = _add(actions, "list", "list an assignment's subtasks", common, read)
-    lst.add_argument("assignment_id", type=int, nargs="?", metavar="ASSIGNMENT_ID")
+    lst.add_argument("assignment_id", type=_record_id, nargs="?", metavar="ASSIGNMENT_ID")
     for name, help_text in (("done", "mark done"), ("undo", "mark not done"), ("rm", "remove")):
         action = _add(actions, name, f"{help_text} a subtask", common, edit)
-        action.add_argument("subtask_id", type=int, metavar="SUBTASK_ID")
+        action.add_argument("subtask_id", type=_record_id, metavar="SUBTASK_ID")
     add = _add(actions, "add", "add a subtask to an assignment", common, edit)
-    add.add_argument("assignment_id", type=int, metavar="ASSIGNMENT_ID")
+    add.add_argument("assignment_id", type=_record_id, metavar="ASSIGNMENT_ID")
     add.add_argument("text", metavar="TEXT")
     rename = _add(actions, "rename", "rename a subtask", common, edit)
-    rename.add_argument("subtask_id", type=int, metavar="SUBTASK_ID")
+    rename.add_argument("subtask_id", type=_record_id, metavar="SUBTASK_ID")
     rename.add_argument("text", metavar="TEXT")
 
     submit = _add(commands, "submit", "submit a week's time for approval", common, edit, date)
@@ -298,13 +330,25 @@ def build_parser() -> argparse.ArgumentParser:
     outbox_actions = outbox.add_subparsers(dest="outbox_action", metavar="ACTION")
     retry = _add(outbox_actions, "retry", "send a failed edit again", common, edit)
     which = retry.add_mutually_exclusive_group(required=True)
-    which.add_argument("id", type=int, nargs="?", metavar="ID")
+    which.add_argument("id", type=_record_id, nargs="?", metavar="ID")
     which.add_argument("--all", action="store_true", help="every failed edit")
     discard = _add(outbox_actions, "discard", "drop an edit; the server's copy returns", common)
-    discard.add_argument("id", type=int, metavar="ID")
+    discard.add_argument("id", type=_record_id, metavar="ID")
     resolve = _add(outbox_actions, "resolve", "settle a conflict", common, edit)
-    resolve.add_argument("id", type=int, metavar="ID")
+    resolve.add_argument("id", type=_record_id, metavar="ID")
     resolve.add_argument("--keep", required=True, choices=["mine", "theirs"])
+
+    doctor = _add(
+        commands,
+        "doctor",
+        "check the cache; if damaged, save unsent edits, rebuild it and put them back",
+        common,
+    )
+    doctor.epilog = (
+        "The unsent edits are saved to a JSON file beside the cache before anything moves; "
+        "the damaged file is renamed, not deleted. Exits 1 when the rebuilt cache could "
+        "not be synced (the edits stay queued)."
+    )
 
     export = _add(commands, "export", "your confirmed time between two dates", common, read)
     export.add_argument("--from", dest="start", required=True, metavar="D", help=DATES)
@@ -423,6 +467,7 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
     ("outbox", "discard"): ("outbox", "run_discard", True),
     ("outbox", "resolve"): ("outbox", "run_resolve", True),
     ("export", None): ("export", "run_export", True),
+    ("doctor", None): ("doctor", "run_doctor", False),
 }
 
 
@@ -476,8 +521,11 @@ def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:
     """Run a command; its errors become a message on stderr (a JSON error on stdout with
     ``--json``) and an exit status. The token never reaches the terminal: every message
     is redacted."""
+    import sqlite3
+
     from tenktui.commands import CommandError
     from tenktui.config import ConfigError
+    from tenktui.store.database import CacheError, describe_sqlite_error
 
     try:
         return run()
@@ -485,6 +533,8 @@ def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:
         return _fail(err.message, err.code, as_json=as_json)
     except ConfigError as err:
         return _fail(str(err), EXIT_USAGE, as_json=as_json)
+    except CacheError as err:
+        return _fail(str(err), EXIT_FAILURE, as_json=as_json)
     except KeyboardInterrupt:
         if as_json:
             return _fail("interrupted", 130, as_json=True)
@@ -496,15 +546,19 @@ def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILURE
     except Exception as err:
+        # A full disk or a damaged cache is said plainly; anything else is a bug, logged.
         import logging
         import traceback
 
         from tenktui.commands.context import log_path, redact, setup_logging
 
+        described = describe_sqlite_error(err) if isinstance(err, sqlite3.Error) else None
         detail = redact("".join(traceback.format_exception(err)))
         with contextlib.suppress(OSError):
             setup_logging()
-            logging.getLogger("tenktui").error("unexpected error\n%s", detail)
+            logging.getLogger("tenktui").error("%s\n%s", described or "unexpected error", detail)
+        if described is not None:
+            return _fail(described, EXIT_FAILURE)
         return _fail(
             f"unexpected error: {type(err).__name__}: {redact(str(err))} (details in {log_path()})",
             EXIT_FAILURE,
@@ -515,13 +569,14 @@ def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:
 def _fail(message: str, code: int, *, as_json: bool = False) -> int:
     """Say why the command stopped; ``code`` is the exit status (and the JSON error's code)."""
     from tenktui.commands.context import redact
+    from tenktui.text import clean
 
     if as_json:
         from tenktui.commands.output import dumps
 
         print(dumps({"error": {"code": code, "message": redact(message)}}), flush=True)
     else:
-        print(f"tenktui: {redact(message)}", file=sys.stderr, flush=True)
+        print(f"tenktui: {clean(redact(message))}", file=sys.stderr, flush=True)
     return code
 
 

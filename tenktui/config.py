@@ -128,6 +128,11 @@ def load_config(path: Path | None = None) -> Config:
         return Config(path)
     except OSError as err:
         raise ConfigError(f"{path}: cannot be read ({err.strerror}).") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start}); "
+            "save it as UTF-8."
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -187,7 +192,7 @@ def _check(key: str, value: Any, fail: Any) -> Any:
     if key == "base_url":
         return check_base_url(value, lambda m: fail(key, m))
     if key == "email":
-        if not isinstance(value, str) or not EMAIL.match(value):
+        if not isinstance(value, str) or not EMAIL.fullmatch(value):
             raise fail(key, f"expected an email address like you@example.com, got {value!r}")
         return value
     if key == "theme":
@@ -220,7 +225,7 @@ def _check(key: str, value: Any, fail: Any) -> Any:
     raise AssertionError(key)  # pragma: no cover - SETTINGS and _check list the same keys
 
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def check_base_url(value: Any, fail: Any) -> str:
@@ -324,11 +329,11 @@ def update_profile(config: Config, name: str, **changes: Any) -> Profile:
     return updated
 
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _toml_string(key)
+    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
 
 
 def _toml_value(value: Any) -> str:

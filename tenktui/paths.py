@@ -9,7 +9,7 @@ from pathlib import Path
 import platformdirs
 
 APP = "tenktui"
-_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def config_dir() -> Path:
@@ -30,7 +30,7 @@ def user_themes_dir() -> Path:
 
 def check_profile_name(name: str) -> str:
     """A profile name safe to use in a file name, or ValueError saying what is allowed."""
-    if not _PROFILE.match(name):
+    if not isinstance(name, str) or not _PROFILE.fullmatch(name):
         raise ValueError(
             f"profile name {name!r} is not allowed: use letters, digits, '.', '_' or '-' "
             "(up to 64 characters, starting with a letter or digit)"

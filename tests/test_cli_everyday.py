@@ -160,7 +160,7 @@ def test_edit_and_rm_refuse_clearly(logged_in: Cli, fresh_server: RunningSandbox
         (["edit", str(entry["id"]), "--hours", "-1"], "Hours are not negative"),
         (["edit", str(entry["id"]), "--hours", "30"], "out of range"),
         (["edit", str(entry["id"]), "--notes", "y" * 256], "The notes are 256 characters"),
-        (["edit", "abc", "--hours", "1"], "invalid int value"),
+        (["edit", "abc", "--hours", "1"], "expected a whole number"),
     ):
         result = cli.run(*args)
         assert result.code == 2, (args, result.err)

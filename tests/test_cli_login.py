@@ -227,12 +227,13 @@ def test_login_asks_for_the_token_on_the_terminal_without_echo(
     assert (cli.config_dir / "tokens" / "default").read_text() == TOKEN
 
 
-def test_an_unexpected_error_is_one_line_with_the_traceback_in_the_log(logged_in: Cli) -> None:
+def test_a_cache_error_is_one_line_with_the_traceback_in_the_log(logged_in: Cli) -> None:
     cli = logged_in
     cli.db.parent.mkdir(parents=True, exist_ok=True)
     cli.db.write_bytes(b"this is not a SQLite file" * 100)
     result = cli.run("week")
     assert result.code == 1
-    assert "unexpected error: DatabaseError" in result.err and "Traceback" not in result.err
+    assert "is damaged" in result.err and "tenktui doctor" in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
     log = cli.home / "cache" / "tenktui" / "log" / "tenktui.log"
     assert "Traceback" in log.read_text() and mode(log) == 0o600

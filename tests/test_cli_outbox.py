@@ -164,7 +164,7 @@ def test_another_process_leading_the_sync_gets_the_edit(
 
 def test_sync_watch_reports_each_pass_until_interrupted(logged_in: Cli) -> None:
     proc = subprocess.Popen(
-        [str(TENKTUI), "sync", "--watch", "--interval", "0.2", "--json"],
+        [str(TENKTUI), "sync", "--watch", "--interval", "5", "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -164,7 +164,7 @@ def run_login(args: argparse.Namespace) -> int:
     base_url = check_base_url(args.base_url, lambda message: CommandError(message, EXIT_USAGE))
     if args.email is None and args.backend != "leantime":
         raise CommandError("--email is required: your email on that account.", EXIT_USAGE)
-    if args.email is not None and not EMAIL.match(args.email):
+    if args.email is not None and not EMAIL.fullmatch(args.email):
         raise CommandError(f"{args.email!r} is not an email address.", EXIT_USAGE)
     old = config.profiles.get(name)
     timezone = args.timezone or (old.timezone if old else None)

@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,6 +338,13 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
         timezone=profile.timezone or "UTC",
         leantime_kind=profile.leantime_kind,
     )
+    if session.store.database.read_only:
+        print(
+            f"tenktui: warning: the cache {session.store.path} is read-only: showing what it "
+            "holds; nothing can be saved or synced.",
+            file=sys.stderr,
+            flush=True,
+        )
     for layer in ("http", "rpc"):  # the 10,000ft client's HTTP layer, Leantime's JSON-RPC
         transport = getattr(session.backend, layer, None)
         if transport is not None and hasattr(transport, "max_attempts"):

@@ -34,7 +34,9 @@ def today(timezone: str | None = None) -> dt.date:
 
 def parse_day(text: str, now: dt.date) -> dt.date:
     """A date typed by a person, relative to ``now``; ``CommandError`` (exit 2) if not."""
+    from tenktui.store.validation import InvalidEdit, check_date
+
     try:
-        return parse_date(text, now)
-    except BadDate as err:
+        return check_date(parse_date(text, now))
+    except (BadDate, InvalidEdit) as err:
         raise CommandError(str(err)) from None

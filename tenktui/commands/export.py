@@ -16,6 +16,7 @@ from typing import Any
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.context import Context
 from tenktui.commands.dates import parse_day
+from tenktui.text import clean
 
 COLUMNS = (
     "date",
@@ -30,6 +31,19 @@ COLUMNS = (
     "entry_id",
     "state",
 )
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: text without control characters, and never read as a formula."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return clean(value)
 
 
 def _label(assignables: dict[int, dict[str, Any]], assignable_id: int) -> tuple[str, Any, Any]:
@@ -171,6 +185,6 @@ async def run_export(ctx: Context) -> int:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: _cell(v) for k, v in r.items()} for r in records)
     print(buffer.getvalue(), end="", flush=True)
     return EXIT_OK

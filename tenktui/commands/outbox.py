@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from typing import Any
 
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.context import Context, describe_row
 from tenktui.commands.output import table
+from tenktui.text import clean
+
+log = logging.getLogger(__name__)
 
 
 def open_rows(ctx: Context) -> list[dict[str, Any]]:
@@ -157,16 +161,53 @@ async def run_sync(ctx: Context) -> int:
         return _sync_code(ctx)
     interval = ctx.args.interval or ctx.profile.sync_interval
     ctx.out.say(f"Syncing every {interval:g} s; Ctrl+C stops.")
+    failures = 0
     while True:
-        report = await ctx.sync()
+        try:
+            report = await ctx.sync()
+        except Exception as err:
+            # One bad pass (a malformed answer, a cache error) must not end the watch:
+            # log it, say it, back off, go on, as the app's sync loop does.
+            failures += 1
+            delay = min(interval * 2**failures, max(interval, MAX_BACKOFF))
+            log.exception("sync --watch: the pass failed")
+            _watch_failed(ctx, err, delay)
+            await asyncio.sleep(delay)
+            continue
+        failures = 0
         data = _report_json(ctx, report)
         if ctx.out.json:
             ctx.out.line(data)
         else:
             stamp = dt.datetime.now().strftime("%H:%M:%S")
-            print(f"[{stamp}] {_report_text(ctx, data)}", flush=True)
+            print(f"[{stamp}] {clean(_report_text(ctx, data))}", flush=True)
         delay = interval
         state = ctx.engine.state
         if state.kind == "throttled" and state.until is not None:
             delay = max(1.0, (state.until - dt.datetime.now(dt.UTC)).total_seconds())
         await asyncio.sleep(delay)
+
+
+MAX_BACKOFF = 300.0  # seconds between failing passes, at most (unless the interval is longer)
+
+
+def _watch_failed(ctx: Context, err: Exception, delay: float) -> None:
+    from tenktui.commands.context import log_path, redact
+
+    reason = redact(f"{type(err).__name__}: {err}")
+    if ctx.out.json:
+        ctx.out.line(
+            {
+                "state": "error",
+                "message": reason,
+                "at": dt.datetime.now(dt.UTC).replace(microsecond=0),
+                "retry_in": delay,
+            }
+        )
+    else:
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        print(
+            f"[{stamp}] Sync pass failed: {clean(reason)} (details in {log_path()}); "
+            f"trying again in {delay:g} s.",
+            flush=True,
+        )

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from tenktui.text import clean, clean_line
+
 
 def hours(value: float | None) -> str:
     """``2``, ``1.5``, ``0.63``: no trailing zeros."""
@@ -19,7 +21,9 @@ def hours(value: float | None) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:
     """Columns padded to their widest cell; ``right`` lists the right-aligned columns."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if c is None else clean_line(str(c)) for c in r] for r in rows
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for r in cells:
@@ -45,11 +49,12 @@ class Output:
         self.json = as_json
 
     def result(self, data: Any, text: str | None = None) -> None:
-        """The command's result: ``data`` as JSON with ``--json``, else ``text``."""
+        """The command's result: ``data`` as JSON with ``--json``, else ``text`` (without
+        the control characters a server may have put in it)."""
         if self.json:
             print(dumps(data), flush=True)
         elif text:
-            print(text, flush=True)
+            print(clean(text), flush=True)
 
     def line(self, data: Any) -> None:
         """One JSON object per line (``sync --watch --json``)."""
@@ -57,4 +62,4 @@ class Output:
 
     def say(self, text: str) -> None:
         """A remark for people; kept off stdout when the output is JSON."""
-        print(text, file=sys.stderr if self.json else sys.stdout, flush=True)
+        print(clean(text), file=sys.stderr if self.json else sys.stdout, flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -11,9 +12,43 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tenktui.store.migrations import migrate
+from tenktui.store.migrations import LATEST, migrate, stored_version
 
 BUSY_TIMEOUT_MS = 5000
+log = logging.getLogger("tenktui.store")
+
+
+class CacheError(Exception):
+    """The cache cannot be used as it is; ``str()`` says why and what to do."""
+
+
+class NewerCache(CacheError):
+    """The file was written by a newer tenktui: opening (and migrating) it could break it."""
+
+    def __init__(self, path: Path, version: int) -> None:
+        super().__init__(
+            f"The cache {path} was written by a newer tenktui (schema {version}; this one "
+            f"knows up to {LATEST}): upgrade tenktui. The file was not changed."
+        )
+
+
+def describe_sqlite_error(err: sqlite3.Error, path: Path | None = None) -> str | None:
+    """A person's words for what SQLite says about the cache file, or ``None``."""
+    text = str(err).lower()
+    where = f" ({path})" if path else ""
+    if "full" in text:
+        return (
+            f"disk full: the cache{where} could not be written, so this change was not "
+            "saved; what was saved before is intact. Free some space and try again."
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (
+            f"The cache{where} is damaged ({err}). Run tenktui doctor: it saves the unsent "
+            "edits, rebuilds the cache from the server and puts them back."
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"The cache{where} is read-only: nothing can be saved to it ({err})."
+    return None
 
 
 def _create_private(path: Path) -> None:
@@ -22,6 +57,13 @@ def _create_private(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
+
+
+def _read_only(path: Path) -> bool:
+    """An existing cache whose directory or file we may not write."""
+    if not path.exists():
+        return False
+    return not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK))
 
 
 def utc_now() -> str:
@@ -38,18 +80,40 @@ class Database:
 
     def __init__(self, path: str | Path, *, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.path = Path(path)
+        self.today = today
+        self._db: Any = None
+        # A cache in a directory we cannot write to (a read-only mount, a backup being
+        # looked at) is still read, read-only: writes fail with a message instead.
+        self.read_only = str(path) != ":memory:" and _read_only(self.path)
+        if self.read_only:
+            # WAL needs its -shm file beside the cache, which cannot be made here; nothing
+            # else can write the file either, so SQLite may read it as it stands.
+            self.conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                isolation_level=None,
+            )
+            self.conn.row_factory = sqlite3.Row
+            version = stored_version(self.conn)
+            if version > LATEST:
+                self.conn.close()
+                raise NewerCache(self.path, version)
+            log.warning("the cache %s is read-only: reading only", self.path)
+            return
         if str(path) != ":memory:":
             _create_private(self.path)
         self.conn = sqlite3.connect(
             str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
         )
         self.conn.row_factory = sqlite3.Row
-        self._db: Any = None
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = stored_version(self.conn)
+        if version > LATEST:
+            self.conn.close()
+            raise NewerCache(self.path, version)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.today = today
         migrate(self.conn)
 
     @property
@@ -73,9 +137,18 @@ class Database:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk): a second
+            # ROLLBACK would fail and hide the reason.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            # In WAL mode a full disk shows at COMMIT, which leaves the transaction open.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
     # -- reading ----------------------------------------------------------
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
@@ -99,6 +172,8 @@ class Database:
         return json.loads(value) if value is not None else default
 
     def set_meta(self, key: str, value: Any) -> None:
+        if self.read_only and self.get_meta(key) == value:
+            return  # nothing to write, and a read-only cache cannot take the write
         with self.write():
             self.conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "

@@ -191,6 +191,17 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
+def stored_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version, read without writing anything (0 for a new file)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'"
+    ).fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT MAX(version) FROM schema_versions").fetchone()
+    return int(row[0] or 0)
+
+
 def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
     """Apply every migration above the file's version up to ``target``; the new version."""
     version = current_version(conn)

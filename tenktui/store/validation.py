@@ -7,9 +7,10 @@ would refuse for a reason we can know in advance never reaches the outbox.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 MAX_HOURS = Decimal(24)
 MAX_TEXT = 255  # the API takes task and notes "fewer than 256 characters"
@@ -34,6 +35,10 @@ class InvalidEdit(ValueError):
 _MINUTES = re.compile(r"^(\d+)\s*m(in)?$", re.IGNORECASE)
 _CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
 _HOURS_SUFFIX = re.compile(r"^(.+?)\s*h$", re.IGNORECASE)
+# What Decimal() would also take (``1_5``, ``1e3``, ``NaN``) is not a way to type hours.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+# More digits than any day holds: refused before any arithmetic, which would overflow.
+MAX_DIGITS = 6
 
 
 def parse_hours(text: str) -> float:
@@ -45,24 +50,36 @@ def parse_hours(text: str) -> float:
         raise InvalidEdit(f"Hours are not negative: {raw!r} is refused.", "hours")
     if m := _MINUTES.match(raw):
         # Minutes and h:mm convert to hours rounded to the API's 0.01 h steps.
-        return check_hours(float(round(Decimal(m.group(1)) / 60, 2)))
+        minutes = _bounded(m.group(1), text)
+        return check_hours(float(round(Decimal(minutes) / 60, 2)))
     if m := _CLOCK.match(raw):
-        return check_hours(float(round(Decimal(m.group(1)) + Decimal(m.group(2)) / 60, 2)))
+        whole = _bounded(m.group(1), text)
+        return check_hours(float(round(whole + Decimal(m.group(2)) / 60, 2)))
     if m := _HOURS_SUFFIX.match(raw):
         raw = m.group(1)
-    try:
-        value = Decimal(raw.replace(",", "."))
-    except InvalidOperation:
+    if not _NUMBER.fullmatch(raw):
         raise InvalidEdit(
             f"{text.strip()!r} is not a number of hours: type 1.5, 1,5, 1:30 or 90m.", "hours"
-        ) from None
-    if not value.is_finite():
-        raise InvalidEdit(f"{text.strip()!r} is not a number of hours.", "hours")
-    return check_hours(float(value))
+        )
+    whole, _, fraction = raw.lstrip("+-").replace(",", ".").partition(".")
+    _bounded(whole or "0", text)
+    if len(fraction.rstrip("0")) > 2:
+        raise InvalidEdit(f"{raw} h has too many decimals: use steps of 0.01 h.", "hours")
+    return check_hours(float(Decimal(raw.replace(",", "."))))
+
+
+def _bounded(digits: str, text: str) -> int:
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        shown = text.strip()
+        shown = shown if len(shown) <= 20 else shown[:19] + "…"
+        raise InvalidEdit(f"{shown} is out of range: a day takes 0 to 24 hours.", "hours")
+    return int(digits)
 
 
 def check_hours(hours: float, *, allow_zero: bool = True) -> float:
     """Hours from 0 to 24 in steps of 0.01 (0 clears a cell)."""
+    if not math.isfinite(hours):
+        raise InvalidEdit(f"{hours} h is out of range: a day takes 0 to 24 hours.", "hours")
     value = Decimal(str(hours))
     if value < 0:
         raise InvalidEdit(f"Hours are not negative: {hours:g} h is refused.", "hours")
@@ -114,6 +131,22 @@ def check_status(code: str, message: str | None = None) -> tuple[str, str | None
         valid = ", ".join(STATUS_CODES)
         raise InvalidEdit(f"{code!r} is not a status: use one of {valid}.", "status")
     return normal, check_text(message, "message")
+
+
+# Dates the app and the commands take: wide enough for any timesheet, narrow enough
+# that a week or a window around them never leaves Python's date range.
+MIN_DATE = dt.date(1970, 1, 1)
+MAX_DATE = dt.date(2999, 12, 31)
+
+
+def check_date(day: dt.date) -> dt.date:
+    """A date within :data:`MIN_DATE` … :data:`MAX_DATE`."""
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise InvalidEdit(
+            f"{day.isoformat()} is out of range: use a date from {MIN_DATE} to {MAX_DATE}.",
+            "date",
+        )
+    return day
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from textual.theme import Theme
 
 from tenktui.store import InvalidEdit
 from tenktui.sync.state import SyncState
+from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.commands import TenkCommands
 from tenktui.ui.messages import (
@@ -352,7 +353,7 @@ class TenkApp(App[int]):
         try:
             store.edits.set_status(user, code, message)
         except InvalidEdit as err:
-            self.notify(str(err), severity="error")
+            self.notify(clean(str(err)), severity="error", markup=False)
             return
         self.notify(f"Status set to {code}.")
         self.post_message(EditQueued(f"status {code}"))

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from tenktui.store.describe import day_label
 from tenktui.store.load import describe_allocation, schedule_for
 from tenktui.store.queries import week_start_for
+from tenktui.text import clean, clean_line
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.load_strip import LoadStrip
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
@@ -142,13 +143,16 @@ class AssignmentsScreen(StoreScreen):
             self.rows[key] = a
             total = a["subtasks_total"] or 0
             table.add_row(
-                Text(a["label"]),
+                Text(clean_line(a["label"])),
                 Text(dates_label(a["starts_at"], a["ends_at"], self.today)),
                 Text(describe_allocation(a), justify="right"),
-                Text(a["status_label"] or ("leave" if a["kind"] == "leave" else "—")),
+                Text(
+                    clean_line(a["status_label"] or "")
+                    or ("leave" if a["kind"] == "leave" else "—")
+                ),
                 Text(f"{a['subtasks_done'] or 0}/{total}" if total else "—", justify="right"),
                 *(
-                    [Text(" · ".join(x for x in (a["description"], a["note"]) if x))]
+                    [Text(clean_line(" · ".join(x for x in (a["description"], a["note"]) if x)))]
                     if self.wide
                     else []
                 ),
@@ -209,7 +213,7 @@ class AssignmentsScreen(StoreScreen):
                 f"Books {booked:g} h on {day_label(strip.day)}, "
                 f"{round(in_week, 2):g} h in the week of {day_label(week)}"
             )
-        detail.update("\n".join(lines))
+        detail.update(clean("\n".join(lines)))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from tenktui.store.describe import Describer, when_label
 from tenktui.store.outbox import OutboxRow
+from tenktui.text import clean, clean_line
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.conflict_view import ConflictView
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
@@ -110,7 +111,7 @@ class OutboxScreen(StoreScreen):
         for row in self.rows:
             table.add_row(
                 Text(STATES.get(row.state, row.state)),
-                Text(self.describer.describe(row)),
+                Text(clean_line(self.describer.describe(row))),
                 Text(when_label(row.created_at, self.today)),
                 key=str(row.seq),
             )
@@ -155,7 +156,7 @@ class OutboxScreen(StoreScreen):
             else:
                 lines.append("Not sent yet: it goes with the next sync.")
             hint.update("d discard")
-        why.update("\n".join(lines))
+        why.update(clean("\n".join(lines)))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_row()

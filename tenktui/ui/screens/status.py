@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from tenktui.store import board
 from tenktui.store.describe import ago, day_label, when_label
 from tenktui.store.validation import STATUS_CODES
+from tenktui.text import clean, clean_line
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -177,7 +178,7 @@ class StatusScreen(StoreScreen):
                 text += " · ⚠ conflict (see the Outbox)"
             else:
                 text += " · ⟳ sending"
-        mine.update(text)
+        mine.update(clean(text))
 
     def _fill_board(self) -> None:
         table = self.query_one("#board", DataTable)
@@ -188,12 +189,12 @@ class StatusScreen(StoreScreen):
         for p in self.shown:
             table.add_row(
                 Text("★" if p["pinned"] else ""),
-                Text(p["display_name"]),
-                Text(p["status"] or "—"),
-                Text(p["message"] or ""),
+                Text(clean_line(p["display_name"])),
+                Text(clean_line(p["status"] or "—")),
+                Text(clean_line(p["message"] or "")),
                 Text(freshness(p, self.requested)),
                 *(
-                    [Text(p["role"] or ""), Text(p["discipline"] or ""), Text(p["location"] or "")]
+                    [Text(clean_line(p[k] or "")) for k in ("role", "discipline", "location")]
                     if self.wide
                     else []
                 ),
@@ -262,7 +263,7 @@ class StatusScreen(StoreScreen):
         else:
             what = "Status not fetched yet"
         what += f" · checked {freshness(person, self.requested)}"
-        detail.update(f"{who}\n{what}")
+        detail.update(f"{clean_line(who)}\n{clean_line(what)}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_person()
@@ -307,7 +308,8 @@ class StatusScreen(StoreScreen):
         if person is None:
             return
         pinned = board.toggle_pin(self.store.database, person["id"])
-        self.notify(f"{'Pinned' if pinned else 'Unpinned'} {person['display_name']}.")
+        name = clean_line(person["display_name"])
+        self.notify(f"{'Pinned' if pinned else 'Unpinned'} {name}.", markup=False)
         self.refresh_from_store()
 
     def action_everyone(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tenktui.store.describe import day_label
 from tenktui.store.validation import display_name
+from tenktui.text import clean, clean_line
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
 from tenktui.ui.widgets.screens_prompt import Prompt
@@ -91,7 +92,7 @@ class SubtasksScreen(StoreScreen):
         if assignment:
             about.update(
                 f"{day_label(assignment['starts_at'])} – {day_label(assignment['ends_at'])}"
-                + (f" · {assignment['description']}" if assignment["description"] else "")
+                + (f" · {clean(assignment['description'])}" if assignment["description"] else "")
             )
         else:
             about.update("This assignment is not in the local copy (yet): sync to fetch it.")
@@ -108,7 +109,7 @@ class SubtasksScreen(StoreScreen):
         for s in self.items:
             table.add_row(
                 Text("[x]" if s["completed"] else "[ ]"),
-                Text(s["description"], style="strike" if s["completed"] else ""),
+                Text(clean_line(s["description"]), style="strike" if s["completed"] else ""),
                 Text(MARKS.get(s["state"], "")),
                 key=str(s["id"]),
             )
@@ -133,7 +134,7 @@ class SubtasksScreen(StoreScreen):
         item = self.highlighted
         error = self.query_one("#subtask-error", Static)
         if item and item["state"] in ("failed", "conflict"):
-            error.update(f"{MARKS[item['state']]}: {item['error'] or 'see the Outbox'}")
+            error.update(clean(f"{MARKS[item['state']]}: {item['error'] or 'see the Outbox'}"))
             error.display = True
         else:
             error.display = False

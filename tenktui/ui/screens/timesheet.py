@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
 from tenktui.store.rows import WeekRows
+from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued, StoreChanged
 from tenktui.ui.widgets.app_bar import AppBar
@@ -669,5 +670,6 @@ class TimesheetScreen(Screen[None]):
 
 def _update(widget: Static, text: str) -> None:
     """Redraw a line only when its text changes (typing must stay instant)."""
+    text = clean(text)
     if str(widget.content) != text:
         widget.update(text)

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tenktui.store.describe import Versions
+from tenktui.text import clean_line
 
 
 class ConflictView(Static):
@@ -41,9 +42,9 @@ class ConflictView(Static):
             style = differs if field.differs else ""
             table.add_row(
                 Text("≠" if field.differs else "", style=style),
-                Text(field.name),
-                Text(field.base),
-                Text(field.mine, style=style),
-                Text(field.theirs, style=style),
+                Text(clean_line(field.name)),
+                Text(clean_line(field.base)),
+                Text(clean_line(field.mine), style=style),
+                Text(clean_line(field.theirs), style=style),
             )
         self.update(table)

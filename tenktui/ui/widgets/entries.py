@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tenktui.store import InvalidEdit, Store, parse_hours
 from tenktui.store.validation import MAX_TEXT, check_text
+from tenktui.text import clean, clean_line
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued, StoreChanged
 from tenktui.ui.widgets.confirm import ConfirmDialog
@@ -68,11 +69,11 @@ class EntryForm(ModalScreen[bool]):
         self.entry_notes = notes
 
     def compose(self) -> ComposeResult:
-        options = [(c, c) for c in self.categories]
+        options = [(Content(clean_line(c)), c) for c in self.categories]
         if self.entry_task and self.entry_task not in self.categories:
-            options.insert(0, (self.entry_task, self.entry_task))
+            options.insert(0, (Content(clean_line(self.entry_task)), self.entry_task))
         with Vertical(id="form-box"):
-            yield Static(self.title_text, id="form-title", markup=False)
+            yield Static(clean_line(self.title_text), id="form-title", markup=False)
             yield Label("Hours (1.5, 1,5, 1:30, 90m)")
             yield Input(
                 self.typed or (format_hours(self.entry_hours) if self.entry_hours else ""),
@@ -238,13 +239,13 @@ class EntryListDialog(ModalScreen[bool]):
             options.highlighted = 0
         total = sum(e["hours"] for e in self.entries)
         title = f"{self.label} · {self.day:%a %d %b %Y} · {format_hours(total)} h"
-        self.query_one("#entries-title", Static).update(title)
+        self.query_one("#entries-title", Static).update(clean_line(title))
 
     @staticmethod
     def _describe(entry: dict[str, Any]) -> Content:
         hours = f"{format_hours(entry['hours']):>5} h"
-        task = (entry.get("task") or "—")[:14].ljust(14)
-        notes = (entry.get("notes") or "").replace("\n", " ")
+        task = clean_line(entry.get("task") or "—")[:14].ljust(14)
+        notes = clean_line(entry.get("notes") or "")
         parts = [Content.styled(hours, "bold"), Content(f"  {task}  "), Content(notes[:40])]
         state = _STATE_WORDS.get(entry.get("state") or "")
         if state:
@@ -255,7 +256,7 @@ class EntryListDialog(ModalScreen[bool]):
 
     def say(self, message: str, *, error: bool = False) -> None:
         line = self.query_one("#entries-message", Static)
-        line.update(message)
+        line.update(clean(message))
         line.set_class(error, "-error")
 
     def _selected(self) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tenktui.text import clean_line
 from tenktui.ui import keys
 
 MAX_SHOWN = 200
@@ -30,15 +31,16 @@ class PickItem:
 def fuzzy_filter(query: str, items: list[PickItem]) -> list[tuple[PickItem, Content]]:
     """Items matching ``query`` (best first), each with its label highlighted."""
     if not query.strip():
-        return [(item, Content(item.label)) for item in items[:MAX_SHOWN]]
+        return [(item, Content(clean_line(item.label))) for item in items[:MAX_SHOWN]]
     search = FuzzySearch()
     scored = []
     for order, item in enumerate(items):
-        score, offsets = search.match(query, f"{item.label} {item.hint}".strip())
+        text = clean_line(item.label)
+        score, offsets = search.match(query, f"{text} {clean_line(item.hint)}".strip())
         if score > 0:
-            label = Content(item.label)
+            label = Content(text)
             for offset in offsets:
-                if offset < len(item.label):
+                if offset < len(text):
                     label = label.stylize("reverse", offset, offset + 1)
             scored.append((-score, order, item, label))
     scored.sort(key=lambda s: (s[0], s[1]))
@@ -83,7 +85,7 @@ class FuzzyPicker(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Static(self.title_text, id="picker-title", markup=False)
+            yield Static(clean_line(self.title_text), id="picker-title", markup=False)
             yield Input(self.initial_query, placeholder=self.placeholder, id="picker-input")
             yield OptionList(id="picker-options")
             yield Static(self.empty, id="picker-empty", markup=False)
@@ -99,7 +101,11 @@ class FuzzyPicker(ModalScreen[Any]):
         options.clear_options()
         options.add_options(
             [
-                Option(label + Content.styled(f"  {item.hint}", "dim") if item.hint else label)
+                Option(
+                    label + Content.styled(f"  {clean_line(item.hint)}", "dim")
+                    if item.hint
+                    else label
+                )
                 for item, label in matches
             ]
         )

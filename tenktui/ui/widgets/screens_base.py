@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tenktui.store import InvalidEdit
+from tenktui.text import clean, clean_line
 from tenktui.ui.messages import EditQueued, StoreChanged
 
 
@@ -70,7 +71,7 @@ class StoreScreen(Screen[None]):
 
     def set_title(self, text: str) -> None:
         self.title = text
-        self.query_one(ScreenTitle).update(text)
+        self.query_one(ScreenTitle).update(clean_line(text))
 
     # -- refreshing -------------------------------------------------------
     def refresh_from_store(self) -> None:
@@ -93,7 +94,7 @@ class StoreScreen(Screen[None]):
         try:
             change()
         except InvalidEdit as refused:
-            self.notify(str(refused), title="Not changed", severity="error")
+            self.notify(clean(str(refused)), title="Not changed", severity="error", markup=False)
             return False
         self.refresh_from_store()
         self.post_message(EditQueued(description))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
+from tenktui.text import clean_line
+
 PROBLEMS = ("offline", "failed", "conflict", "throttled", "log in")
 
 
@@ -39,9 +41,9 @@ class SyncFooter(Footer):
         self.watch(self.app, "sync_line", self._show, init=False)
 
     def _line(self) -> str:
-        return str(getattr(self.app, "sync_line", ""))
+        return clean_line(str(getattr(self.app, "sync_line", "")))
 
     def _show(self, line: str) -> None:
         for sync in self.query("#footer-sync").results(Static):
-            sync.update(line)
+            sync.update(clean_line(line))
             sync.set_class(any(word in line for word in PROBLEMS), "-problem")

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from tenktui.store.marks import DAY_OFF, OVER, UNDER, cell_mark, day_mark
 from tenktui.store.queries import Cell, Row, WeekGrid
+from tenktui.text import clean_line
 from tenktui.ui import keys
 
 CELL = 7  # " 10.25↑" — a space, five characters of hours, one mark
@@ -491,12 +492,14 @@ class WeekGridView(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, self.rich_style)
 
     def _label(self, text: str, style: Style) -> Segment:
-        return Segment(f" {clip(text, self._label_width() - 2)}".ljust(self._label_width()), style)
+        return Segment(
+            f" {clip(clean_line(text), self._label_width() - 2)}".ljust(self._label_width()), style
+        )
 
     def _notes(self, segments: list[Segment], text: str, style: Style) -> list[Segment]:
         width = self.geometry().notes
         if width:
-            one_line = " ".join(text.split())
+            one_line = clean_line(text)
             segments.append(Segment(f" {clip(one_line, width - 2)}".ljust(width), style))
         return segments
 
