@@ -112,6 +112,9 @@ class SandboxApp(EmulatorApp):
         if faults.error_rate and faults.rng.random() < faults.error_rate:
             return _message(503, "Service temporarily unavailable", limit_headers)
 
+        if sandbox.strict:
+            # The reference promises the rate headers on a 429 only.
+            limit_headers = {}
         if template is None:
             return _message(404, f"No route matches {method} {API_PREFIX}{path}", limit_headers)
         handler = router.handlers.get((method, template))
@@ -123,6 +126,7 @@ class SandboxApp(EmulatorApp):
             body = await _read_body(request) if method in WRITE_METHODS else {}
             query = dict(parse_qsl(request.url.query, keep_blank_values=True))
             req = Request(sandbox, method, path, template, path_params, query, body)
+            req.origin = str(request.base_url).rstrip("/")
             with sandbox.db.transaction():
                 result = handler(req)
         except ApiError as err:
