@@ -12,12 +12,14 @@ import io
 import pytest
 
 from tests import test_cli_helpers as helpers
-from tests.conftest import TODAY, RunningSandbox
+from tests.conftest import TODAY, RunningSandbox, both_readings
 from tests.test_cli_helpers import Cli, project_id, server_entries
 
 # The shared fixtures, bound under their own names for pytest.
 cli = helpers.cli
 logged_in = helpers.logged_in
+# Every test here runs against the sandbox's default and strict readings.
+reading = both_readings
 
 DESIGN = "Website Redesign — Design"
 
