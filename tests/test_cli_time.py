@@ -84,6 +84,20 @@ def test_set_makes_a_cell_total_and_zero_clears_it(
     assert refused.code == 2 and "This cell holds 2 entries" in refused.err
 
 
+def test_set_0_on_a_suggested_cell_dismisses_it_and_confirm_leaves_it(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    cli = logged_in
+    migration = project_id(fresh_server, "UMB-005")
+    cli.ok("set", "0", "UMB-005")
+    cell = [e for e in server_entries(fresh_server, TODAY) if e["assignable_id"] == migration]
+    assert [e["hours"] for e in cell] == [0]  # as the web timesheet's "clear suggestions"
+    done = cli.json("confirm")
+    assert done["confirmed"] == 2
+    cell = [e for e in server_entries(fresh_server, TODAY) if e["assignable_id"] == migration]
+    assert [e["hours"] for e in cell] == [0]
+
+
 def test_confirm_a_day_then_a_week(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     done = cli.json("confirm")
