@@ -247,6 +247,8 @@ async def test_two_processes_one_profile_one_leader(rig: Rig) -> None:
 
 
 @pytest.mark.slow
+# The crash recovery does not depend on the reading, and this is the costliest test.
+@pytest.mark.parametrize("reading", ["default"])
 async def test_sigkill_at_50_moments_during_a_replay_of_300_edits(rig: Rig) -> None:
     queued = queue_random_edits(rig, 300, seed=23)
     assert queued == 300

@@ -122,3 +122,17 @@ async def test_delete_asks_first(tmp_path) -> None:
             "Client review",
             "Hi-fi mockups",
         ]
+
+
+async def test_opening_a_checklist_fetches_it_afresh(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await open_checklist(pilot)
+        project = screen.items[0]["project_id"]
+        async with sandbox_client(session) as api:
+            response = await api.post(
+                f"/projects/{project}/assignments/{screen.assignment_id}/subtasks",
+                json={"description": "Ask legal"},
+            )
+            assert response.status_code == 200, response.text
+        await sync(app, pilot)  # a pass without the slow reference refresh
+        assert [r[1] for r in table(screen)][-1] == "Ask legal"
