@@ -171,7 +171,7 @@ class Puller:
                     elif counts.get("total") == 0:
                         self.store.cache.replace_subtasks(a["id"], a["assignable_id"], [])
                     else:  # some, or no word at all: never take absent for empty
-                        to_fetch.append((project_id, a["id"]))
+                        to_fetch.append((a["assignable_id"], a["id"]))
         for project_id, assignment_id in to_fetch:
             await self._fetch_subtasks(project_id, assignment_id)
         known = {r["id"] for r in self.d.rows("SELECT id FROM users WHERE is_placeholder = 0")}
@@ -188,13 +188,14 @@ class Puller:
         fetched = 0
         for assignment_id in dict.fromkeys(assignment_ids):
             row = self.d.row(
-                "SELECT COALESCE(s.parent_id, s.id) AS project_id FROM assignments a "
+                "SELECT a.assignable_id FROM assignments a "
                 "JOIN assignables s ON s.id = a.assignable_id "
                 "WHERE a.id = ? AND s.kind != 'leave'",
                 (assignment_id,),
             )
             if row is not None:
-                await self._fetch_subtasks(row["project_id"], assignment_id)
+                # The same project id the subtasks are kept (and later pushed) under.
+                await self._fetch_subtasks(row["assignable_id"], assignment_id)
                 fetched += 1
         return fetched
 
