@@ -173,6 +173,8 @@ BAD_INPUT = [
 ]
 
 
+# Refused before anything is sent: the server's reading plays no part.
+@pytest.mark.parametrize("reading", ["default"])
 def test_bad_input_is_refused_clearly_and_changes_nothing(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:

@@ -103,6 +103,9 @@ class SandboxApp(EmulatorApp):
         allowed, limit_headers = sandbox.rate.take()
         if not allowed:
             return _message(429, "Rate limit exceeded; retry after the reset", limit_headers)
+        if sandbox.strict:
+            # The reference promises the rate headers on a 429 only.
+            limit_headers = {}
 
         template, path_params, _ = router.match(method, path)
         sandbox.requests[route_key(method, template) if template else f"{method} {path}"] += 1
@@ -112,9 +115,6 @@ class SandboxApp(EmulatorApp):
         if faults.error_rate and faults.rng.random() < faults.error_rate:
             return _message(503, "Service temporarily unavailable", limit_headers)
 
-        if sandbox.strict:
-            # The reference promises the rate headers on a 429 only.
-            limit_headers = {}
         if template is None:
             return _message(404, f"No route matches {method} {API_PREFIX}{path}", limit_headers)
         handler = router.handlers.get((method, template))

@@ -164,11 +164,11 @@ class Puller:
                 if a.get("user_id") and a["user_id"] != me:
                     people.add(a["user_id"])
                 elif a.get("user_id") == me and caps.subtasks:
-                    counts = a.get("subtask_counts") or {}
+                    tally = a.get("subtask_counts") or {}
                     if isinstance(a.get("subtasks"), dict):
                         items = a["subtasks"].get("data") or []
                         self.store.cache.replace_subtasks(a["id"], a["assignable_id"], items)
-                    elif counts.get("total") == 0:
+                    elif tally.get("total") == 0:
                         self.store.cache.replace_subtasks(a["id"], a["assignable_id"], [])
                     else:  # some, or no word at all: never take absent for empty
                         to_fetch.append((a["assignable_id"], a["id"]))

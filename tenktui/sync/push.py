@@ -534,19 +534,15 @@ class Pusher:
     async def _why_left_out(self, row: OutboxRow, left_out: list[dict[str, Any]]) -> str:
         """Which entries the server did not submit, and why, as far as it shows."""
         start = dt.date.fromisoformat(row.target["week_start"])
-        served = {
-            e["id"]: e
-            async for e in (
-                payload(x)
-                async for x in self.backend.iter_time_entries(
-                    row.target["user_id"],
-                    start,
-                    start + dt.timedelta(days=6),
-                    with_suggestions=False,
-                    with_approvals=True,
-                )
-            )
-        }
+        served: dict[int, dict[str, Any]] = {}
+        async for entry in self.backend.iter_time_entries(
+            row.target["user_id"],
+            start,
+            start + dt.timedelta(days=6),
+            with_suggestions=False,
+            with_approvals=True,
+        ):
+            served[payload(entry)["id"]] = payload(entry)
         describer = Describer(self.d)
         parts = []
         for e in left_out:
