@@ -16,6 +16,10 @@ import pytest
 
 TOKEN = "test-token-0123456789abcdef"
 TODAY = dt.date(2026, 11, 23)  # a Monday
+# Where the reference is silent, the sandbox serves one plausible reading (default) or
+# the least generous one (strict). A test module runs against both by overriding the
+# ``reading`` fixture with ``both_readings``.
+READINGS = ("default", "strict")
 
 
 @dataclass
@@ -106,22 +110,50 @@ def _copy_db(template: Path, dest: Path) -> Path:
     return dest
 
 
+@pytest.fixture
+def reading() -> str:
+    """The sandbox reading a test's servers serve: the default one unless the module
+    overrides this fixture (``reading = both_readings``)."""
+    return "default"
+
+
+@pytest.fixture(params=READINGS)
+def both_readings(request: pytest.FixtureRequest) -> str:
+    """Bind as ``reading`` in a module to run its tests against both readings."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def demo_server(
+def _demo_servers(
     demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningSandbox]:
-    """A shared demo sandbox for tests that only read."""
-    db = _copy_db(demo_db_template, tmp_path_factory.mktemp("shared") / "demo.db")
-    server = start_sandbox(db, "--rate-limit", "100000")
-    yield server
-    server.stop()
+) -> Iterator[dict[str, RunningSandbox]]:
+    """One shared demo sandbox per reading, started when first asked for."""
+    servers: dict[str, RunningSandbox] = {}
+    yield servers
+    for server in servers.values():
+        server.stop()
 
 
 @pytest.fixture
-def fresh_server(demo_db_template: Path, tmp_path: Path) -> Iterator[RunningSandbox]:
-    """A demo sandbox of the test's own, free to be written to."""
+def demo_server(
+    _demo_servers: dict[str, RunningSandbox],
+    demo_db_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    reading: str,
+) -> RunningSandbox:
+    """A shared demo sandbox (of the test's reading) for tests that only read."""
+    if reading not in _demo_servers:
+        folder = tmp_path_factory.mktemp(f"shared-{reading}")
+        db = _copy_db(demo_db_template, folder / "demo.db")
+        _demo_servers[reading] = start_sandbox(db, "--rate-limit", "100000", reading=reading)
+    return _demo_servers[reading]
+
+
+@pytest.fixture
+def fresh_server(demo_db_template: Path, tmp_path: Path, reading: str) -> Iterator[RunningSandbox]:
+    """A demo sandbox of the test's own (and of its reading), free to be written to."""
     db = _copy_db(demo_db_template, tmp_path / "demo.db")
-    server = start_sandbox(db, "--rate-limit", "100000")
+    server = start_sandbox(db, "--rate-limit", "100000", reading=reading)
     yield server
     server.stop()
 

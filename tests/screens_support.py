@@ -37,15 +37,18 @@ async def running_app(
     size: tuple[int, int] = (80, 24),
     prepare: Callable[[Session], Awaitable[Any]] | None = None,
     synced: bool = True,
+    reading: str = "default",
 ) -> AsyncIterator[tuple[TenkApp, Pilot[int], Session]]:
     """The real app on a demo store filled by a real sync, at a frozen ``NOW``
-    (``synced=False``: on the empty store of a first start).
+    (``synced=False``: on the empty store of a first start), its sandbox serving
+    ``reading`` (default or strict).
 
     The app's own sync loop is off: tests sync with :func:`sync`, so each pass
     happens exactly where the test says.
     """
     with time_machine.travel(NOW, tick=False):
         session = demo_session(workdir)
+        session.demo.sandbox.sandbox.reading = reading
         try:
             if synced:
                 await session.engine.sync_once()

@@ -173,12 +173,17 @@ async def test_statuses_current_and_set() -> None:
     def answer(request: httpx.Request) -> object:
         if request.method == "POST":
             return {"id": 77, "user_id": 71, **json.loads(request.content)}
-        return envelope([{"id": 12, "status": "WFH", "user_id": 71}])
+        # Oldest first: the reference does not say in which order they come.
+        return envelope(
+            [
+                {"id": 11, "status": "ITO", "user_id": 71, "created_at": "2026-11-20T09:00:00Z"},
+                {"id": 12, "status": "WFH", "user_id": 71, "created_at": "2026-11-23T09:00:00Z"},
+            ]
+        )
 
     api = FakeApi(answer)
     c = client(api)
     current = await c.current_status(71)
-    assert api.last.url.params["per_page"] == "1"
     assert isinstance(current, Status) and current.status == "WFH"
     status = await c.set_status(71, "OOO", "At a client")
     assert json.loads(api.last.content) == {"status": "OOO", "message": "At a client"}

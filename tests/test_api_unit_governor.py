@@ -369,3 +369,26 @@ async def test_priority_context_overrides_the_default(clock: FakeClock) -> None:
         await http.get_json("/roles")
     await http.aclose()
     assert seen == [Priority.VISIBLE, Priority.EDIT, Priority.STATUSES]
+
+
+async def test_rate_headers_only_on_a_429_do_not_pin_it_to_one_request_for_ever(
+    clock: FakeClock,
+) -> None:
+    # The reference promises X-RateLimit-* on a 429 only: later answers carry none.
+    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
+    reset = int(clock()) + 3
+    async with governor.slot() as slot:
+        slot.observe(
+            429,
+            {
+                "X-RateLimit-Limit": "10",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": str(reset),
+            },
+        )
+    async with governor.slot() as slot:  # waits for the reset, then probes
+        slot.observe(200, {})
+    contexts = [governor.slot() for _ in range(5)]
+    for ctx in contexts:
+        await asyncio.wait_for(ctx.__aenter__(), 1)
+    assert governor.in_flight == 5

@@ -131,12 +131,19 @@ def me_id(server: RunningSandbox) -> int:
 
 def server_entries(server: RunningSandbox, day: dt.date, end: dt.date | None = None) -> list[dict]:
     """My confirmed time entries on the server from ``day`` to ``end``."""
+    found: list[dict] = []
     with server.api() as api:
         body = api.get(
             f"/users/{me_id(server)}/time_entries",
             params={"from": day.isoformat(), "to": (end or day).isoformat(), "per_page": 1000},
         ).json()
-    return [e for e in body["data"] if not e.get("is_suggestion")]
+        found += body["data"]
+        # The strict reading caps pages lower and links them absolutely.
+        while body["paging"]["next"]:
+            link = body["paging"]["next"]
+            body = api.get(link if "://" in link else server.root + link).json()
+            found += body["data"]
+    return [e for e in found if not e.get("is_suggestion")]
 
 
 def project_id(server: RunningSandbox, code: str) -> int:

@@ -12,12 +12,14 @@ import io
 import pytest
 
 from tests import test_cli_helpers as helpers
-from tests.conftest import TODAY, RunningSandbox
+from tests.conftest import TODAY, RunningSandbox, both_readings
 from tests.test_cli_helpers import Cli, project_id, server_entries
 
 # The shared fixtures, bound under their own names for pytest.
 cli = helpers.cli
 logged_in = helpers.logged_in
+# Every test here runs against the sandbox's default and strict readings.
+reading = both_readings
 
 DESIGN = "Website Redesign — Design"
 
@@ -80,6 +82,20 @@ def test_set_makes_a_cell_total_and_zero_clears_it(
     cli.ok("log", "1", "UMB-005", "--date", day.isoformat())
     refused = cli.run("set", "4", "UMB-005", "--date", day.isoformat())
     assert refused.code == 2 and "This cell holds 2 entries" in refused.err
+
+
+def test_set_0_on_a_suggested_cell_dismisses_it_and_confirm_leaves_it(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    cli = logged_in
+    migration = project_id(fresh_server, "UMB-005")
+    cli.ok("set", "0", "UMB-005")
+    cell = [e for e in server_entries(fresh_server, TODAY) if e["assignable_id"] == migration]
+    assert [e["hours"] for e in cell] == [0]  # as the web timesheet's "clear suggestions"
+    done = cli.json("confirm")
+    assert done["confirmed"] == 2
+    cell = [e for e in server_entries(fresh_server, TODAY) if e["assignable_id"] == migration]
+    assert [e["hours"] for e in cell] == [0]
 
 
 def test_confirm_a_day_then_a_week(logged_in: Cli, fresh_server: RunningSandbox) -> None:
@@ -157,6 +173,8 @@ BAD_INPUT = [
 ]
 
 
+# Refused before anything is sent: the server's reading plays no part.
+@pytest.mark.parametrize("reading", ["default"])
 def test_bad_input_is_refused_clearly_and_changes_nothing(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:

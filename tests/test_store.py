@@ -406,3 +406,56 @@ def test_long_notes_say_how_long_in_plain_words(store: Store) -> None:
     assert str(refused.value) == "The notes are 300 characters long; the limit is 255."
     with pytest.raises(InvalidEdit, match="The task is 256 characters long"):
         store.edits.create_entry(ME, 100, TODAY, 1, task="y" * 256)
+
+
+# -- what real accounts send (issue 10) ----------------------------------------
+
+
+def test_two_suggestions_for_one_cell_show_and_confirm_their_sum(store: Store) -> None:
+    # Two assignments of one person on one project: the server suggests each.
+    first, second = suggestion(100, "2026-11-23", 3), suggestion(100, "2026-11-23", 2.5)
+    second["id"] += 1
+    store.cache.replace_time_window(ME, MONDAY, MONDAY + dt.timedelta(6), [first, second])
+    (row,) = store.queries.week(ME, MONDAY).rows
+    assert row.cells[0].suggestion == 5.5
+    assert store.edits.confirm_suggestions(ME, [MONDAY]) == 1
+    (created,) = store.outbox.open_rows()
+    assert created.target["hours"] == 5.5
+
+
+def test_zero_hour_entries_are_kept_and_hide_the_suggestion(store: Store) -> None:
+    store.cache.replace_time_window(
+        ME,
+        MONDAY,
+        MONDAY + dt.timedelta(6),
+        [server_entry(5, 100, "2026-11-23", 0), suggestion(101, "2026-11-23", 4)],
+    )
+    cells = {r.assignable_id: r.cells[0] for r in store.queries.week(ME, MONDAY).rows}
+    assert cells[100].entries == 1 and cells[100].hours == 0 and cells[100].suggestion is None
+    assert cells[101].suggestion == 4
+
+
+def test_dismissing_a_suggestion_queues_zero_hours_and_confirm_leaves_it(store: Store) -> None:
+    store.cache.replace_time_window(
+        ME,
+        MONDAY,
+        MONDAY + dt.timedelta(6),
+        [suggestion(100, "2026-11-23", 4), suggestion(101, "2026-11-23", 2)],
+    )
+    store.edits.set_cell(ME, 100, MONDAY, 0)  # `tenktui set 0` on a suggested cell
+    store.edits.dismiss_suggestion(ME, 101, MONDAY)  # the grid's key
+    assert [r.target["hours"] for r in store.outbox.open_rows()] == [0, 0]
+    assert store.edits.confirm_suggestions(ME, [MONDAY]) == 0
+    cells = {r.assignable_id: r.cells[0] for r in store.queries.week(ME, MONDAY).rows}
+    assert cells[100].suggestion is None and cells[100].hours == 0
+    store.edits.set_cell(ME, 100, MONDAY, 0)  # dismissing again changes nothing
+    assert len(store.outbox.open_rows()) == 2
+    with pytest.raises(InvalidEdit, match="Nothing is suggested"):
+        store.edits.dismiss_suggestion(ME, 100, MONDAY + dt.timedelta(1))
+
+
+def test_leave_types_without_a_type_field_are_known_by_their_source(store: Store) -> None:
+    # The reference's /leave_types sample carries no "type".
+    store.cache.upsert_assignables([{"id": 201, "name": "Sick"}], leave=True)
+    kind = store.database.scalar("SELECT kind FROM assignables WHERE id = 201")
+    assert kind == "leave"

@@ -15,8 +15,12 @@ from tenktui.api.tenkft.client import TenKftClient
 from tenktui.store import InvalidEdit, Store
 from tenktui.store.describe import Describer
 from tenktui.sync.engine import SyncEngine
-from tests.conftest import TODAY, TOKEN, RunningSandbox, start_sandbox
+from tenktui.sync.state import SyncReport
+from tests.conftest import TODAY, TOKEN, RunningSandbox, both_readings, start_sandbox
 from tests.sync_rig import FIRST, LAST, ME, WORKDAYS, SyncRig, kill_replays, synced_rig
+
+# Every test here runs against the sandbox's default and strict readings.
+reading = both_readings
 
 
 def client_for(server: RunningSandbox, token: str = TOKEN) -> TenKftClient:
@@ -100,7 +104,7 @@ async def test_first_sync_brings_the_window_and_reference_data(rig: Rig) -> None
     assert rig.local() == rig.remote()
 
 
-async def test_offline_edits_replay_when_the_server_is_back(rig: Rig) -> None:
+async def test_offline_edits_replay_when_the_server_is_back(rig: Rig, reading: str) -> None:
     port = int(rig.server.root.rsplit(":", 1)[1])
     rig.server.stop()
     project = rig.open_projects()[0]
@@ -110,7 +114,7 @@ async def test_offline_edits_replay_when_the_server_is_back(rig: Rig) -> None:
     assert rig.engine.state.kind == "offline"
     assert rig.store.outbox.counts().pending == 2
 
-    again = start_sandbox(rig.server.db_path, "--rate-limit", "100000", port=port)
+    again = start_sandbox(rig.server.db_path, "--rate-limit", "100000", port=port, reading=reading)
     rig.server = again
     try:
         await rig.drain()
@@ -243,6 +247,8 @@ async def test_two_processes_one_profile_one_leader(rig: Rig) -> None:
 
 
 @pytest.mark.slow
+# The crash recovery does not depend on the reading, and this is the costliest test.
+@pytest.mark.parametrize("reading", ["default"])
 async def test_sigkill_at_50_moments_during_a_replay_of_300_edits(rig: Rig) -> None:
     queued = queue_random_edits(rig, 300, seed=23)
     assert queued == 300
@@ -280,7 +286,8 @@ async def test_status_subtasks_and_submit_reach_the_server(rig: Rig) -> None:
     await rig.drain()
 
     with rig.server.api() as api:
-        status = api.get(f"/users/{rig.me}/statuses", params={"per_page": 1}).json()["data"][0]
+        statuses = api.get(f"/users/{rig.me}/statuses", params={"per_page": 1000}).json()["data"]
+        status = max(statuses, key=lambda s: (s["created_at"], s["id"]))
         assert (status["status"], status["message"]) == ("WFH", "on the train")
         project = assignment["assignable_id"]
         subtasks = api.get(f"/projects/{project}/assignments/{assignment['id']}/subtasks").json()
@@ -346,3 +353,244 @@ async def test_an_edit_made_while_our_earlier_edit_was_in_flight_is_no_conflict(
     assert rig.store.outbox.counts().conflicts == 0
     with rig.server.api() as api:
         assert api.get(f"/users/{rig.me}/time_entries/{server_id}").json()["hours"] == 6
+
+
+# -- what real accounts do (issue 10) ----------------------------------------------
+
+
+def _my_assignment(rig: Rig) -> dict:
+    mine = rig.store.queries.assignments(rig.me, TODAY, TODAY + dt.timedelta(days=30))
+    return next(a for a in mine if a["kind"] != "leave")
+
+
+def _project_of(rig: Rig, assignable_id: int) -> int:
+    row = rig.store.database.row(
+        "SELECT COALESCE(parent_id, id) AS project FROM assignables WHERE id = ?",
+        (assignable_id,),
+    )
+    return int(row["project"])
+
+
+def _local_subtasks(rig: Rig, assignment_id: int) -> list[str]:
+    return [
+        r["description"]
+        for r in rig.store.database.rows(
+            "SELECT description FROM subtasks WHERE assignment_id = ? AND deleted = 0 ORDER BY id",
+            (assignment_id,),
+        )
+    ]
+
+
+async def test_subtasks_come_per_assignment_that_has_some_and_refresh_when_opened(
+    rig: Rig,
+) -> None:
+    assignment = _my_assignment(rig)
+    project = _project_of(rig, assignment["assignable_id"])
+    path = f"/projects/{project}/assignments/{assignment['id']}/subtasks"
+    with rig.server.api() as api:
+        assert api.post(path, json={"description": "Check the fonts"}).status_code == 200
+    with rig.server.control() as control:
+        control.delete("/_sandbox/requests")
+    await rig.engine.sync_once(reference=True)
+    counted = control_counts(rig)
+    assert "Check the fonts" in _local_subtasks(rig, assignment["id"])
+    # Only assignments whose counts say they have subtasks cost a request of their own.
+    start, end = rig.engine.puller.window.around(TODAY)
+    with_some = 0
+    with rig.server.api() as api:
+        for project_id in _my_projects(rig):
+            listed = api.get(
+                f"/projects/{project_id}/assignments",
+                params={
+                    "fields": "subtasks_counts", "per_page": 100, "with_phases": "true",
+                    "from": start.isoformat(), "to": end.isoformat(),
+                },
+            ).json()["data"]  # fmt: skip
+            with_some += sum(
+                1 for a in listed if a["user_id"] == rig.me and a["subtask_counts"]["total"]
+            )
+    assert counted.get("GET /projects/{id}/assignments/{id}/subtasks", 0) == with_some
+
+    # Changed on the server; opening the checklist asks for it afresh.
+    with rig.server.api() as api:
+        assert api.post(path, json={"description": "Ask legal"}).status_code == 200
+    rig.engine.want_subtasks(assignment["id"])
+    await rig.engine.sync_once(reference=False)
+    assert "Ask legal" in _local_subtasks(rig, assignment["id"])
+
+
+def _my_projects(rig: Rig) -> set[int]:
+    """The projects the sync asks about: those of the person's cached assignments."""
+    return {
+        r["project"]
+        for r in rig.store.database.rows(
+            "SELECT COALESCE(s.parent_id, s.id) AS project FROM assignments a "
+            "JOIN assignables s ON s.id = a.assignable_id WHERE a.user_id = ? "
+            "AND s.kind != 'leave'",
+            (rig.me,),
+        )
+    }
+
+
+def control_counts(rig: Rig) -> dict[str, int]:
+    with rig.server.control() as control:
+        return control.get("/_sandbox/requests").json()["by_route"]
+
+
+async def test_the_current_status_is_the_newest_whatever_order_the_list_comes_in(
+    rig: Rig,
+) -> None:
+    with rig.server.api() as api:
+        for code in ("SIC", "OOO"):
+            r = api.post(f"/users/{rig.me}/statuses", json={"status": code})
+            assert r.status_code == 200
+    rig.engine.want_statuses([rig.me])
+    await rig.engine.sync_once(reference=False)
+    status = rig.store.database.scalar("SELECT status FROM statuses WHERE user_id = ?", (rig.me,))
+    assert status == "OOO"
+
+
+@pytest.mark.parametrize("on_a_phase", [False, True], ids=["project", "phase"])
+async def test_an_archived_project_with_time_in_the_window_is_named_and_locked(
+    rig: Rig, tmp_path: Path, on_a_phase: bool
+) -> None:
+    target = rig.store.database.scalar(
+        f"SELECT id FROM assignables WHERE kind = '{'phase' if on_a_phase else 'project'}' "
+        "AND archived = 0 AND timeentry_lockout = -1 ORDER BY id"
+    )
+    local = rig.store.edits.create_entry(rig.me, target, TODAY, 3, notes="base")
+    await rig.drain()
+    entry = rig.store.database.row("SELECT * FROM time_entries WHERE id = ?", (local,))
+    project = _project_of(rig, entry["assignable_id"])
+    name = rig.store.database.scalar("SELECT name FROM assignables WHERE id = ?", (project,))
+    with rig.server.api() as api:
+        assert api.delete(f"/projects/{project}").status_code == 204  # archives it
+    day = dt.date.fromisoformat(entry["date"])
+
+    def row_of(store: Store):
+        grid = store.queries.week(rig.me, day - dt.timedelta(days=day.weekday()))
+        return next(r for r in grid.rows if r.assignable_id == entry["assignable_id"])
+
+    await rig.engine.sync_once(reference=True)
+    row = row_of(rig.store)
+    assert row.label.startswith(name)
+    assert all(c.lock and "archived" in c.lock for c in row.cells)
+    with pytest.raises(InvalidEdit, match="archived"):
+        rig.store.edits.create_entry(rig.me, entry["assignable_id"], day, 1)
+
+    # A profile that never saw it before gets its name too, not "#id".
+    fresh = Store(tmp_path / "fresh.db", today=lambda: TODAY)
+    client = client_for(rig.server)
+    engine = SyncEngine(fresh, client, ME)
+    try:
+        await engine.sync_once()
+        assert engine.state.kind == "idle", engine.state.message
+        row = row_of(fresh)
+        assert row.label.startswith(name) and all(c.lock for c in row.cells)
+    finally:
+        await client.aclose()
+        engine.leader.release()
+        fresh.close()
+
+
+async def test_leave_types_are_known_by_their_route_and_get_no_project_requests(
+    rig: Rig,
+) -> None:
+    with rig.server.api() as api:
+        leave = {lt["id"] for lt in api.get("/leave_types").json()["data"]}
+    kinds = {
+        r["id"]: r["kind"]
+        for r in rig.store.database.rows("SELECT id, kind FROM assignables WHERE kind = 'leave'")
+    }
+    assert leave and leave <= set(kinds)
+    with rig.server.control() as control:
+        control.delete("/_sandbox/requests")
+    await rig.engine.sync_once(reference=True)
+    assert rig.engine.state.kind == "idle", rig.engine.state.message
+    projects_asked = control_counts(rig).get("GET /projects/{id}/assignments", 0)
+    assert projects_asked == len(_my_projects(rig))
+
+
+async def test_two_assignments_on_one_project_suggest_their_sum_and_confirm_it(rig: Rig) -> None:
+    assignment = _my_assignment(rig)
+    day = TODAY + dt.timedelta(days=1)
+    with rig.server.api() as api:
+        before = api.get(
+            f"/users/{rig.me}/time_entries",
+            params={"from": day.isoformat(), "to": day.isoformat(), "with_suggestions": "true"},
+        ).json()["data"]
+        scheduled = sum(
+            s["scheduled_hours"]
+            for s in before
+            if s["is_suggestion"] and s["assignable_id"] == assignment["assignable_id"]
+        )
+        r = api.post(
+            "/assignments",
+            json={
+                "user_id": rig.me,
+                "assignable_id": assignment["assignable_id"],
+                "starts_at": day.isoformat(),
+                "ends_at": day.isoformat(),
+                "allocation_mode": "hours_per_day",
+                "hours_per_day": 1.5,
+            },
+        )
+        assert r.status_code == 200, r.text
+    await rig.engine.sync_once(reference=False)
+    grid = rig.store.queries.week(rig.me, TODAY)
+    row = next(r for r in grid.rows if r.assignable_id == assignment["assignable_id"])
+    cell = next(c for c in row.cells if c.day == day)
+    assert cell.suggestion == pytest.approx(scheduled + 1.5)
+    assert rig.store.edits.confirm_suggestions(rig.me, [day], assignment["assignable_id"]) == 1
+    await rig.drain()
+    confirmed = [
+        (a, d, h) for (a, d, h, _), n in rig.remote().items() for _ in range(n)
+        if a == assignment["assignable_id"] and d == day.isoformat()
+    ]  # fmt: skip
+    assert confirmed == [(assignment["assignable_id"], day.isoformat(), scheduled + 1.5)]
+
+
+async def test_a_dismissed_suggestion_is_zero_hours_on_the_server_and_stays_dismissed(
+    rig: Rig,
+) -> None:
+    grid = rig.store.queries.week(rig.me, TODAY)
+    row, cell = next(
+        (r, c) for r in grid.rows for c in r.cells if c.suggestion and not c.lock and not c.entries
+    )
+    rig.store.edits.dismiss_suggestion(rig.me, row.assignable_id, cell.day)
+    await rig.drain()
+    assert rig.remote()[(row.assignable_id, cell.day.isoformat(), 0, None)] == 1
+    assert rig.store.outbox.counts().failed == 0
+    assert rig.store.edits.confirm_suggestions(rig.me, [cell.day], row.assignable_id) == 0
+    after = rig.store.queries.week(rig.me, TODAY)
+    again = next(r for r in after.rows if r.assignable_id == row.assignable_id)
+    kept = next(c for c in again.cells if c.day == cell.day)
+    assert kept.suggestion is None and kept.entries == 1 and kept.hours == 0
+
+
+async def test_a_submission_the_server_takes_in_part_says_what_was_left_out_and_why(
+    rig: Rig,
+) -> None:
+    rig.store.edits.confirm_suggestions(rig.me, [TODAY, TODAY + dt.timedelta(days=1)])
+    await rig.drain()
+    week = rig.store.database.rows(
+        "SELECT id, server_id FROM time_entries WHERE user_id = ? AND date BETWEEN ? AND ? "
+        "AND deleted = 0 ORDER BY id",
+        (rig.me, TODAY.isoformat(), (TODAY + dt.timedelta(days=6)).isoformat()),
+    )
+    assert len(week) >= 2
+    assert rig.store.edits.submit_week(rig.me, TODAY) >= 2
+    changed = week[0]
+    _change_on_server(rig, changed["server_id"], 7.25)  # after our last pull
+    report = SyncReport()
+    await rig.engine.pusher.push(report)  # no pull in between: the server sees a stale stamp
+    (row,) = [r for r in rig.store.outbox.open_rows() if r.kind == "approval"]
+    assert row.state == "failed"
+    assert "Not submitted" in (row.last_error or "") or "nothing was submitted" in (
+        row.last_error or ""
+    )
+    assert "changed" in (row.last_error or "")
+    status = rig.store.database.scalar(
+        "SELECT approval_status FROM time_entries WHERE id = ?", (changed["id"],)
+    )
+    assert status != "pending"

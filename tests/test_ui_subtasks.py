@@ -7,7 +7,11 @@ from textual.widgets import DataTable, Input
 from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.subtasks import SubtasksScreen
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+from tests.conftest import both_readings
 from tests.screens_support import cells, go, running_app, sandbox_client, sync
+
+# Every test here runs against the sandbox's default and strict readings.
+reading = both_readings
 
 
 async def open_checklist(pilot) -> SubtasksScreen:
@@ -28,8 +32,8 @@ def table(screen: SubtasksScreen) -> list[list[str]]:
     return cells(screen.query_one("#subtasks", DataTable))
 
 
-async def test_the_checklist_with_its_count(tmp_path) -> None:
-    async with running_app(tmp_path) as (_app, pilot, session):
+async def test_the_checklist_with_its_count(tmp_path, reading: str) -> None:
+    async with running_app(tmp_path, reading=reading) as (_app, pilot, session):
         screen = await open_checklist(pilot)
         assert table(screen) == [
             ["[x]", "Audit components", ""],
@@ -43,8 +47,8 @@ async def test_the_checklist_with_its_count(tmp_path) -> None:
         )
 
 
-async def test_space_ticks_and_unticks(tmp_path) -> None:
-    async with running_app(tmp_path) as (app, pilot, session):
+async def test_space_ticks_and_unticks(tmp_path, reading: str) -> None:
+    async with running_app(tmp_path, reading=reading) as (app, pilot, session):
         screen = await open_checklist(pilot)
         await pilot.press("down", "down", "space")
         assert table(screen)[2] == ["[x]", "Hi-fi mockups", "⟳ pending"]
@@ -64,8 +68,8 @@ async def test_space_ticks_and_unticks(tmp_path) -> None:
         assert table(screen)[2][0] == "[ ]"
 
 
-async def test_add_then_rename(tmp_path) -> None:
-    async with running_app(tmp_path) as (app, pilot, session):
+async def test_add_then_rename(tmp_path, reading: str) -> None:
+    async with running_app(tmp_path, reading=reading) as (app, pilot, session):
         screen = await open_checklist(pilot)
         await pilot.press("a")
         prompt = screen.query_one("#subtask-text", Input)
@@ -95,8 +99,8 @@ async def test_add_then_rename(tmp_path) -> None:
         assert ("Write tests and docs", False) in await on_server(session, screen)
 
 
-async def test_delete_asks_first(tmp_path) -> None:
-    async with running_app(tmp_path) as (app, pilot, session):
+async def test_delete_asks_first(tmp_path, reading: str) -> None:
+    async with running_app(tmp_path, reading=reading) as (app, pilot, session):
         screen = await open_checklist(pilot)
         await pilot.press("d")
         await pilot.pause()
@@ -122,3 +126,17 @@ async def test_delete_asks_first(tmp_path) -> None:
             "Client review",
             "Hi-fi mockups",
         ]
+
+
+async def test_opening_a_checklist_fetches_it_afresh(tmp_path, reading: str) -> None:
+    async with running_app(tmp_path, reading=reading) as (app, pilot, session):
+        screen = await open_checklist(pilot)
+        project = screen.items[0]["project_id"]
+        async with sandbox_client(session) as api:
+            response = await api.post(
+                f"/projects/{project}/assignments/{screen.assignment_id}/subtasks",
+                json={"description": "Ask legal"},
+            )
+            assert response.status_code == 200, response.text
+        await sync(app, pilot)  # a pass without the slow reference refresh
+        assert [r[1] for r in table(screen)][-1] == "Ask legal"

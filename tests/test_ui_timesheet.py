@@ -281,6 +281,21 @@ async def test_clear_a_cell(session: Session) -> None:
         assert [op for op, _ in queued(session)] == ["delete"]
 
 
+async def test_dismiss_a_suggestion_so_confirming_leaves_it(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        grid = sheet(app).grid
+        index = next(
+            i for i, r in enumerate(grid.rows) if r.cells[0].suggestion and not r.cells[0].lock
+        )
+        grid.move_to(index, 0)
+        await pilot.press("X")
+        assert queued(session) == [("create", {**queued(session)[0][1], "hours": 0.0})]
+        assert grid.current_cell.suggestion is None and grid.current_cell.entries == 1
+        await pilot.press("X")
+        assert "no suggestion to dismiss" in detail(app)
+        assert len(queued(session)) == 1
+
+
 async def test_a_locked_project_refuses_time_with_the_reason(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("a", *"annual", "enter")

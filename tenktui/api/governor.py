@@ -18,7 +18,8 @@ an exhausted window:
   + 5 s when the reset looks absurd);
 - waiting requests go in :class:`Priority` order: the person's own edits first.
 
-A server that sends no rate headers at all is not metered (only 429s are obeyed).
+A server that sends no rate headers at all is not metered (only 429s are obeyed);
+nor is one that sends them only on a 429, as soon as an answer comes without them.
 
 A governor is used from one event loop at a time (it is not thread-safe).
 """
@@ -321,7 +322,9 @@ class RateGovernor:
                 assert self._remaining is not None
                 self._remaining = min(self._remaining, remaining)
             # An answer from a window already over tells nothing about this one.
-        elif status != 429 and self._reset is None:
+        elif status != 429:
+            # No rate headers: the server sends them on a 429 only (all the reference
+            # promises), or never. Only a 429 is obeyed until they come back.
             self._unmetered = True
 
         if status == 429:

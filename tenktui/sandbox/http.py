@@ -31,6 +31,7 @@ Doc = dict[str, Any]
 API_PREFIX = "/api/v1"
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 1000
+STRICT_MAX_PER_PAGE = 100  # the strict reading caps pages lower than the reference's 1000
 ROUTES_FILE = Path(__file__).with_name("rm-openapi-paths.json")
 
 
@@ -69,10 +70,20 @@ class Request:
     path_params: dict[str, str]
     query: dict[str, str]
     body: Doc = field(default_factory=dict)
+    origin: str = ""  # scheme://host:port the request came to; absolute links use it
 
     @property
     def db(self) -> SandboxDB:
         return self.sandbox.db
+
+    @property
+    def page_cap(self) -> int:
+        return STRICT_MAX_PER_PAGE if self.sandbox.strict else MAX_PER_PAGE
+
+    @property
+    def link_origin(self) -> str:
+        """Where paging links start: absolute on the same host under the strict reading."""
+        return self.origin if self.sandbox.strict else ""
 
     # -- path and query -------------------------------------------------
     def path_int(self, name: str) -> int:
@@ -171,8 +182,9 @@ def timestamp(moment: dt.datetime | None = None) -> str:
 # -- paging ----------------------------------------------------------------
 
 
-def page_params(query: dict[str, str]) -> tuple[int, int]:
-    """``(page, per_page)`` from a query, validated as the real service does."""
+def page_params(query: dict[str, str], cap: int = MAX_PER_PAGE) -> tuple[int, int]:
+    """``(page, per_page)`` from a query, validated as the real service does; ``per_page``
+    is capped at ``cap``."""
     try:
         per_page = int(query.get("per_page") or DEFAULT_PER_PAGE)
         page = int(query.get("page") or 1)
@@ -180,16 +192,19 @@ def page_params(query: dict[str, str]) -> tuple[int, int]:
         raise bad_request("page and per_page must be whole numbers") from None
     if per_page < 1 or page < 1:
         raise bad_request("page and per_page must be positive")
-    return page, min(per_page, MAX_PER_PAGE)
+    return page, min(per_page, cap)
 
 
-def paging_block(path: str, query: dict[str, str], page: int, per_page: int, has_next: bool) -> Doc:
-    """The ``paging`` object: relative links that carry the query (never the token)."""
+def paging_block(
+    path: str, query: dict[str, str], page: int, per_page: int, has_next: bool, origin: str = ""
+) -> Doc:
+    """The ``paging`` object: links that carry the query (never the token), relative, or
+    absolute on ``origin`` when one is given."""
     carried = {k: v for k, v in query.items() if k not in {"auth", "page", "per_page"}}
 
     def link(n: int) -> str:
         qs = urlencode({**carried, "per_page": per_page, "page": n})
-        return f"{API_PREFIX}{path}?{qs}"
+        return f"{origin}{API_PREFIX}{path}?{qs}"
 
     return {
         "page": page,
@@ -220,7 +235,7 @@ class Page:
         transform: Callable[[Doc], Doc] | None = None,
     ) -> Page:
         """Page a list already in memory, or a query over ``kind`` done in SQL."""
-        page, per_page = page_params(req.query)
+        page, per_page = page_params(req.query, req.page_cap)
         offset = (page - 1) * per_page
         if items is not None:
             chunk = list(items[offset : offset + per_page + 1])
@@ -233,7 +248,7 @@ class Page:
             chunk = [transform(doc) for doc in chunk]
         # Rails-style: the path's ids are echoed into the query of the links.
         query = {**req.path_params, **req.query}
-        return cls(chunk, paging_block(req.path, query, page, per_page, has_next))
+        return cls(chunk, paging_block(req.path, query, page, per_page, has_next, req.link_origin))
 
     def to_json(self) -> Doc:
         return {"data": self.data, "paging": self.paging}

@@ -41,8 +41,8 @@ _MAX_SQL_PARAMS = 500
 def suggestion_id(assignment_id: int, day: dt.date) -> int:
     """``2**52 + (assignment_id << 18) + days since 1900-01-01``.
 
-    ``assignment_id`` is the lowest id among the assignments that make up the
-    suggestion. Ids stay below 2**53, so they are exact in JavaScript too.
+    ``assignment_id`` is the assignment the suggestion comes from. Ids stay below
+    2**53, so they are exact in JavaScript too.
     """
     return SUGGESTION_ID_BASE + (assignment_id << _DAY_BITS) + (day - _ID_EPOCH).days
 
@@ -261,9 +261,10 @@ def suggestions_for(
 ) -> list[Doc]:
     """Suggested time entries, ordered by date, person, then assignable.
 
-    One per person, assignable and day that assignments schedule hours on and
-    that has no confirmed entry; several assignments on the same assignable and
-    day add up. ``user_id=None`` covers every person (placeholders too).
+    One per assignment and day it schedules hours on, where the person has no
+    confirmed entry on that assignable and day; several assignments on the same
+    assignable and day give several suggestions. ``user_id=None`` covers every
+    person (placeholders too).
 
     ``cached=True`` reuses the answer of an identical earlier call while nothing
     was written, through this connection (``total_changes``) or another one
@@ -317,26 +318,27 @@ def _compute(
         first = max(start, min(s[0] for s in spans)) if start else min(s[0] for s in spans)
         last = min(end, max(s[1] for s in spans)) if end else max(s[1] for s in spans)
         confirmed = _confirmed_days(db, person, first, last)
-        # (assignable, day) -> [hours, the assignment giving id, rate and stamps]
-        merged: dict[tuple[int, dt.date], list[Any]] = {}
+        own_rate = person_rate(db.get("users", person))
+        # One suggestion per assignment and day, as the real service makes them: two
+        # assignments on one assignable give two suggestions for the same cell.
         for assignment in sorted(targets, key=lambda a: a["id"]):
             assignable = assignment["assignable_id"]
             for day, hours in schedule.hours(assignment, start, end).items():
-                key = (assignable, day)
-                slot = merged.get(key)
-                if slot is None:
-                    merged[key] = [hours, assignment, assignment.get("updated_at")]
-                else:
-                    slot[0] += hours
-                    slot[2] = max(slot[2] or "", assignment.get("updated_at") or "") or None
-        own_rate = person_rate(db.get("users", person))
-        for (assignable, day), (hours, assignment, updated) in merged.items():
-            if (assignable, day.isoformat()) in confirmed:
-                continue
-            out.append(
-                _suggestion(person, assignable, day, hours, assignment, updated, account, own_rate)
-            )
-    out.sort(key=lambda s: (s["date"], s["user_id"], s["assignable_id"]))
+                if (assignable, day.isoformat()) in confirmed:
+                    continue
+                out.append(
+                    _suggestion(
+                        person,
+                        assignable,
+                        day,
+                        hours,
+                        assignment,
+                        assignment.get("updated_at"),
+                        account,
+                        own_rate,
+                    )
+                )
+    out.sort(key=lambda s: (s["date"], s["user_id"], s["assignable_id"], s["id"]))
     return out
 
 

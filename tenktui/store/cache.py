@@ -33,6 +33,27 @@ def _flag(value: Any) -> int:
     return 1 if value else 0
 
 
+def _cell_suggestions(user_id: int, suggested: Iterable[Payload]) -> list[tuple[Any, ...]]:
+    """One row per cell: the server makes a suggestion per assignment, so two
+    assignments on one assignable and day give two, and the cell suggests their sum
+    (kept under the lowest suggestion id)."""
+    cells: dict[tuple[int, int, str], list[Any]] = {}
+    for s in suggested:
+        key = (s.get("user_id", user_id), s["assignable_id"], s["date"])
+        hours = float(s.get("scheduled_hours") or 0)
+        found = cells.get(key)
+        if found is None:
+            cells[key] = [hours, s.get("id")]
+        else:
+            found[0] += hours
+            ids = [i for i in (found[1], s.get("id")) if i is not None]
+            found[1] = min(ids, default=None)
+    return [
+        (user, assignable, date, round(hours, 2), server_id)
+        for (user, assignable, date), (hours, server_id) in cells.items()
+    ]
+
+
 class Cache:
     """The pull side of the store."""
 
@@ -93,10 +114,12 @@ class Cache:
                 )
 
     # -- assignables ------------------------------------------------------
-    def upsert_assignables(self, items: Iterable[Payload]) -> int:
+    def upsert_assignables(self, items: Iterable[Payload], *, leave: bool = False) -> int:
+        """Projects, phases and leave types. ``leave``: these came from ``/leave_types``,
+        whose records may carry no ``type`` (the reference's sample has none)."""
         rows = []
         for a in items:
-            is_leave = a.get("type") == "LeaveType"
+            is_leave = leave or a.get("type") == "LeaveType"
             rows.append(
                 {
                     "id": a["id"],
@@ -218,19 +241,10 @@ class Cache:
                 (user_id, lo, hi),
             )
             c.executemany(
-                "INSERT OR REPLACE INTO suggestions "
+                "INSERT INTO suggestions "
                 "(user_id, assignable_id, date, scheduled_hours, server_id) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        s.get("user_id", user_id),
-                        s["assignable_id"],
-                        s["date"],
-                        float(s.get("scheduled_hours") or 0),
-                        s.get("id"),
-                    )
-                    for s in suggested
-                ],
+                _cell_suggestions(user_id, suggested),
             )
         return counts
 

@@ -40,6 +40,10 @@ class Describer:
     def __init__(self, database: Database) -> None:
         self.d = database
 
+    def label(self, assignable_id: Any) -> str:
+        """The project, phase or leave type as the person knows it."""
+        return self._label(assignable_id)
+
     def _label(self, assignable_id: Any) -> str:
         row = self.d.row(
             "SELECT id, kind, name, phase_name FROM assignables WHERE id = ?", (assignable_id,)

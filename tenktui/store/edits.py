@@ -90,6 +90,17 @@ class Edits:
         """A new, separate (itemized) entry; its local id."""
         hours = check_hours(hours, allow_zero=False)
         task, notes = check_text(task, "task"), check_text(notes, "notes")
+        return self._queue_create(user_id, assignable_id, day, hours, task, notes)
+
+    def _queue_create(
+        self,
+        user_id: int,
+        assignable_id: int,
+        day: dt.date,
+        hours: float,
+        task: str | None = None,
+        notes: str | None = None,
+    ) -> int:
         with self.d.write() as c:
             self.check_loggable(user_id, assignable_id, day)
             check_day_total(day, self.day_hours(user_id, day), hours)
@@ -224,11 +235,35 @@ class Edits:
         if not entries:
             if hours > 0:
                 self.create_entry(user_id, assignable_id, day, hours)
+            elif self._suggested(user_id, assignable_id, day):
+                self.dismiss_suggestion(user_id, assignable_id, day)
             return
+        if hours == 0 and not entries[0]["hours"]:
+            return  # already a zero-hour entry: the suggestion stays dismissed
         if hours == 0:
             self.delete_entry(entries[0]["id"])
         else:
             self.update_entry(entries[0]["id"], hours=hours)
+
+    def _suggested(self, user_id: int, assignable_id: int, day: dt.date) -> bool:
+        return (
+            self.d.scalar(
+                "SELECT 1 FROM suggestions WHERE user_id = ? AND assignable_id = ? AND date = ? "
+                "AND scheduled_hours > 0",
+                (user_id, assignable_id, day.isoformat()),
+            )
+            is not None
+        )
+
+    def dismiss_suggestion(self, user_id: int, assignable_id: int, day: dt.date) -> int:
+        """Confirm zero hours on a suggested cell, as the web timesheet's "clear
+        suggestions" does, so that confirming the week does not bring it back."""
+        self._require("suggestions", "suggested time to dismiss")
+        if self.entries_in_cell(user_id, assignable_id, day):
+            raise InvalidEdit("This cell already holds time: there is no suggestion to dismiss.")
+        if not self._suggested(user_id, assignable_id, day):
+            raise InvalidEdit("Nothing is suggested in this cell.")
+        return self._queue_create(user_id, assignable_id, day, 0.0)
 
     def clear_cell(self, user_id: int, assignable_id: int, day: dt.date) -> int:
         """Delete every entry of a cell; how many were deleted."""

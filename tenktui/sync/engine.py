@@ -54,6 +54,7 @@ class SyncEngine:
         self.pusher = Pusher(store, backend)
         self._wake = asyncio.Event()
         self._wanted_statuses: list[int] = []
+        self._wanted_subtasks: list[int] = []
         self._state = SyncState()
         self._lock = asyncio.Lock()
         # The rate governor holds requests while the budget is spent: say so at once,
@@ -99,6 +100,11 @@ class SyncEngine:
         self._wanted_statuses = list(user_ids)
         self._wake.set()
 
+    def want_subtasks(self, assignment_id: int) -> None:
+        """A checklist opened on screen: fetch its subtasks fresh on the next pass."""
+        self._wanted_subtasks.append(assignment_id)
+        self._wake.set()
+
     # -- one pass -------------------------------------------------------------
     async def sync_once(self, *, reference: bool | None = None) -> SyncReport:
         """Pull the window (and reference data when due), then replay the outbox."""
@@ -117,6 +123,9 @@ class SyncEngine:
                         await self.puller.pull_reference(report.pulled)
                 with priority(Priority.VISIBLE):
                     await self.puller.pull_window(report.pulled)
+                    if self._wanted_subtasks and self.backend.capabilities.subtasks:
+                        wanted, self._wanted_subtasks = self._wanted_subtasks, []
+                        await self.puller.pull_subtasks(wanted)
                 if reference:
                     with priority(Priority.BACKGROUND):
                         await self.puller.pull_projects()

@@ -20,6 +20,7 @@ from tenktui.api.governor import Priority, priority
 from tenktui.store import Store
 from tenktui.store.cache import raw_json
 from tenktui.store.database import utc_now
+from tenktui.store.describe import Describer, day_label, hours_label
 from tenktui.store.outbox import OutboxRow
 from tenktui.sync.state import SyncReport
 
@@ -510,15 +511,59 @@ class Pusher:
                 else []
             )
         by_entry = {payload(a)["approvable_id"]: payload(a) for a in approvals}
+        left_out = [e for e in entries if e["server_id"] not in by_entry]
+        # A server may take part of a submission and leave the rest out unsaid: only
+        # what it answered for is pending; the person is told about the rest.
+        reason = await self._why_left_out(row, left_out) if left_out else None
         with self.d.write():
             for e in entries:
                 a = by_entry.get(e["server_id"])
+                if a is None:
+                    continue
                 self.d.conn.execute(
                     "UPDATE time_entries SET approval_id = ?, approval_status = ? WHERE id = ?",
-                    (a and a["id"], (a and a.get("status")) or "pending", e["id"]),
+                    (a["id"], a.get("status") or "pending", e["id"]),
                 )
-            self.store.outbox.mark_done(row.seq)
-        report.pushed += 1
+            if reason is None:
+                self.store.outbox.mark_done(row.seq)
+            else:
+                self.store.outbox.mark_failed(row.seq, reason)
+        if reason is None:
+            report.pushed += 1
+        else:
+            report.failed += 1
+
+    async def _why_left_out(self, row: OutboxRow, left_out: list[dict[str, Any]]) -> str:
+        """Which entries the server did not submit, and why, as far as it shows."""
+        start = dt.date.fromisoformat(row.target["week_start"])
+        served: dict[int, dict[str, Any]] = {}
+        async for entry in self.backend.iter_time_entries(
+            row.target["user_id"],
+            start,
+            start + dt.timedelta(days=6),
+            with_suggestions=False,
+            with_approvals=True,
+        ):
+            served[payload(entry)["id"]] = payload(entry)
+        describer = Describer(self.d)
+        parts = []
+        for e in left_out:
+            local = self._entry_row(e["id"]) or {}
+            server = served.get(e["server_id"])
+            approvals = ((server or {}).get("approvals") or {}).get("data") or []
+            if server is None:
+                why = "it is no longer on the server"
+            elif any(a.get("status") == "approved" for a in approvals):
+                why = "it is already approved"
+            elif server.get("updated_at") != e["updated_at"]:
+                why = "it changed on the server since it was read; sync and submit again"
+            else:
+                why = "the server did not say why"
+            parts.append(
+                f"{describer.label(local.get('assignable_id'))}, {day_label(local.get('date'))}, "
+                f"{hours_label(local.get('hours'))}: {why}"
+            )
+        return "Not submitted: " + "; ".join(parts) + "."
 
     async def _unsubmitted(
         self, row: OutboxRow, entries: list[dict[str, Any]]

@@ -45,6 +45,7 @@ TIMESHEET: list[Binding] = [
     Binding("e", "edit_cell", "Edit", show=False, id="tenktui.timesheet.edit"),
     Binding("o", "open_entries", "Entries", show=False, id="tenktui.timesheet.entries"),
     Binding("x,delete", "clear_cell", "Clear", show=False, id="tenktui.timesheet.clear"),
+    Binding("X", "dismiss_suggestion", "Dismiss", show=False, id="tenktui.timesheet.dismiss"),
     Binding("c", "confirm_day", "Confirm day", id="tenktui.timesheet.confirm_day"),
     Binding("C", "confirm_week", "Confirm week", show=False, id="tenktui.timesheet.confirm_week"),
     Binding("a", "add_row", "Add row", id="tenktui.timesheet.add_row"),

@@ -59,6 +59,9 @@ class TenKftClient(HttpBackend):
 
     name = "10,000ft"
     capabilities = TENKFT
+    # The reference documents subtasks per assignment and counts on lists, not
+    # ``fields=subtasks`` on a list: the sync asks for counts and fetches the rest.
+    nested_subtasks = False
 
     def __init__(
         self,
@@ -178,14 +181,10 @@ class TenKftClient(HttpBackend):
         )
 
     async def current_status(self, user_id: int) -> Status | None:
-        """The newest status (the server lists them newest first): one small request."""
-        body = await self.http.get_json(
-            f"/users/{user_id}/statuses", [("per_page", "1")], priority=Priority.STATUSES
-        )
-        items = body.get("data") if isinstance(body, dict) else None
-        if not items:
-            return None
-        return Status.from_api(items[0])
+        """The newest status by ``created_at``: the reference does not say in which order
+        the list comes, and the route takes no sort, so the whole list is read."""
+        statuses = [s async for s in self.iter_statuses(user_id)]
+        return max(statuses, key=lambda s: (s.created_at or "", s.id), default=None)
 
     async def set_status(self, user_id: int, code: str, message: str | None = None) -> Status:
         if code not in STATUS_CODES:

@@ -2,7 +2,8 @@
 
 API users may submit (``status: pending``) but never approve. A submission is
 checked as a whole: if any time entry is missing, approved already, or changed
-since the caller read it (its ``updated_at`` differs), nothing is submitted.
+since the caller read it (its ``updated_at`` differs), nothing is submitted. Under
+the strict reading the others are submitted and the refused ones left out, unsaid.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tenktui.sandbox.http import (
 def list_approvals(req: Request) -> Page:
     if "approvables" not in req.fields():
         return req.page(kind="approvals")
-    _, per_page = page_params(req.query)
+    _, per_page = page_params(req.query, req.page_cap)
 
     def with_approvable(approval: Doc) -> Doc:
         entry = None
@@ -69,7 +70,9 @@ def submit_approvals(req: Request) -> Page:
             problems.append(problem)
         elif entry is not None:
             to_submit.append(entry)
-    if problems:
+    # The reference does not say what happens to the rest when some approvables are
+    # refused: the strict reading submits what it can and silently leaves the rest out.
+    if problems and not req.sandbox.strict:
         raise unprocessable("nothing was submitted: " + "; ".join(problems))
 
     results = []

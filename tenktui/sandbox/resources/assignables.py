@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tenktui.sandbox.http import Doc, Page, Request, not_found, router
 from tenktui.sandbox.resources.projects import ARCHIVED
 
@@ -44,14 +46,27 @@ def show_assignable(req: Request) -> Doc:
     raise not_found("Assignable")
 
 
+def _as_sampled(req: Request) -> Callable[[Doc], Doc]:
+    """Leave types as served: without ``type`` under the strict reading, as the
+    reference's sample shows them."""
+
+    def present(doc: Doc) -> Doc:
+        if not req.sandbox.strict:
+            return doc
+        return {k: v for k, v in doc.items() if k != "type"}
+
+    return present
+
+
 @router.route("GET", "/leave_types")
 def list_leave_types(req: Request) -> Page:
-    return req.page(kind="leave_types", where=NOT_DELETED)
+    return req.page(kind="leave_types", where=NOT_DELETED, transform=_as_sampled(req))
 
 
 @router.route("GET", "/leave_types/{leave_type_id}")
 def show_leave_type(req: Request) -> Doc:
-    return req.require("leave_types", req.path_int("leave_type_id"), "Leave type")
+    doc = req.require("leave_types", req.path_int("leave_type_id"), "Leave type")
+    return _as_sampled(req)(doc)
 
 
 @router.route("GET", "/status_options")

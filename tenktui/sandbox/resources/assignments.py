@@ -42,7 +42,7 @@ _PHASE_IDS = "SELECT id FROM projects WHERE parent_id IS NOT NULL"
 def presenter(req: Request) -> Callable[[Doc], Doc]:
     """A transform adding the ``fields=`` a request asked for to each assignment."""
     fields = req.fields()
-    _, per_page = page_params(req.query)
+    _, per_page = page_params(req.query, req.page_cap)
 
     def present(doc: Doc) -> Doc:
         out = dict(doc)
@@ -54,7 +54,8 @@ def presenter(req: Request) -> Callable[[Doc], Doc]:
                 (doc["id"],),
             )
             out["subtask_counts"] = {"completed": completed, "total": total}
-        if "subtasks" in fields:
+        # Nested subtasks on a list are not documented: the strict reading ignores them.
+        if "subtasks" in fields and not req.sandbox.strict:
             out["subtasks"] = nested(subtasks_of(req, doc["id"]), subtasks_path(doc), per_page)
         return out
 
@@ -332,7 +333,7 @@ def _create(req: Request, *, user: Doc | None = None, project: Doc | None = None
     req.db.put("assignments", doc)
     if items is None:
         return doc
-    _, per_page = page_params(req.query)
+    _, per_page = page_params(req.query, req.page_cap)
     created = [create_subtask(req, doc, item) for item in items]
     return {**doc, "subtasks": nested(created, subtasks_path(doc), per_page)}
 

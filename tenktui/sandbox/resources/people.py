@@ -145,7 +145,7 @@ def person_view(req: Request, doc: Doc, fields: set[str], per_page: int) -> Doc:
 def viewer(req: Request) -> Callable[[Doc], Doc]:
     """The transform that adds the request's ``fields=`` to each person of a page."""
     fields = req.fields()
-    _, per_page = page_params(req.query)
+    _, per_page = page_params(req.query, req.page_cap)
     return lambda doc: person_view(req, doc, fields, per_page)
 
 

@@ -238,7 +238,7 @@ def _visible_phases(req: Request, project_id: int) -> list[Doc]:
 def presenter(req: Request) -> Callable[[Doc], Doc]:
     """A transform adding the ``fields=`` a request asked for to each project."""
     fields = req.fields()
-    _, per_page = page_params(req.query)
+    _, per_page = page_params(req.query, req.page_cap)
 
     def present(doc: Doc) -> Doc:
         out = dict(doc)

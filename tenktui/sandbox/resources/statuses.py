@@ -14,12 +14,12 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 @router.route("GET", "/users/{user_id}/statuses")
 def list_statuses(req: Request) -> Page:
-    """Newest first, so ``per_page=1`` answers with the current status alone."""
+    """Newest first by default, so ``per_page=1`` answers with the current status alone;
+    oldest first under the strict reading (the reference does not say)."""
     user_id = req.path_int("user_id")
     require_user(req, user_id)
-    return req.page(
-        kind="statuses", where="user_id = ?", params=(user_id,), order="created_at DESC, id DESC"
-    )
+    order = "created_at, id" if req.sandbox.strict else "created_at DESC, id DESC"
+    return req.page(kind="statuses", where="user_id = ?", params=(user_id,), order=order)
 
 
 def _end(req: Request) -> str | None:

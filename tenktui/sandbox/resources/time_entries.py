@@ -162,7 +162,7 @@ def _page_with_suggestions(
 ) -> Page:
     """Confirmed entries first, then suggestions; suggestions only computed when reached."""
     db = req.db
-    number, per_page = page_params(req.query)
+    number, per_page = page_params(req.query, req.page_cap)
     offset = (number - 1) * per_page
     confirmed = db.count("time_entries", where, params)
     chunk: list[Doc] = []
@@ -181,13 +181,13 @@ def _page_with_suggestions(
         chunk.extend(suggested[skip : skip + room])
         has_next = skip + room < len(suggested)
     query = {**req.path_params, **req.query}
-    return Page(chunk, paging_block(req.path, query, number, per_page, has_next))
+    return Page(chunk, paging_block(req.path, query, number, per_page, has_next, req.link_origin))
 
 
 def _with_fields(req: Request, entries: list[Doc]) -> list[Doc]:
     if "approvals" not in req.fields():
         return entries
-    _, per_page = page_params(req.query)
+    _, per_page = page_params(req.query, req.page_cap)
     ids = [e["id"] for e in entries if not e.get("is_suggestion")]
     by_entry: dict[int, list[Doc]] = {}
     for i in range(0, len(ids), 500):
@@ -280,8 +280,9 @@ def check_open_for_time(req: Request, assignable: Doc, kind: str, day: dt.date) 
 def _hours(req: Request) -> float:
     hours = req.body_number("hours", required=True)
     assert hours is not None
-    if not 0 < hours <= MAX_HOURS:
-        raise unprocessable(f"hours must be greater than 0 and at most 24, got {hours:g}")
+    # Zero is accepted: the web timesheet's "clear suggestions" makes zero-hour entries.
+    if not 0 <= hours <= MAX_HOURS:
+        raise unprocessable(f"hours must be from 0 to 24, got {hours:g}")
     return hours
 
 

@@ -70,6 +70,11 @@ class SubtasksScreen(StoreScreen):
         yield Prompt(id="subtask-text")
         yield SyncFooter()
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # The checklist may have changed on the server since the last slow refresh.
+        self.session.engine.want_subtasks(self.assignment_id)
+
     # -- reading the store -------------------------------------------------
     def _assignment(self) -> dict[str, Any] | None:
         return self.store.database.row(

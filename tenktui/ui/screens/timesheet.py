@@ -395,6 +395,20 @@ class TimesheetScreen(Screen[None]):
         else:
             clear()
 
+    def action_dismiss_suggestion(self) -> None:
+        """Confirm zero hours on a suggested cell, so confirming does not bring it back."""
+        found = self._cell_or_say()
+        if found is None or self.user_id is None:
+            return
+        row, cell = found
+        before = self._snapshot([(row.assignable_id, cell.day)])
+        try:
+            self.store.edits.dismiss_suggestion(self.user_id, row.assignable_id, cell.day)
+        except InvalidEdit as err:
+            self.say(str(err), "error")
+            return
+        self._edited(f"{row.label}, {cell.day:%a %d %b}: suggestion dismissed", before)
+
     def _confirm(self, days: list[dt.date], assignable_id: int | None, what: str) -> None:
         user = self.user_id
         if user is None or self.week is None:
