@@ -25,7 +25,7 @@ from tenktui.ui.messages import EditQueued, OpenTimesheetRow, StoreChanged, Sync
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes, parse_theme
-from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.app_bar import TITLES, AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tests.conftest import TODAY
 from tests.ui_app_support import (  # noqa: F401 (fixtures)
@@ -429,3 +429,46 @@ def test_logs_go_to_a_file_not_the_terminal(capsys: pytest.CaptureFixture[str]) 
                     logger.removeHandler(handler)
                     handler.close()
             logger.propagate = True
+
+
+# -- clicks -------------------------------------------------------------------------------------
+async def open_screen(app, pilot, name: str) -> None:
+    """Go to ``name`` by its F-key (Subtasks: of the timesheet row with one assignment)."""
+    if name == "subtasks":
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimesheetScreen))
+        sheet(app).grid.move_to(2, 0)  # Website Redesign — Design: one assignment this week
+    await pilot.press(keys.SCREEN_KEYS[name])
+    await wait_for(pilot, lambda: app.screen_name == name)
+    await wait_for(pilot, lambda: bool(app.screen.query(AppBar)))
+
+
+def tab_offset(app, name: str) -> tuple[int, int]:
+    """Where the tab of ``name`` sits in the app bar (`` Timesheet  Assignments …``)."""
+    x = 1
+    for other in app.screen_names:
+        if other == name:
+            return (x + 2, 0)
+        x += len(TITLES[other]) + 2
+    raise AssertionError(f"no tab for {name}")
+
+
+@pytest.mark.parametrize("source", list(keys.SCREEN_KEYS))
+async def test_every_tab_can_be_clicked_from_every_screen(session: Session, source: str) -> None:
+    """Issue 12.1: on the old bar a click from any screen but the Timesheet hung the app
+    (the tab's handler waited for its own screen to close)."""
+    async with running(session) as (app, pilot):
+        for target in app.screen_names:
+            await open_screen(app, pilot, source)
+            if target == source:
+                continue
+            await pilot.click(AppBar, offset=tab_offset(app, target))
+            if target == "subtasks" and source != "timesheet":
+                # Which assignment: the picker asks, Enter takes the first.
+                await wait_for(pilot, lambda: isinstance(app.screen, FuzzyPicker))
+                await pilot.press("enter")
+            await wait_for(pilot, lambda target=target: app.screen_name == target)
+            await wait_for(pilot, lambda: bool(app.screen.query(AppBar)))
+        # Still answering keys after every click.
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimesheetScreen))

@@ -123,6 +123,11 @@ class TenkApp(App[int]):
         caps = self.session.capabilities
         return [n for n in keys.SCREEN_KEYS if n != "status" or caps.statuses]
 
+    @property
+    def screen_name(self) -> str | None:
+        """The name of the screen on top (``None`` for a dialog or picker)."""
+        return self._names.get(self.screen)
+
     def _dress(self, screen: Screen[Any]) -> None:
         """Give screens built elsewhere the app bar (sync state and screen tabs)."""
         if isinstance(screen, ModalScreen):
@@ -271,6 +276,11 @@ class TenkApp(App[int]):
             await self._show(name, week_start=self.timesheet.week_start)
         else:
             await self._show(name)
+
+    def action_tab(self, name: str) -> None:
+        """A tab was clicked: go there from the app's own queue, not the clicked widget's
+        (awaited there, closing the widget's screen would wait on the widget itself)."""
+        self.call_later(self.action_go, name)
 
     async def _pick_assignment(self) -> None:
         """Subtasks of the timesheet row's assignment, or of one the person picks."""
