@@ -48,10 +48,29 @@ async def test_one_key_and_a_message_set_my_status(tmp_path) -> None:
         assert (on_server["status"], on_server["message"]) == ("OOO", "At the client")
 
 
-async def test_escape_sets_the_status_without_a_message(tmp_path) -> None:
+async def test_escape_in_the_message_prompt_cancels(tmp_path) -> None:
+    """Issue 12.4: Escape set the status and erased the old message."""
     async with running_app(tmp_path) as (app, pilot, session):
         screen = await go(pilot, "f4", StatusScreen)
-        await pilot.press("s", "escape")
+        await pilot.press("w", *"On a train", "enter")
+        await sync(app, pilot)
+        before = mine(screen)
+        assert 'WFH · Working from home — "On a train"' in before
+
+        await pilot.press("s", *"flu", "escape")
+        await pilot.pause()
+        assert session.store.outbox.open_rows() == []
+        assert mine(screen) == before
+        assert not screen.query_one("#message", Input).display
+        assert app.focused is screen.query_one("#board", DataTable)
+        on_server = await server_status(session, screen.me)
+        assert (on_server["status"], on_server["message"]) == ("WFH", "On a train")
+
+
+async def test_enter_on_an_empty_message_sets_the_status_without_one(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await go(pilot, "f4", StatusScreen)
+        await pilot.press("s", "enter")
         await pilot.pause()
         [row] = session.store.outbox.open_rows()
         assert row.target == {"status": "SIC", "message": None}

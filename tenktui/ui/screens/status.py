@@ -296,8 +296,8 @@ class StatusScreen(StoreScreen):
             self._set(event.input.purpose, event.value.strip() or None)
 
     def on_prompt_cancelled(self, event: Prompt.Cancelled) -> None:
-        if event.prompt.purpose:
-            self._set(event.prompt.purpose, None)
+        event.stop()
+        self._close_prompt()
 
     def action_leave_filter(self) -> None:
         self.query_one("#board", DataTable).focus()
@@ -324,7 +324,7 @@ class StatusScreen(StoreScreen):
             return
         self.query_one(Prompt).ask(
             code,
-            f"{code} · {STATUS_CODES[code]}: a message? Enter sets it, Escape sets no message",
+            f"{code} · {STATUS_CODES[code]}: a message? Enter sets the status, Escape cancels",
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -332,10 +332,12 @@ class StatusScreen(StoreScreen):
             event.stop()
             self.action_set_status(event.button.id.removeprefix("code-"))
 
-    def _set(self, code: str, message: str | None) -> None:
-        prompt = self.query_one(Prompt)
-        prompt.close()
+    def _close_prompt(self) -> None:
+        self.query_one(Prompt).close()
         self.query_one("#board", DataTable).focus()
+
+    def _set(self, code: str, message: str | None) -> None:
+        self._close_prompt()
         me = self.me
         if me is None:
             return
