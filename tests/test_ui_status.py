@@ -99,7 +99,7 @@ async def test_the_board_loads_statuses_lazily_and_says_how_fresh(tmp_path) -> N
         board = session.store.queries.status_board()
         assert len(screen.shown) == len(board) > 10
         # The first row is me; nobody's status was fetched yet: all "loading…".
-        assert cells(table)[0][1] == session.store.queries.me()["display_name"]
+        assert cells(table)[0][1] == session.store.queries.me()["display_name"] + " (you)"
         assert {r[4] for r in cells(table)} == {"loading…"}
         # Only the people on screen are asked for.
         visible = table.size.height - 1
@@ -211,3 +211,19 @@ def test_filter_words() -> None:
     assert not matches(person, "role:lead")
     assert matches(person, "status:wfh")
     assert not matches(person, "berlin")
+
+
+async def test_the_board_marks_my_own_row(tmp_path) -> None:
+    """Issue 12.20."""
+    async with running_app(tmp_path) as (_app, pilot, _session):
+        screen = await go(pilot, "f4", StatusScreen)
+        table = screen.query_one("#board", DataTable)
+        rows = cells(table)
+        mine_rows = [i for i, p in enumerate(screen.shown) if p["id"] == screen.me]
+        assert mine_rows == [0]
+        assert rows[0][1].endswith("(you)")
+        assert not any("(you)" in row[1] for row in rows[1:])
+        await pilot.press("down")
+        assert "(you)" not in str(screen.query_one("#person", Static).render())
+        await pilot.press("up")
+        assert str(screen.query_one("#person", Static).render()).startswith("You · ")

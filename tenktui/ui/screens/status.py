@@ -18,6 +18,9 @@ from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighte
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
 
+NAME_WIDTH = 18
+YOU = " (you)"
+
 # One key per code: the code's own first letter where it is free.
 CODE_KEYS = {"ITO": "i", "WFH": "w", "SIC": "s", "OOO": "o", "VAC": "v", "OOF": "f"}
 
@@ -185,10 +188,11 @@ class StatusScreen(StoreScreen):
         self.shown = [p for p in self.people if board.matches(p, query)]
         highlighted = self.highlighted
         self._columns(table)
+        me = self.me
         for p in self.shown:
             table.add_row(
                 Text("★" if p["pinned"] else ""),
-                Text(p["display_name"]),
+                self._name_cell(p, me),
                 Text(p["status"] or "—"),
                 Text(p["message"] or ""),
                 Text(freshness(p, self.requested)),
@@ -209,10 +213,20 @@ class StatusScreen(StoreScreen):
         self._show_person()
         self._want_visible()
 
+    def _name_cell(self, person: dict[str, Any], me: int | None) -> Text:
+        """The name; mine says ``(you)``, which a long name never pushes out of sight."""
+        if person["id"] != me:
+            return Text(person["display_name"])
+        room = NAME_WIDTH - len(YOU)
+        name = person["display_name"]
+        if len(name) > room:
+            name = name[: room - 1] + "…"
+        return Text.assemble((name, "bold"), (YOU, "bold"))
+
     def _columns(self, table: DataTable[Text]) -> None:
         table.clear(columns=True)
         width = max(self.size.width, 80)
-        fixed = {"pin": 1, "name": 18, "status": 4, "checked": 9}
+        fixed = {"pin": 1, "name": NAME_WIDTH, "status": 4, "checked": 9}
         after = {"role": 9, "discipline": 18, "location": 8}
         wide = width >= 110  # role, discipline and location get columns of their own
         columns = len(fixed) + 1 + (len(after) if wide else 0)
@@ -250,6 +264,8 @@ class StatusScreen(StoreScreen):
         )  # fmt: skip
         if person["pinned"]:
             who += " · pinned"
+        if person["id"] == self.me:
+            who = f"You · {who}"
         code = person["status"]
         if code:
             what = f"{code} {STATUS_CODES.get(code, '')}"
