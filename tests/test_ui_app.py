@@ -472,3 +472,53 @@ async def test_every_tab_can_be_clicked_from_every_screen(session: Session, sour
         # Still answering keys after every click.
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, TimesheetScreen))
+
+
+# -- one meaning per key ------------------------------------------------------------------------
+# Keys that move in time mean the same wherever they are bound.
+TIME_KEYS = {
+    "t": "this week",
+    "left_square_bracket": "earlier",
+    "p": "earlier",
+    "right_square_bracket": "later",
+    "n": "later",
+}
+MEANINGS = {
+    "this_week": "this week",
+    "week(-1)": "earlier",
+    "shift(-1)": "earlier",
+    "week(1)": "later",
+    "shift(1)": "later",
+}
+
+
+def screen_bindings() -> dict[str, list]:
+    from tenktui.ui.screens.assignments import AssignmentsScreen
+    from tenktui.ui.screens.outbox import OutboxScreen
+    from tenktui.ui.screens.status import StatusScreen
+    from tenktui.ui.screens.subtasks import SubtasksScreen
+    from tenktui.ui.widgets.load_strip import LoadStrip
+
+    return {
+        "timesheet": [*keys.GRID, *keys.TIMESHEET],
+        "assignments": [*AssignmentsScreen.BINDINGS, *LoadStrip.BINDINGS],
+        "status": list(StatusScreen.BINDINGS),
+        "subtasks": list(SubtasksScreen.BINDINGS),
+        "outbox": list(OutboxScreen.BINDINGS),
+    }
+
+
+def test_one_meaning_per_key_and_screens_switch_on_f_keys_only() -> None:
+    """Issue 12.13: ``t`` was "this week" on the Timesheet, "go to Timesheet" on Assignments
+    and "take theirs" in the Outbox."""
+    switching = ("go(", "open_timesheet")
+    for screen, bindings in screen_bindings().items():
+        for binding in bindings:
+            for key in binding.key.split(","):
+                if key in TIME_KEYS:
+                    meaning = MEANINGS.get(binding.action)
+                    assert meaning == TIME_KEYS[key], (screen, key, binding.action)
+            assert not binding.action.startswith(switching), (screen, binding.key)
+    for binding in keys.APP:
+        if binding.action.startswith("app.go("):
+            assert all(key.startswith("f") for key in binding.key.split(","))

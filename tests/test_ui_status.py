@@ -180,7 +180,7 @@ async def test_pin_someone_from_everyone_onto_my_board(tmp_path) -> None:
         ids = [p["id"] for p in screen.shown]
         table = screen.query_one("#board", DataTable)
         table.move_cursor(row=ids.index(stranger))
-        await pilot.press("p")
+        await pilot.press("asterisk")
         await pilot.press("a")  # back to the people I work with
         assert not screen.show_everyone
         ids = [p["id"] for p in screen.shown]
@@ -190,7 +190,7 @@ async def test_pin_someone_from_everyone_onto_my_board(tmp_path) -> None:
 
         # Unpinning takes her off again.
         table.move_cursor(row=1)
-        await pilot.press("p")
+        await pilot.press("asterisk")
         assert stranger not in [p["id"] for p in screen.shown]
         assert session.store.database.rows("SELECT user_id FROM pins") == []
 

@@ -37,8 +37,9 @@ class AssignmentsScreen(StoreScreen):
     """Assignments from two weeks before the visible week to six weeks after it.
 
     Enter opens the highlighted assignment's subtasks (posts ``OpenSubtasks``);
-    ``t`` goes to its timesheet row on the day under the load strip's cursor
-    (posts ``OpenTimesheetRow``); ``[`` and ``]`` move the range a week.
+    ``[``/``p`` and ``]``/``n`` move the range a week, ``t`` back to this week, as on the
+    Timesheet. Its timesheet row, on the day under the load strip's cursor, is in the
+    command palette (posts ``OpenTimesheetRow``): letters never switch screens.
     """
 
     AUTO_FOCUS = "#assignments"
@@ -67,13 +68,22 @@ class AssignmentsScreen(StoreScreen):
         Binding(
             "enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"
         ),
-        Binding("t", "open_timesheet", "Timesheet", id="tenktui.assignments.timesheet"),
         Binding("S", "set_status", "Set status", id="tenktui.assignments.set_status"),
-        Binding("left_square_bracket", "shift(-1)", "Earlier", id="tenktui.assignments.earlier"),
-        Binding("right_square_bracket", "shift(1)", "Later", id="tenktui.assignments.later"),
         Binding(
-            "full_stop", "this_week", "This week", show=False, id="tenktui.assignments.this_week"
+            "left_square_bracket,p",
+            "shift(-1)",
+            "Earlier",
+            key_display="[",
+            id="tenktui.assignments.earlier",
         ),
+        Binding(
+            "right_square_bracket,n",
+            "shift(1)",
+            "Later",
+            key_display="]",
+            id="tenktui.assignments.later",
+        ),
+        Binding("t", "this_week", "This week", show=False, id="tenktui.assignments.this_week"),
     ]
 
     def __init__(self, session: Any, *, week_start: dt.date | None = None) -> None:

@@ -30,7 +30,7 @@ class OutboxScreen(StoreScreen):
     """Pending, failed and conflicted edits, oldest first.
 
     ``r`` retries a failed edit (``R`` all of them), ``d``/Delete discards one after
-    asking, ``m`` keeps mine and ``t`` takes theirs on a conflict; Enter goes to the
+    asking, ``m`` keeps mine and ``T`` takes theirs on a conflict; Enter goes to the
     record (its timesheet cell or its checklist).
     """
 
@@ -67,7 +67,7 @@ class OutboxScreen(StoreScreen):
         Binding("R", "retry_all", "Retry all", id="tenktui.outbox.retry_all"),
         Binding("d,delete", "discard", "Discard", id="tenktui.outbox.discard"),
         Binding("m", "resolve('mine')", "Keep mine", id="tenktui.outbox.keep_mine"),
-        Binding("t", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
+        Binding("T", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
         Binding("enter", "open", "Go to", priority=True, id="tenktui.outbox.open"),
     ]
 
@@ -147,7 +147,7 @@ class OutboxScreen(StoreScreen):
         elif row.state == "conflict":
             lines.append(row.last_error or "Changed on the server since you edited it.")
             conflict.show(self.describer.versions(row))
-            hint.update("m keep mine (send it over theirs) · t take theirs (drop mine)")
+            hint.update("m keep mine (send it over theirs) · T take theirs (drop mine)")
         else:
             if row.attempts:
                 tried = f"Tried {row.attempts} time{'s' if row.attempts != 1 else ''}"

@@ -47,8 +47,8 @@ class StatusScreen(StoreScreen):
     """My status (``i w s o v f`` set ITO, WFH, SIC, OOO, VAC, OOF) and the status board.
 
     The board lists the people who share a project with the person, and anyone they
-    pin (``p``); ``a`` lists everyone instead. Statuses are fetched lazily: the
-    screen tells the engine which people are on screen (``want_statuses``).
+    pin (``*``, as the ★ column); ``a`` lists everyone instead. Statuses are fetched
+    lazily: the screen tells the engine which people are on screen (``want_statuses``).
     """
 
     AUTO_FOCUS = "#board"
@@ -96,7 +96,7 @@ class StatusScreen(StoreScreen):
             for code, key in CODE_KEYS.items()
         ),
         Binding("slash", "filter", "Filter", id="tenktui.status.filter"),
-        Binding("p", "pin", "Pin/unpin", id="tenktui.status.pin"),
+        Binding("asterisk", "pin", "Pin/unpin", key_display="*", id="tenktui.status.pin"),
         Binding("a", "everyone", "Everyone / my people", id="tenktui.status.everyone"),
         Binding(
             "escape", "leave_filter", "Back to the board", show=False, id="tenktui.status.board"
