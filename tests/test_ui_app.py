@@ -522,3 +522,32 @@ def test_one_meaning_per_key_and_screens_switch_on_f_keys_only() -> None:
     for binding in keys.APP:
         if binding.action.startswith("app.go("):
             assert all(key.startswith("f") for key in binding.key.split(","))
+
+
+# -- the footer ---------------------------------------------------------------------------------
+LONG_SYNC_LINE = "demo: network cut · throttled until 14:05 · 12 pending · 3 failed · 2 conflicts"
+
+
+@pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
+async def test_key_hints_stay_visible_whatever_the_sync_state_says(
+    session: Session, name: str
+) -> None:
+    """Issue 12.16: a long sync state covered the key hints."""
+    from textual.widgets._footer import FooterKey
+
+    async with running(session, size=(100, 24)) as (app, pilot):
+        await open_screen(app, pilot, name)
+        app.sync_line = LONG_SYNC_LINE
+        await pilot.pause()
+        footer = app.screen.query_one("SyncFooter")
+        sync = footer.query_one("#footer-sync").region
+        hints = [k.region for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+        assert hints
+        for hint in hints:
+            assert hint.right <= app.size.width, hint
+            assert not hint.overlaps(sync), (hint, sync)
+        # The state may cover the palette key's description, never its key.
+        palette = footer.query_one(".-command-palette").region
+        assert not palette.crop_size((4, 1)).overlaps(sync), (palette, sync)
+        # What does not fit is cut (with an ellipsis); the whole line is the tooltip.
+        assert footer.query_one("#footer-sync").tooltip == LONG_SYNC_LINE
