@@ -227,3 +227,32 @@ async def test_the_board_marks_my_own_row(tmp_path) -> None:
         assert "(you)" not in str(screen.query_one("#person", Static).render())
         await pilot.press("up")
         assert str(screen.query_one("#person", Static).render()).startswith("You · ")
+
+
+async def test_leaving_the_board_stops_spending_the_rate_budget_on_statuses(tmp_path) -> None:
+    """Issue 12.16: after a visit to the board, every sync pass (one per edit) fetched ten
+    statuses again, and a few subtask ticks in the demo were throttled."""
+    async with running_app(tmp_path) as (app, pilot, session):
+        rate = session.demo.sandbox.sandbox.rate  # the clock is frozen: one rate window
+        me = session.store.database.get_meta("me")
+        assignment = next(
+            a
+            for a in session.store.queries.assignments(me, NOW.date(), NOW.date())
+            if a["subtasks_total"]
+        )
+        subtask = session.store.queries.subtasks(assignment["id"])[0]
+
+        async def tick_cost() -> int:
+            used = rate._used
+            session.store.edits.toggle_subtask(subtask["id"])
+            await sync(app, pilot)
+            return rate._used - used
+
+        before = await tick_cost()
+        screen = await go(pilot, "f4", StatusScreen)
+        await sync(app, pilot)
+        assert any(p["fetched_at"] for p in session.store.queries.status_board())
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen is not app.screen
+        assert await tick_cost() == before

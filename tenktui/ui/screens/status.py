@@ -284,6 +284,12 @@ class StatusScreen(StoreScreen):
         self._show_person()
 
     # -- lazy status fetching ----------------------------------------------
+    def on_screen_suspend(self) -> None:
+        # Off screen, nobody's status is wanted: every sync pass (one per edit) would
+        # otherwise fetch ten again, and a person ticking subtasks gets throttled.
+        self._wanted = []
+        self.session.engine.want_statuses([])
+
     def _want_visible(self) -> None:
         """Ask the engine for the statuses of the people on screen (oldest first)."""
         if not self.has_statuses:
