@@ -312,13 +312,26 @@ class TenkApp(App[int]):
         if not assignments:
             self.notify("No assignments with subtasks around this week.")
             return
+        # Current and coming ones first (by start), then those that ended (latest first).
+        day = today.isoformat()
+        current = sorted(
+            (a for a in assignments if a["ends_at"] >= day), key=lambda a: a["starts_at"]
+        )
+        ended = [a for a in assignments if a["ends_at"] < day]
+        ended.sort(key=lambda a: a["ends_at"], reverse=True)
+        assignments = current + ended
         items = [
             PickItem(a["label"], a["id"], f"{a['starts_at']} → {a['ends_at']}") for a in assignments
         ]
 
         async def picked(assignment_id: int | None) -> None:
-            if assignment_id is not None:
-                await self._show("subtasks", assignment_id)
+            if assignment_id is None:
+                return
+            # Over the screen it was asked from, so Escape goes back there; one checklist
+            # replaces another rather than piling up.
+            if self.screen_name == "subtasks":
+                await self.pop_screen()
+            await self._show("subtasks", assignment_id, on_top=True)
 
         self.push_screen(FuzzyPicker("Subtasks of which assignment?", items), picked)
 
