@@ -173,3 +173,30 @@ async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_pa
             me = session.store.database.get_meta("me")
             served = (await api.get(f"/users/{me}/assignments/{a['id']}")).json()
         assert served["status_option_id"] == target["id"]
+
+
+async def test_at_60_by_20_nothing_wraps_and_cut_names_end_in_an_ellipsis(tmp_path) -> None:
+    """Issue 12.10: the load strip wrapped at 60×20, and names were cut without a sign."""
+    async with running_app(tmp_path, size=(60, 20)) as (_app, pilot, _session):
+        screen = await go(pilot, "f3", AssignmentsScreen)
+        strip = screen.query_one(LoadStrip)
+        lines = str(strip.render()).splitlines()
+        assert len(lines) == strip.size.height == 4
+        assert all(len(line.rstrip()) <= strip.content_size.width for line in lines)
+        assert "^" in lines[2]
+        # The cursor's week stays in view as it moves to the last one.
+        strip.focus()
+        for _ in range(8):
+            await pilot.press("down")
+        last = strip.loads[-1].date
+        assert strip.day >= last - dt.timedelta(days=6)
+        text = str(strip.render()).splitlines()
+        assert "^" in text[2] and len(text[1].rstrip()) <= strip.content_size.width
+
+        table = screen.query_one("#assignments", DataTable)
+        assert table.virtual_size.width <= table.size.width  # no column off screen
+        rows = [table.render_line(y).text.rstrip() for y in range(1, 1 + table.row_count)]
+        cut = [r for r in rows if "Website Redesign" in r]
+        assert cut and all("…" in r for r in cut), rows
+        detail = screen.query_one("#assignment-detail")
+        assert str(detail.render()).startswith(screen.highlighted["label"])

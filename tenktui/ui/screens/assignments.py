@@ -53,6 +53,8 @@ class AssignmentsScreen(StoreScreen):
         height: 3;
         padding: 0 1;
         background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     AssignmentsScreen #assignments-empty {
         padding: 1 2;
@@ -94,6 +96,7 @@ class AssignmentsScreen(StoreScreen):
         self.rows: dict[str, dict[str, Any]] = {}
         self.schedule: Any = None
         self.wide = False
+        self.roomy = True
 
     def compose(self) -> ComposeResult:
         yield ScreenTitle()
@@ -152,11 +155,20 @@ class AssignmentsScreen(StoreScreen):
             self.rows[key] = a
             total = a["subtasks_total"] or 0
             table.add_row(
-                Text(a["label"]),
+                Text(a["label"], overflow="ellipsis", no_wrap=True),
                 Text(dates_label(a["starts_at"], a["ends_at"], self.today)),
                 Text(describe_allocation(a), justify="right"),
-                Text(a["status_label"] or ("leave" if a["kind"] == "leave" else "—")),
-                Text(f"{a['subtasks_done'] or 0}/{total}" if total else "—", justify="right"),
+                *(
+                    [
+                        Text(a["status_label"] or ("leave" if a["kind"] == "leave" else "—")),
+                        Text(
+                            f"{a['subtasks_done'] or 0}/{total}" if total else "—",
+                            justify="right",
+                        ),
+                    ]
+                    if self.roomy
+                    else []
+                ),
                 *(
                     [Text(" · ".join(x for x in (a["description"], a["note"]) if x))]
                     if self.wide
@@ -172,20 +184,27 @@ class AssignmentsScreen(StoreScreen):
 
     def _columns(self, table: DataTable[Text], assignments: list[dict[str, Any]]) -> None:
         """The label takes what the fixed columns leave, up to its longest; the description
-        takes the rest when there is room (the detail pane shows it anyway)."""
+        takes the rest when there is room (the detail pane shows it anyway). Under 80
+        columns status and tasks make way for the name (the detail pane has the status)."""
         table.clear(columns=True)
-        fixed = {"dates": 19, "allocation": 10, "status": 11, "subtasks": 5}
-        room = max(self.size.width, 80) - sum(fixed.values()) - 2 * (len(fixed) + 2) - 2
+        width = self.size.width or 80
+        self.roomy = width >= 80
+        fixed = {"dates": 19, "allocation": 10}
+        if self.roomy:
+            fixed |= {"status": 11, "subtasks": 5}
+        room = width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2
         longest = max([len("Project / phase"), *(len(a["label"]) for a in assignments)])
-        label = max(16, min(longest, room))
+        label = max(12, min(longest, room))
         table.add_column("Project / phase", width=label, key="label")
         table.add_column("Dates", width=fixed["dates"], key="dates")
         table.add_column(Text("Allocation", justify="right"), width=10, key="allocation")
-        table.add_column("Status", width=fixed["status"], key="status")
-        table.add_column(Text("Tasks", justify="right"), width=5, key="subtasks")
-        self.wide = room - label >= 12
+        if self.roomy:
+            table.add_column("Status", width=fixed["status"], key="status")
+            table.add_column(Text("Tasks", justify="right"), width=5, key="subtasks")
+        room -= label + 2  # the description's own padding
+        self.wide = room >= 12
         if self.wide:
-            table.add_column("Description", width=room - label, key="description")
+            table.add_column("Description", width=room, key="description")
 
     def on_resize(self) -> None:
         self.refresh_from_store()

@@ -59,6 +59,8 @@ class OutboxScreen(StoreScreen):
         padding: 0 1;
         background: $boost;
         color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -105,12 +107,12 @@ class OutboxScreen(StoreScreen):
         table.clear(columns=True)
         made = 12
         table.add_column("State", width=10, key="state")
-        table.add_column("What", width=max(24, max(self.size.width, 80) - 10 - made - 6 - 2))
+        table.add_column("What", width=max(24, (self.size.width or 80) - 10 - made - 6 - 2))
         table.add_column("Made", width=made, key="made")
         for row in self.rows:
             table.add_row(
                 Text(STATES.get(row.state, row.state)),
-                Text(self.describer.describe(row)),
+                Text(self.describer.describe(row), overflow="ellipsis", no_wrap=True),
                 Text(when_label(row.created_at, self.today)),
                 key=str(row.seq),
             )

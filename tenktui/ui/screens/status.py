@@ -55,8 +55,10 @@ class StatusScreen(StoreScreen):
 
     DEFAULT_CSS = """
     StatusScreen #mine {
-        height: auto;
+        height: 1;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StatusScreen #codes {
         height: 1;
@@ -64,7 +66,7 @@ class StatusScreen(StoreScreen):
     }
     StatusScreen #codes Button {
         margin-right: 1;
-        min-width: 9;
+        min-width: 5;
     }
     StatusScreen #codes Static {
         width: auto;
@@ -81,6 +83,8 @@ class StatusScreen(StoreScreen):
         height: 2;
         padding: 0 1;
         background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -194,7 +198,7 @@ class StatusScreen(StoreScreen):
                 Text("★" if p["pinned"] else ""),
                 self._name_cell(p, me),
                 Text(p["status"] or "—"),
-                Text(p["message"] or ""),
+                Text(p["message"] or "", overflow="ellipsis", no_wrap=True),
                 Text(freshness(p, self.requested)),
                 *(
                     [Text(p["role"] or ""), Text(p["discipline"] or ""), Text(p["location"] or "")]
@@ -216,7 +220,7 @@ class StatusScreen(StoreScreen):
     def _name_cell(self, person: dict[str, Any], me: int | None) -> Text:
         """The name; mine says ``(you)``, which a long name never pushes out of sight."""
         if person["id"] != me:
-            return Text(person["display_name"])
+            return Text(person["display_name"], overflow="ellipsis", no_wrap=True)
         room = NAME_WIDTH - len(YOU)
         name = person["display_name"]
         if len(name) > room:
@@ -225,7 +229,7 @@ class StatusScreen(StoreScreen):
 
     def _columns(self, table: DataTable[Text]) -> None:
         table.clear(columns=True)
-        width = max(self.size.width, 80)
+        width = self.size.width or 80
         fixed = {"pin": 1, "name": NAME_WIDTH, "status": 4, "checked": 9}
         after = {"role": 9, "discipline": 18, "location": 8}
         wide = width >= 110  # role, discipline and location get columns of their own
