@@ -190,6 +190,11 @@ async def test_escape_in_the_picker_goes_back_and_f_keys_work_in_it(tmp_path) ->
         await pilot.pause()
         assert isinstance(app.screen, AssignmentsScreen)
         await open_picker(app, pilot)
+        await pilot.press("f5")  # the same question again, not a second picker over it
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack][-2:] == [
+            "AssignmentsScreen", "FuzzyPicker"
+        ]  # fmt: skip
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, OutboxScreen)

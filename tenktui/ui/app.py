@@ -265,6 +265,9 @@ class TenkApp(App[int]):
             name = self.session.store.database.get_meta("backend_name", "This server")
             self.notify(f"{name} has no presence statuses (ITO, WFH, …).", severity="warning")
             return
+        # An F-key in a picker leaves the picker first (F5 in one would pile up another).
+        while isinstance(self.screen, ModalScreen) and len(self.screen_stack) > 1:
+            await self.pop_screen()
         if self._names.get(self.screen) == name and name != "subtasks":
             return
         if name == "timesheet":
