@@ -551,3 +551,18 @@ async def test_key_hints_stay_visible_whatever_the_sync_state_says(
         assert not palette.crop_size((4, 1)).overlaps(sync), (palette, sync)
         # What does not fit is cut (with an ellipsis); the whole line is the tooltip.
         assert footer.query_one("#footer-sync").tooltip == LONG_SYNC_LINE
+
+
+@pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
+async def test_the_footers_help_hint_can_be_clicked_on_every_screen(
+    session: Session, name: str
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    async with running(session) as (app, pilot):
+        await open_screen(app, pilot, name)
+        [hint] = [k for k in app.screen.query(FooterKey) if k.action == "app.help"]
+        await pilot.click(hint)
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen_name == name)
