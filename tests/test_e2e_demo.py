@@ -52,6 +52,13 @@ class Terminal:
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", "e2e", "-l", text)
 
+    def click(self, x: int, y: int) -> None:
+        """A left click at column ``x``, line ``y`` (from 0): an xterm SGR mouse press and
+        release, written to the app as a terminal would."""
+        for end in ("M", "m"):
+            self.type(f"\x1b[<0;{x + 1};{y + 1}{end}")
+            time.sleep(0.05)
+
     def close(self) -> None:
         self._tmux("kill-server")
 
@@ -104,9 +111,42 @@ def sandbox_hours(temp: Path, day: dt.date) -> list[float]:
         conn.close()
 
 
+TABS = ["Timesheet", "Assignments", "Status", "Subtasks", "Outbox"]
+
+
+def tab_column(title: str) -> int:
+    """Where a tab's title sits in the app bar (`` Timesheet  Assignments …``)."""
+    column = 1
+    for tab in TABS:
+        if tab == title:
+            return column + 1
+        column += len(tab) + 2
+    raise AssertionError(title)
+
+
+def shown(terminal: Terminal, text: str) -> bool:
+    """``text`` is on screen, under the tabs (a new screen gets them a moment later)."""
+    screen = terminal.screen()
+    return text in screen and screen.lstrip().startswith(" ".join(TABS[:1]))
+
+
 def test_hours_typed_in_the_demo_reach_the_sandbox(terminal: Terminal) -> None:
     eventually("the timesheet", lambda: "this week" in terminal.screen(), terminal)
     eventually("the first sync", lambda: "online" in terminal.screen(), terminal)
+
+    # A click on each tab, each from another screen (issue 12.1: a click froze the app).
+    for tab, shows in (
+        ("Assignments", "Assignments ·"),
+        ("Status", "Status ·"),
+        ("Subtasks", "Subtasks of which assignment?"),
+        ("Outbox", "Outbox ·"),
+        ("Timesheet", "this week"),
+    ):
+        terminal.click(tab_column(tab), 0)
+        eventually(f"the {tab} screen", lambda shows=shows: shown(terminal, shows), terminal)
+        if tab == "Subtasks":
+            terminal.keys("Enter")  # the first assignment's checklist
+            eventually("the checklist", lambda: shown(terminal, "Subtasks ·"), terminal)
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
     assert HOURS not in sandbox_hours(terminal.temp, monday)  # type: ignore[attr-defined]
 

@@ -25,7 +25,7 @@ from tenktui.ui.messages import EditQueued, OpenTimesheetRow, StoreChanged, Sync
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes, parse_theme
-from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.app_bar import TITLES, AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tests.conftest import TODAY
 from tests.ui_app_support import (  # noqa: F401 (fixtures)
@@ -438,3 +438,140 @@ def test_logs_go_to_a_file_not_the_terminal(capsys: pytest.CaptureFixture[str]) 
                     logger.removeHandler(handler)
                     handler.close()
             logger.propagate = True
+
+
+# -- clicks -------------------------------------------------------------------------------------
+async def open_screen(app, pilot, name: str) -> None:
+    """Go to ``name`` by its F-key (Subtasks: of the timesheet row with one assignment)."""
+    if name == "subtasks":
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimesheetScreen))
+        sheet(app).grid.move_to(2, 0)  # Website Redesign — Design: one assignment this week
+    await pilot.press(keys.SCREEN_KEYS[name])
+    await wait_for(pilot, lambda: app.screen_name == name)
+    await wait_for(pilot, lambda: bool(app.screen.query(AppBar)))
+
+
+def tab_offset(app, name: str) -> tuple[int, int]:
+    """Where the tab of ``name`` sits in the app bar (`` Timesheet  Assignments …``)."""
+    x = 1
+    for other in app.screen_names:
+        if other == name:
+            return (x + 2, 0)
+        x += len(TITLES[other]) + 2
+    raise AssertionError(f"no tab for {name}")
+
+
+@pytest.mark.parametrize("source", list(keys.SCREEN_KEYS))
+async def test_every_tab_can_be_clicked_from_every_screen(session: Session, source: str) -> None:
+    """Issue 12.1: on the old bar a click from any screen but the Timesheet hung the app
+    (the tab's handler waited for its own screen to close)."""
+    async with running(session) as (app, pilot):
+        for target in app.screen_names:
+            await open_screen(app, pilot, source)
+            if target == source:
+                continue
+            await pilot.click(AppBar, offset=tab_offset(app, target))
+            if target == "subtasks" and source != "timesheet":
+                # Which assignment: the picker asks, Enter takes the first.
+                await wait_for(pilot, lambda: isinstance(app.screen, FuzzyPicker))
+                await pilot.press("enter")
+            await wait_for(pilot, lambda target=target: app.screen_name == target)
+            await wait_for(pilot, lambda: bool(app.screen.query(AppBar)))
+        # Still answering keys after every click.
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimesheetScreen))
+
+
+# -- one meaning per key ------------------------------------------------------------------------
+# Keys that move in time mean the same wherever they are bound.
+TIME_KEYS = {
+    "t": "this week",
+    "left_square_bracket": "earlier",
+    "p": "earlier",
+    "right_square_bracket": "later",
+    "n": "later",
+}
+MEANINGS = {
+    "this_week": "this week",
+    "week(-1)": "earlier",
+    "shift(-1)": "earlier",
+    "week(1)": "later",
+    "shift(1)": "later",
+}
+
+
+def screen_bindings() -> dict[str, list]:
+    from tenktui.ui.screens.assignments import AssignmentsScreen
+    from tenktui.ui.screens.outbox import OutboxScreen
+    from tenktui.ui.screens.status import StatusScreen
+    from tenktui.ui.screens.subtasks import SubtasksScreen
+    from tenktui.ui.widgets.load_strip import LoadStrip
+
+    return {
+        "timesheet": [*keys.GRID, *keys.TIMESHEET],
+        "assignments": [*AssignmentsScreen.BINDINGS, *LoadStrip.BINDINGS],
+        "status": list(StatusScreen.BINDINGS),
+        "subtasks": list(SubtasksScreen.BINDINGS),
+        "outbox": list(OutboxScreen.BINDINGS),
+    }
+
+
+def test_one_meaning_per_key_and_screens_switch_on_f_keys_only() -> None:
+    """Issue 12.13: ``t`` was "this week" on the Timesheet, "go to Timesheet" on Assignments
+    and "take theirs" in the Outbox."""
+    switching = ("go(", "open_timesheet")
+    for screen, bindings in screen_bindings().items():
+        for binding in bindings:
+            for key in binding.key.split(","):
+                if key in TIME_KEYS:
+                    meaning = MEANINGS.get(binding.action)
+                    assert meaning == TIME_KEYS[key], (screen, key, binding.action)
+            assert not binding.action.startswith(switching), (screen, binding.key)
+    for binding in keys.APP:
+        if binding.action.startswith("app.go("):
+            assert all(key.startswith("f") for key in binding.key.split(","))
+
+
+# -- the footer ---------------------------------------------------------------------------------
+LONG_SYNC_LINE = "demo: network cut · throttled until 14:05 · 12 pending · 3 failed · 2 conflicts"
+
+
+@pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
+async def test_key_hints_stay_visible_whatever_the_sync_state_says(
+    session: Session, name: str
+) -> None:
+    """Issue 12.16: a long sync state covered the key hints."""
+    from textual.widgets._footer import FooterKey
+
+    async with running(session, size=(100, 24)) as (app, pilot):
+        await open_screen(app, pilot, name)
+        app.sync_line = LONG_SYNC_LINE
+        await pilot.pause()
+        footer = app.screen.query_one("SyncFooter")
+        sync = footer.query_one("#footer-sync").region
+        hints = [k.region for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+        assert hints
+        for hint in hints:
+            assert hint.right <= app.size.width, hint
+            assert not hint.overlaps(sync), (hint, sync)
+        # The state may cover the palette key's description, never its key.
+        palette = footer.query_one(".-command-palette").region
+        assert not palette.crop_size((4, 1)).overlaps(sync), (palette, sync)
+        # What does not fit is cut (with an ellipsis); the whole line is the tooltip.
+        assert footer.query_one("#footer-sync").tooltip == LONG_SYNC_LINE
+
+
+@pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
+async def test_the_footers_help_hint_can_be_clicked_on_every_screen(
+    session: Session, name: str
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    async with running(session) as (app, pilot):
+        await open_screen(app, pilot, name)
+        [hint] = [k for k in app.screen.query(FooterKey) if k.action == "app.help"]
+        await pilot.click(hint)
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen_name == name)

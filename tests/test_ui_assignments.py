@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual.command import CommandList
 from textual.widgets import DataTable, Static
 
 from tenktui.store.load import day_loads
@@ -16,6 +17,19 @@ from tests.conftest import TODAY
 from tests.screens_support import cells, go, running_app
 
 MONDAY = week_start_for(TODAY)
+
+
+async def wait_for(pilot, condition) -> None:
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.pause(0.025)
+    assert condition(), "the app never got there"
+
+
+def hits(app) -> int:
+    found = app.screen.query(CommandList)
+    return found.first().option_count if found else 0
 
 
 async def test_lists_the_assignments_around_the_week(tmp_path) -> None:
@@ -91,11 +105,11 @@ async def test_keys_move_the_range_a_week_and_back(tmp_path) -> None:
         assert "Mon 23 Nov – Sun 17 Jan" in screen.title
         await pilot.press("left_square_bracket")
         assert screen.start == start + dt.timedelta(weeks=1)
-        await pilot.press("full_stop")
+        await pilot.press("p", "n", "t")
         assert screen.start == start
 
 
-async def test_enter_opens_subtasks_and_t_the_timesheet_row(tmp_path) -> None:
+async def test_enter_opens_subtasks_and_the_palette_the_timesheet_row(tmp_path) -> None:
     async with running_app(tmp_path) as (app, pilot, _session):
         screen = await go(pilot, "f3", AssignmentsScreen)
         first = screen.highlighted
@@ -118,13 +132,15 @@ async def test_enter_opens_subtasks_and_t_the_timesheet_row(tmp_path) -> None:
         await pilot.pause()
         assert app.screen is screen
 
-        # t: the timesheet, on the week of the strip's day, at the assignment's row.
+        # The palette: the timesheet, on the week of the strip's day, at the assignment's row.
         table.move_cursor(row=0)
         strip = screen.query_one(LoadStrip)
         strip.focus()
         await pilot.press("down")  # a week later
-        await pilot.press("t")
-        await pilot.pause()
+        await pilot.press("ctrl+p", *"Timesheet row of")
+        await wait_for(pilot, lambda: hits(app) > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimesheetScreen))
         assert isinstance(app.screen, TimesheetScreen)
         assert app.screen.week_start == MONDAY + dt.timedelta(weeks=1)
         row = app.screen.grid.current_row
@@ -157,3 +173,30 @@ async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_pa
             me = session.store.database.get_meta("me")
             served = (await api.get(f"/users/{me}/assignments/{a['id']}")).json()
         assert served["status_option_id"] == target["id"]
+
+
+async def test_at_60_by_20_nothing_wraps_and_cut_names_end_in_an_ellipsis(tmp_path) -> None:
+    """Issue 12.10: the load strip wrapped at 60×20, and names were cut without a sign."""
+    async with running_app(tmp_path, size=(60, 20)) as (_app, pilot, _session):
+        screen = await go(pilot, "f3", AssignmentsScreen)
+        strip = screen.query_one(LoadStrip)
+        lines = str(strip.render()).splitlines()
+        assert len(lines) == strip.size.height == 4
+        assert all(len(line.rstrip()) <= strip.content_size.width for line in lines)
+        assert "^" in lines[2]
+        # The cursor's week stays in view as it moves to the last one.
+        strip.focus()
+        for _ in range(8):
+            await pilot.press("down")
+        last = strip.loads[-1].date
+        assert strip.day >= last - dt.timedelta(days=6)
+        text = str(strip.render()).splitlines()
+        assert "^" in text[2] and len(text[1].rstrip()) <= strip.content_size.width
+
+        table = screen.query_one("#assignments", DataTable)
+        assert table.virtual_size.width <= table.size.width  # no column off screen
+        rows = [table.render_line(y).text.rstrip() for y in range(1, 1 + table.row_count)]
+        cut = [r for r in rows if "Website Redesign" in r]
+        assert cut and all("…" in r for r in cut), rows
+        detail = screen.query_one("#assignment-detail")
+        assert str(detail.render()).startswith(screen.highlighted["label"])

@@ -178,7 +178,7 @@ async def test_a_conflict_is_settled_in_the_outbox_each_way(
 
         await pilot.press("f6")  # the Outbox
         await pilot.pause()
-        await pilot.press("m" if keep == "mine" else "t")
+        await pilot.press("m" if keep == "mine" else "T")
         await pilot.pause()
         await sync(app, pilot)
         assert session.store.outbox.open_rows() == []

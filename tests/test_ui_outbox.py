@@ -94,7 +94,7 @@ async def test_keep_mine_sends_mine_over_theirs(tmp_path) -> None:
 async def test_take_theirs_drops_mine(tmp_path) -> None:
     async with running_app(tmp_path, prepare=prepare) as (app, pilot, session):
         screen = await go(pilot, "f6", OutboxScreen)
-        await pilot.press("t")
+        await pilot.press("T")
         assert [r[0] for r in rows(screen)] == ["✗ failed", "⟳ pending", "⟳ pending"]
         local = session.store.database.row(
             "SELECT hours, notes FROM time_entries WHERE id = ?", (trouble["entry"]["id"],)

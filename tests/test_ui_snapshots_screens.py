@@ -1,4 +1,4 @@
-"""How the Assignments, Status, Subtasks and Outbox screens look, at 80×24 and 120×40.
+"""How the Assignments, Status, Subtasks and Outbox screens look, at 60×20, 80×24 and 200×50.
 
 The app runs on a demo store filled by a real sync, with the clock frozen, so
 every date and "5 min ago" is the same on every run.
@@ -17,7 +17,11 @@ from tenktui.session import Session
 from tenktui.ui.app import TenkApp
 from tests.screens_support import NOW, make_trouble, prepared_store
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SIZES = [
+    pytest.param((60, 20), id="60x20"),
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((200, 50), id="200x50"),
+]
 
 
 @pytest.fixture(autouse=True)

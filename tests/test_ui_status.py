@@ -48,10 +48,29 @@ async def test_one_key_and_a_message_set_my_status(tmp_path) -> None:
         assert (on_server["status"], on_server["message"]) == ("OOO", "At the client")
 
 
-async def test_escape_sets_the_status_without_a_message(tmp_path) -> None:
+async def test_escape_in_the_message_prompt_cancels(tmp_path) -> None:
+    """Issue 12.4: Escape set the status and erased the old message."""
     async with running_app(tmp_path) as (app, pilot, session):
         screen = await go(pilot, "f4", StatusScreen)
-        await pilot.press("s", "escape")
+        await pilot.press("w", *"On a train", "enter")
+        await sync(app, pilot)
+        before = mine(screen)
+        assert 'WFH · Working from home — "On a train"' in before
+
+        await pilot.press("s", *"flu", "escape")
+        await pilot.pause()
+        assert session.store.outbox.open_rows() == []
+        assert mine(screen) == before
+        assert not screen.query_one("#message", Input).display
+        assert app.focused is screen.query_one("#board", DataTable)
+        on_server = await server_status(session, screen.me)
+        assert (on_server["status"], on_server["message"]) == ("WFH", "On a train")
+
+
+async def test_enter_on_an_empty_message_sets_the_status_without_one(tmp_path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        screen = await go(pilot, "f4", StatusScreen)
+        await pilot.press("s", "enter")
         await pilot.pause()
         [row] = session.store.outbox.open_rows()
         assert row.target == {"status": "SIC", "message": None}
@@ -80,7 +99,7 @@ async def test_the_board_loads_statuses_lazily_and_says_how_fresh(tmp_path) -> N
         board = session.store.queries.status_board()
         assert len(screen.shown) == len(board) > 10
         # The first row is me; nobody's status was fetched yet: all "loading…".
-        assert cells(table)[0][1] == session.store.queries.me()["display_name"]
+        assert cells(table)[0][1] == session.store.queries.me()["display_name"] + " (you)"
         assert {r[4] for r in cells(table)} == {"loading…"}
         # Only the people on screen are asked for.
         visible = table.size.height - 1
@@ -161,7 +180,7 @@ async def test_pin_someone_from_everyone_onto_my_board(tmp_path) -> None:
         ids = [p["id"] for p in screen.shown]
         table = screen.query_one("#board", DataTable)
         table.move_cursor(row=ids.index(stranger))
-        await pilot.press("p")
+        await pilot.press("asterisk")
         await pilot.press("a")  # back to the people I work with
         assert not screen.show_everyone
         ids = [p["id"] for p in screen.shown]
@@ -171,7 +190,7 @@ async def test_pin_someone_from_everyone_onto_my_board(tmp_path) -> None:
 
         # Unpinning takes her off again.
         table.move_cursor(row=1)
-        await pilot.press("p")
+        await pilot.press("asterisk")
         assert stranger not in [p["id"] for p in screen.shown]
         assert session.store.database.rows("SELECT user_id FROM pins") == []
 
@@ -192,3 +211,48 @@ def test_filter_words() -> None:
     assert not matches(person, "role:lead")
     assert matches(person, "status:wfh")
     assert not matches(person, "berlin")
+
+
+async def test_the_board_marks_my_own_row(tmp_path) -> None:
+    """Issue 12.20."""
+    async with running_app(tmp_path) as (_app, pilot, _session):
+        screen = await go(pilot, "f4", StatusScreen)
+        table = screen.query_one("#board", DataTable)
+        rows = cells(table)
+        mine_rows = [i for i, p in enumerate(screen.shown) if p["id"] == screen.me]
+        assert mine_rows == [0]
+        assert rows[0][1].endswith("(you)")
+        assert not any("(you)" in row[1] for row in rows[1:])
+        await pilot.press("down")
+        assert "(you)" not in str(screen.query_one("#person", Static).render())
+        await pilot.press("up")
+        assert str(screen.query_one("#person", Static).render()).startswith("You · ")
+
+
+async def test_leaving_the_board_stops_spending_the_rate_budget_on_statuses(tmp_path) -> None:
+    """Issue 12.16: after a visit to the board, every sync pass (one per edit) fetched ten
+    statuses again, and a few subtask ticks in the demo were throttled."""
+    async with running_app(tmp_path) as (app, pilot, session):
+        rate = session.demo.sandbox.sandbox.rate  # the clock is frozen: one rate window
+        me = session.store.database.get_meta("me")
+        assignment = next(
+            a
+            for a in session.store.queries.assignments(me, NOW.date(), NOW.date())
+            if a["subtasks_total"]
+        )
+        subtask = session.store.queries.subtasks(assignment["id"])[0]
+
+        async def tick_cost() -> int:
+            used = rate._used
+            session.store.edits.toggle_subtask(subtask["id"])
+            await sync(app, pilot)
+            return rate._used - used
+
+        before = await tick_cost()
+        screen = await go(pilot, "f4", StatusScreen)
+        await sync(app, pilot)
+        assert any(p["fetched_at"] for p in session.store.queries.status_board())
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen is not app.screen
+        assert await tick_cost() == before

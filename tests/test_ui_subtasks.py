@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.widgets import DataTable, Input
 
 from tenktui.ui.screens.assignments import AssignmentsScreen
@@ -140,3 +142,77 @@ async def test_opening_a_checklist_fetches_it_afresh(tmp_path, reading: str) -> 
             assert response.status_code == 200, response.text
         await sync(app, pilot)  # a pass without the slow reference refresh
         assert [r[1] for r in table(screen)][-1] == "Ask legal"
+
+
+# -- the picker (F5 away from a timesheet row) ------------------------------------------------
+async def open_picker(app, pilot):
+    from tenktui.ui.widgets.picker import FuzzyPicker
+
+    await go(pilot, "f3", AssignmentsScreen)
+    await pilot.press("f5")
+    await pilot.pause()
+    assert isinstance(app.screen, FuzzyPicker), app.screen
+    return app.screen
+
+
+def picker_labels(picker) -> list[str]:
+    return [item.label for item in picker._shown]
+
+
+async def test_the_picker_lists_current_and_coming_assignments_first(tmp_path) -> None:
+    """Issue 12.14."""
+    async with running_app(tmp_path) as (app, pilot, session):
+        picker = await open_picker(app, pilot)
+        today = session.store.database.today()
+        me = session.store.database.get_meta("me")
+        stored = session.store.queries.assignments(
+            me, today - dt.timedelta(weeks=8), today + dt.timedelta(weeks=8)
+        )
+        by_id = {a["id"]: a for a in stored}
+        ended = [by_id[item.value]["ends_at"] < today.isoformat() for item in picker._shown]
+        assert True in ended and False in ended
+        assert ended == sorted(ended)  # every ended one after every current or coming one
+
+
+async def test_the_picker_matches_what_is_typed(tmp_path) -> None:
+    """Issue 12.14: "design" selected "Website Redesign — Discovery"."""
+    async with running_app(tmp_path) as (app, pilot, _session):
+        picker = await open_picker(app, pilot)
+        await pilot.press(*"design")
+        assert picker_labels(picker)[0] == "Website Redesign — Design"
+
+
+async def test_escape_in_the_picker_goes_back_and_f_keys_work_in_it(tmp_path) -> None:
+    """Issue 12.14."""
+    from tenktui.ui.screens.outbox import OutboxScreen
+
+    async with running_app(tmp_path) as (app, pilot, _session):
+        await open_picker(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignmentsScreen)
+        # A checklist picked there goes back there too, and one replaces another.
+        await open_picker(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SubtasksScreen)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SubtasksScreen)
+        assert [type(s).__name__ for s in app.screen_stack] == [
+            "TimesheetScreen", "AssignmentsScreen", "SubtasksScreen"
+        ]  # fmt: skip
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignmentsScreen)
+        await open_picker(app, pilot)
+        await pilot.press("f5")  # the same question again, not a second picker over it
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack][-2:] == [
+            "AssignmentsScreen", "FuzzyPicker"
+        ]  # fmt: skip
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, OutboxScreen)

@@ -96,9 +96,10 @@ class SyncEngine:
         self._wake.set()
 
     def want_statuses(self, user_ids: Iterable[int]) -> None:
-        """The people on screen, whose statuses should be refreshed next."""
+        """The people on screen, whose statuses should be refreshed next (none: stop)."""
         self._wanted_statuses = list(user_ids)
-        self._wake.set()
+        if self._wanted_statuses:
+            self._wake.set()
 
     def want_subtasks(self, assignment_id: int) -> None:
         """A checklist opened on screen: fetch its subtasks fresh on the next pass."""

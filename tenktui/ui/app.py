@@ -124,6 +124,11 @@ class TenkApp(App[int]):
         caps = self.session.capabilities
         return [n for n in keys.SCREEN_KEYS if n != "status" or caps.statuses]
 
+    @property
+    def screen_name(self) -> str | None:
+        """The name of the screen on top (``None`` for a dialog or picker)."""
+        return self._names.get(self.screen)
+
     def _dress(self, screen: Screen[Any]) -> None:
         """Give screens built elsewhere the app bar (sync state and screen tabs)."""
         if isinstance(screen, ModalScreen):
@@ -261,6 +266,9 @@ class TenkApp(App[int]):
             name = self.session.store.database.get_meta("backend_name", "This server")
             self.notify(f"{name} has no presence statuses (ITO, WFH, …).", severity="warning")
             return
+        # An F-key in a picker leaves the picker first (F5 in one would pile up another).
+        while isinstance(self.screen, ModalScreen) and len(self.screen_stack) > 1:
+            await self.pop_screen()
         if self._names.get(self.screen) == name and name != "subtasks":
             return
         if name == "timesheet":
@@ -272,6 +280,11 @@ class TenkApp(App[int]):
             await self._show(name, week_start=self.timesheet.week_start)
         else:
             await self._show(name)
+
+    def action_tab(self, name: str) -> None:
+        """A tab was clicked: go there from the app's own queue, not the clicked widget's
+        (awaited there, closing the widget's screen would wait on the widget itself)."""
+        self.call_later(self.action_go, name)
 
     async def _pick_assignment(self) -> None:
         """Subtasks of the timesheet row's assignment, or of one the person picks."""
@@ -303,13 +316,26 @@ class TenkApp(App[int]):
         if not assignments:
             self.notify("No assignments with subtasks around this week.")
             return
+        # Current and coming ones first (by start), then those that ended (latest first).
+        day = today.isoformat()
+        current = sorted(
+            (a for a in assignments if a["ends_at"] >= day), key=lambda a: a["starts_at"]
+        )
+        ended = [a for a in assignments if a["ends_at"] < day]
+        ended.sort(key=lambda a: a["ends_at"], reverse=True)
+        assignments = current + ended
         items = [
             PickItem(a["label"], a["id"], f"{a['starts_at']} → {a['ends_at']}") for a in assignments
         ]
 
         async def picked(assignment_id: int | None) -> None:
-            if assignment_id is not None:
-                await self._show("subtasks", assignment_id)
+            if assignment_id is None:
+                return
+            # Over the screen it was asked from, so Escape goes back there; one checklist
+            # replaces another rather than piling up.
+            if self.screen_name == "subtasks":
+                await self.pop_screen()
+            await self._show("subtasks", assignment_id, on_top=True)
 
         self.push_screen(FuzzyPicker("Subtasks of which assignment?", items), picked)
 

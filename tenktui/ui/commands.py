@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
+from textual.screen import Screen
 
 from tenktui.store.validation import STATUS_CODES
 
@@ -26,11 +27,24 @@ class PaletteAction:
     run: Callable[[], Any]
 
 
-def palette_actions(app: TenkApp) -> list[PaletteAction]:
-    """Every action of the app by name (what this backend and session can do)."""
+def palette_actions(app: TenkApp, under: Screen[Any] | None = None) -> list[PaletteAction]:
+    """Every action of the app by name (what this backend and session can do), and those
+    of ``under``, the screen the palette was opened on."""
     caps = app.session.capabilities
     sheet = app.run_on_timesheet
-    actions = [
+    actions = []
+    # The Assignments screen's way to the timesheet (a letter key would switch screens).
+    open_row = getattr(under, "action_open_timesheet", None)
+    highlighted = getattr(under, "highlighted", None)
+    if open_row is not None and highlighted is not None:
+        actions.append(
+            PaletteAction(
+                f"Timesheet row of {highlighted['label']}",
+                "Assignments: its row on the load strip's day",
+                open_row,
+            )
+        )
+    actions += [
         PaletteAction(
             "Go to Timesheet", "The week's time (F2)", partial(app.action_go, "timesheet")
         ),
@@ -139,13 +153,13 @@ class TenkCommands(Provider):
     """The app's actions, and a project search that opens the project's timesheet row."""
 
     async def discover(self) -> Hits:
-        for action in palette_actions(self.app):  # type: ignore[arg-type]
+        for action in palette_actions(self.app, self.screen):  # type: ignore[arg-type]
             yield DiscoveryHit(action.name, action.run, help=action.help)
 
     async def search(self, query: str) -> Hits:
         app: TenkApp = self.app  # type: ignore[assignment]
         search = FuzzySearch()
-        for action in palette_actions(app):
+        for action in palette_actions(app, self.screen):
             score, offsets = search.match(query, action.name)
             if score > 0:
                 yield Hit(

@@ -108,6 +108,8 @@ PICKER: list[Binding] = [
     Binding("escape", "cancel", "Cancel", id="tenktui.picker.cancel"),
     Binding("down", "move(1)", "Down", show=False, id="tenktui.picker.down"),
     Binding("up", "move(-1)", "Up", show=False, id="tenktui.picker.up"),
+    # A picker is modal, which hides the app's keys: the F-keys still switch screens.
+    *(b for b in APP if b.id and b.id.startswith("tenktui.go.")),
 ]
 
 # Marks in the week grid, for the help screen.

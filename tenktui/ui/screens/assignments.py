@@ -38,8 +38,9 @@ class AssignmentsScreen(StoreScreen):
     """Assignments from two weeks before the visible week to six weeks after it.
 
     Enter opens the highlighted assignment's subtasks (posts ``OpenSubtasks``);
-    ``t`` goes to its timesheet row on the day under the load strip's cursor
-    (posts ``OpenTimesheetRow``); ``[`` and ``]`` move the range a week.
+    ``[``/``p`` and ``]``/``n`` move the range a week, ``t`` back to this week, as on the
+    Timesheet. Its timesheet row, on the day under the load strip's cursor, is in the
+    command palette (posts ``OpenTimesheetRow``): letters never switch screens.
     """
 
     AUTO_FOCUS = "#assignments"
@@ -53,6 +54,8 @@ class AssignmentsScreen(StoreScreen):
         height: 3;
         padding: 0 1;
         background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     AssignmentsScreen #assignments-empty {
         padding: 1 2;
@@ -68,13 +71,22 @@ class AssignmentsScreen(StoreScreen):
         Binding(
             "enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"
         ),
-        Binding("t", "open_timesheet", "Timesheet", id="tenktui.assignments.timesheet"),
         Binding("S", "set_status", "Set status", id="tenktui.assignments.set_status"),
-        Binding("left_square_bracket", "shift(-1)", "Earlier", id="tenktui.assignments.earlier"),
-        Binding("right_square_bracket", "shift(1)", "Later", id="tenktui.assignments.later"),
         Binding(
-            "full_stop", "this_week", "This week", show=False, id="tenktui.assignments.this_week"
+            "left_square_bracket,p",
+            "shift(-1)",
+            "Earlier",
+            key_display="[",
+            id="tenktui.assignments.earlier",
         ),
+        Binding(
+            "right_square_bracket,n",
+            "shift(1)",
+            "Later",
+            key_display="]",
+            id="tenktui.assignments.later",
+        ),
+        Binding("t", "this_week", "This week", show=False, id="tenktui.assignments.this_week"),
     ]
 
     def __init__(self, session: Any, *, week_start: dt.date | None = None) -> None:
@@ -85,6 +97,7 @@ class AssignmentsScreen(StoreScreen):
         self.rows: dict[str, dict[str, Any]] = {}
         self.schedule: Any = None
         self.wide = False
+        self.roomy = True
 
     def compose(self) -> ComposeResult:
         yield ScreenTitle()
@@ -143,14 +156,23 @@ class AssignmentsScreen(StoreScreen):
             self.rows[key] = a
             total = a["subtasks_total"] or 0
             table.add_row(
-                Text(clean_line(a["label"])),
+                Text(clean_line(a["label"]), overflow="ellipsis", no_wrap=True),
                 Text(dates_label(a["starts_at"], a["ends_at"], self.today)),
                 Text(describe_allocation(a), justify="right"),
-                Text(
-                    clean_line(a["status_label"] or "")
-                    or ("leave" if a["kind"] == "leave" else "—")
+                *(
+                    [
+                        Text(
+                            clean_line(a["status_label"] or "")
+                            or ("leave" if a["kind"] == "leave" else "—")
+                        ),
+                        Text(
+                            f"{a['subtasks_done'] or 0}/{total}" if total else "—",
+                            justify="right",
+                        ),
+                    ]
+                    if self.roomy
+                    else []
                 ),
-                Text(f"{a['subtasks_done'] or 0}/{total}" if total else "—", justify="right"),
                 *(
                     [Text(clean_line(" · ".join(x for x in (a["description"], a["note"]) if x)))]
                     if self.wide
@@ -166,20 +188,27 @@ class AssignmentsScreen(StoreScreen):
 
     def _columns(self, table: DataTable[Text], assignments: list[dict[str, Any]]) -> None:
         """The label takes what the fixed columns leave, up to its longest; the description
-        takes the rest when there is room (the detail pane shows it anyway)."""
+        takes the rest when there is room (the detail pane shows it anyway). Under 80
+        columns status and tasks make way for the name (the detail pane has the status)."""
         table.clear(columns=True)
-        fixed = {"dates": 19, "allocation": 10, "status": 11, "subtasks": 5}
-        room = max(self.size.width, 80) - sum(fixed.values()) - 2 * (len(fixed) + 2) - 2
+        width = self.size.width or 80
+        self.roomy = width >= 80
+        fixed = {"dates": 19, "allocation": 10}
+        if self.roomy:
+            fixed |= {"status": 11, "subtasks": 5}
+        room = width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2
         longest = max([len("Project / phase"), *(len(a["label"]) for a in assignments)])
-        label = max(16, min(longest, room))
+        label = max(12, min(longest, room))
         table.add_column("Project / phase", width=label, key="label")
         table.add_column("Dates", width=fixed["dates"], key="dates")
         table.add_column(Text("Allocation", justify="right"), width=10, key="allocation")
-        table.add_column("Status", width=fixed["status"], key="status")
-        table.add_column(Text("Tasks", justify="right"), width=5, key="subtasks")
-        self.wide = room - label >= 12
+        if self.roomy:
+            table.add_column("Status", width=fixed["status"], key="status")
+            table.add_column(Text("Tasks", justify="right"), width=5, key="subtasks")
+        room -= label + 2  # the description's own padding
+        self.wide = room >= 12
         if self.wide:
-            table.add_column("Description", width=room - label, key="description")
+            table.add_column("Description", width=room, key="description")
 
     def on_resize(self) -> None:
         self.refresh_from_store()

@@ -31,7 +31,7 @@ class OutboxScreen(StoreScreen):
     """Pending, failed and conflicted edits, oldest first.
 
     ``r`` retries a failed edit (``R`` all of them), ``d``/Delete discards one after
-    asking, ``m`` keeps mine and ``t`` takes theirs on a conflict; Enter goes to the
+    asking, ``m`` keeps mine and ``T`` takes theirs on a conflict; Enter goes to the
     record (its timesheet cell or its checklist).
     """
 
@@ -60,6 +60,8 @@ class OutboxScreen(StoreScreen):
         padding: 0 1;
         background: $boost;
         color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -68,7 +70,7 @@ class OutboxScreen(StoreScreen):
         Binding("R", "retry_all", "Retry all", id="tenktui.outbox.retry_all"),
         Binding("d,delete", "discard", "Discard", id="tenktui.outbox.discard"),
         Binding("m", "resolve('mine')", "Keep mine", id="tenktui.outbox.keep_mine"),
-        Binding("t", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
+        Binding("T", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
         Binding("enter", "open", "Go to", priority=True, id="tenktui.outbox.open"),
     ]
 
@@ -106,12 +108,12 @@ class OutboxScreen(StoreScreen):
         table.clear(columns=True)
         made = 12
         table.add_column("State", width=10, key="state")
-        table.add_column("What", width=max(24, max(self.size.width, 80) - 10 - made - 6 - 2))
+        table.add_column("What", width=max(24, (self.size.width or 80) - 10 - made - 6 - 2))
         table.add_column("Made", width=made, key="made")
         for row in self.rows:
             table.add_row(
                 Text(STATES.get(row.state, row.state)),
-                Text(clean_line(self.describer.describe(row))),
+                Text(clean_line(self.describer.describe(row)), overflow="ellipsis", no_wrap=True),
                 Text(when_label(row.created_at, self.today)),
                 key=str(row.seq),
             )
@@ -148,7 +150,7 @@ class OutboxScreen(StoreScreen):
         elif row.state == "conflict":
             lines.append(row.last_error or "Changed on the server since you edited it.")
             conflict.show(self.describer.versions(row))
-            hint.update("m keep mine (send it over theirs) · t take theirs (drop mine)")
+            hint.update("m keep mine (send it over theirs) · T take theirs (drop mine)")
         else:
             if row.attempts:
                 tried = f"Tried {row.attempts} time{'s' if row.attempts != 1 else ''}"

@@ -19,6 +19,9 @@ from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighte
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
 
+NAME_WIDTH = 18
+YOU = " (you)"
+
 # One key per code: the code's own first letter where it is free.
 CODE_KEYS = {"ITO": "i", "WFH": "w", "SIC": "s", "OOO": "o", "VAC": "v", "OOF": "f"}
 
@@ -45,16 +48,18 @@ class StatusScreen(StoreScreen):
     """My status (``i w s o v f`` set ITO, WFH, SIC, OOO, VAC, OOF) and the status board.
 
     The board lists the people who share a project with the person, and anyone they
-    pin (``p``); ``a`` lists everyone instead. Statuses are fetched lazily: the
-    screen tells the engine which people are on screen (``want_statuses``).
+    pin (``*``, as the ★ column); ``a`` lists everyone instead. Statuses are fetched
+    lazily: the screen tells the engine which people are on screen (``want_statuses``).
     """
 
     AUTO_FOCUS = "#board"
 
     DEFAULT_CSS = """
     StatusScreen #mine {
-        height: auto;
+        height: 1;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StatusScreen #codes {
         height: 1;
@@ -62,7 +67,7 @@ class StatusScreen(StoreScreen):
     }
     StatusScreen #codes Button {
         margin-right: 1;
-        min-width: 9;
+        min-width: 5;
     }
     StatusScreen #codes Static {
         width: auto;
@@ -79,6 +84,8 @@ class StatusScreen(StoreScreen):
         height: 2;
         padding: 0 1;
         background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -94,7 +101,7 @@ class StatusScreen(StoreScreen):
             for code, key in CODE_KEYS.items()
         ),
         Binding("slash", "filter", "Filter", id="tenktui.status.filter"),
-        Binding("p", "pin", "Pin/unpin", id="tenktui.status.pin"),
+        Binding("asterisk", "pin", "Pin/unpin", key_display="*", id="tenktui.status.pin"),
         Binding("a", "everyone", "Everyone / my people", id="tenktui.status.everyone"),
         Binding(
             "escape", "leave_filter", "Back to the board", show=False, id="tenktui.status.board"
@@ -186,12 +193,13 @@ class StatusScreen(StoreScreen):
         self.shown = [p for p in self.people if board.matches(p, query)]
         highlighted = self.highlighted
         self._columns(table)
+        me = self.me
         for p in self.shown:
             table.add_row(
                 Text("★" if p["pinned"] else ""),
-                Text(clean_line(p["display_name"])),
+                self._name_cell(p, me),
                 Text(clean_line(p["status"] or "—")),
-                Text(clean_line(p["message"] or "")),
+                Text(clean_line(p["message"] or ""), overflow="ellipsis", no_wrap=True),
                 Text(freshness(p, self.requested)),
                 *(
                     [Text(clean_line(p[k] or "")) for k in ("role", "discipline", "location")]
@@ -210,10 +218,20 @@ class StatusScreen(StoreScreen):
         self._show_person()
         self._want_visible()
 
+    def _name_cell(self, person: dict[str, Any], me: int | None) -> Text:
+        """The name; mine says ``(you)``, which a long name never pushes out of sight."""
+        if person["id"] != me:
+            return Text(clean_line(person["display_name"]), overflow="ellipsis", no_wrap=True)
+        room = NAME_WIDTH - len(YOU)
+        name = clean_line(person["display_name"])
+        if len(name) > room:
+            name = name[: room - 1] + "…"
+        return Text.assemble((name, "bold"), (YOU, "bold"))
+
     def _columns(self, table: DataTable[Text]) -> None:
         table.clear(columns=True)
-        width = max(self.size.width, 80)
-        fixed = {"pin": 1, "name": 18, "status": 4, "checked": 9}
+        width = self.size.width or 80
+        fixed = {"pin": 1, "name": NAME_WIDTH, "status": 4, "checked": 9}
         after = {"role": 9, "discipline": 18, "location": 8}
         wide = width >= 110  # role, discipline and location get columns of their own
         columns = len(fixed) + 1 + (len(after) if wide else 0)
@@ -251,6 +269,8 @@ class StatusScreen(StoreScreen):
         )  # fmt: skip
         if person["pinned"]:
             who += " · pinned"
+        if person["id"] == self.me:
+            who = f"You · {who}"
         code = person["status"]
         if code:
             what = f"{code} {STATUS_CODES.get(code, '')}"
@@ -269,6 +289,12 @@ class StatusScreen(StoreScreen):
         self._show_person()
 
     # -- lazy status fetching ----------------------------------------------
+    def on_screen_suspend(self) -> None:
+        # Off screen, nobody's status is wanted: every sync pass (one per edit) would
+        # otherwise fetch ten again, and a person ticking subtasks gets throttled.
+        self._wanted = []
+        self.session.engine.want_statuses([])
+
     def _want_visible(self) -> None:
         """Ask the engine for the statuses of the people on screen (oldest first)."""
         if not self.has_statuses:
@@ -297,8 +323,8 @@ class StatusScreen(StoreScreen):
             self._set(event.input.purpose, event.value.strip() or None)
 
     def on_prompt_cancelled(self, event: Prompt.Cancelled) -> None:
-        if event.prompt.purpose:
-            self._set(event.prompt.purpose, None)
+        event.stop()
+        self._close_prompt()
 
     def action_leave_filter(self) -> None:
         self.query_one("#board", DataTable).focus()
@@ -326,7 +352,7 @@ class StatusScreen(StoreScreen):
             return
         self.query_one(Prompt).ask(
             code,
-            f"{code} · {STATUS_CODES[code]}: a message? Enter sets it, Escape sets no message",
+            f"{code} · {STATUS_CODES[code]}: a message? Enter sets the status, Escape cancels",
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -334,10 +360,12 @@ class StatusScreen(StoreScreen):
             event.stop()
             self.action_set_status(event.button.id.removeprefix("code-"))
 
-    def _set(self, code: str, message: str | None) -> None:
-        prompt = self.query_one(Prompt)
-        prompt.close()
+    def _close_prompt(self) -> None:
+        self.query_one(Prompt).close()
         self.query_one("#board", DataTable).focus()
+
+    def _set(self, code: str, message: str | None) -> None:
+        self._close_prompt()
         me = self.me
         if me is None:
             return

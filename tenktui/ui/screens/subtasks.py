@@ -108,13 +108,18 @@ class SubtasksScreen(StoreScreen):
         state_width = 12
         table.add_column("Done", width=4, key="done")
         table.add_column(
-            "Subtask", width=max(20, max(self.size.width, 80) - 4 - state_width - 6 - 2), key="text"
+            "Subtask", width=max(20, (self.size.width or 80) - 4 - state_width - 6 - 2), key="text"
         )
         table.add_column("Sync", width=state_width, key="state")
         for s in self.items:
             table.add_row(
                 Text("[x]" if s["completed"] else "[ ]"),
-                Text(clean_line(s["description"]), style="strike" if s["completed"] else ""),
+                Text(
+                    clean_line(s["description"]),
+                    style="strike" if s["completed"] else "",
+                    overflow="ellipsis",
+                    no_wrap=True,
+                ),
                 Text(MARKS.get(s["state"], "")),
                 key=str(s["id"]),
             )

@@ -21,7 +21,8 @@ class AppBar(Horizontal):
     """`` Timesheet  Assignments  Status  Subtasks  Outbox ``.
 
     Reads ``app.screen_names`` (the screens this backend offers); ``current`` is the
-    screen it sits on.
+    screen it sits on. A tab's click runs ``app.tab``, which only schedules the move:
+    the click's handler runs on this bar, whose screen the move may close.
     """
 
     DEFAULT_CSS = """
@@ -48,5 +49,5 @@ class AppBar(Horizontal):
             if name == self.current:
                 parts.append(Content.styled(f" {title} ", "reverse bold"))
             else:
-                parts.append(Content.from_markup(f" [@click=app.go('{name}')]{title}[/] "))
+                parts.append(Content.from_markup(f" [@click=app.tab('{name}')]{title}[/] "))
         return Content("").join(parts)

@@ -36,7 +36,7 @@ class ConflictView(Static):
         table = Table(box=None, padding=(0, 1), expand=True, show_edge=False, header_style=head)
         table.add_column("", width=2, no_wrap=True)
         table.add_column("", no_wrap=True, style=head, ratio=1)
-        for title in ("Before", "Mine (m)", "Theirs (t)"):
+        for title in ("Before", "Mine (m)", "Theirs (T)"):
             table.add_column(title, ratio=3, overflow="ellipsis", no_wrap=True)
         for field in versions.fields:
             style = differs if field.differs else ""

@@ -4,6 +4,9 @@ One character a day, readable without colour: ``█`` booked to capacity, ``▁`
 booked under it (the height is the share), ``▲`` booked over it, ``·`` a work day
 with nothing booked, blank a day off. A ``^`` marks the day under the cursor,
 which is spelled out on the line below.
+
+It shows as many whole weeks as its width holds (never wrapping), following the
+cursor; ``‹`` and ``›`` say more weeks lie before or after.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ LABEL = "Load  "
 UNDER = "▁▂▃▄▅▆▇"
 GLYPHS = {"off": " ", "empty": "·", "full": "█", "over": "▲"}
 LEGEND = "█ full  ▁…▇ under  ▲ over  · free"
+WEEK = 8  # columns a week takes: seven days and a space
 
 
 def glyph(load: DayLoad) -> str:
@@ -112,6 +116,7 @@ class LoadStrip(Widget, can_focus=True):
         self.loads: list[DayLoad] = []
         self.holidays: dict[dt.date, str] = {}
         self.today: dt.date | None = None
+        self.first_week = 0
         self.tooltip = LEGEND
 
     # -- data -------------------------------------------------------------
@@ -164,8 +169,8 @@ class LoadStrip(Widget, can_focus=True):
         x = event.x - self.styles.padding.left - len(LABEL)
         if x < 0 or event.y not in (1, 2):
             return
-        week, offset = divmod(x, 8)
-        index = week * 7 + offset
+        week, offset = divmod(x, WEEK)
+        index = (self.first_week + week) * 7 + offset
         if offset < 7 and index < len(self.loads):
             self.cursor = index
 
@@ -173,12 +178,25 @@ class LoadStrip(Widget, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"load-strip--{name}", partial=True)
 
+    def _weeks_in_view(self) -> range:
+        """The weeks that fit the width, the cursor's among them."""
+        weeks = (len(self.loads) + 6) // 7
+        width = self.content_size.width
+        fit = min(weeks, max(1, (width - len(LABEL)) // WEEK) if width else weeks)
+        cursor_week = self.cursor // 7
+        first = min(max(self.first_week, cursor_week - fit + 1), cursor_week, weeks - fit)
+        self.first_week = max(0, first)
+        return range(self.first_week, self.first_week + fit)
+
     def render(self) -> Text:
         if not self.loads:
             return Text("No assignments in this range.", style=self._style("label"))
+        shown = self._weeks_in_view()
+        weeks = (len(self.loads) + 6) // 7
         heads = Text(" " * len(LABEL))
-        strip = Text(LABEL, style=self._style("label"))
-        for start in range(0, len(self.loads), 7):
+        label = LABEL if shown.start == 0 else LABEL[:-2] + "‹ "
+        strip = Text(label, style=self._style("label"))
+        for start in range(shown.start * 7, shown.stop * 7, 7):
             week = self.loads[start : start + 7]
             first = week[0].date
             heads.append(f"{first.day} {first:%b}".ljust(8)[:8], style=self._style("label"))
@@ -190,8 +208,11 @@ class LoadStrip(Widget, can_focus=True):
                     style += self._style("cursor")
                 strip.append(glyph(load), style=style)
             strip.append(" ")
+        if shown.stop < weeks:
+            strip.right_crop(1)
+            strip.append("›", style=self._style("label"))
         week, offset = divmod(self.cursor, 7)
-        caret = Text(" " * (len(LABEL) + week * 8 + offset))
+        caret = Text(" " * (len(LABEL) + (week - shown.start) * WEEK + offset))
         caret.append("^", style=self._style("cursor-mark"))
         current = self.current
         detail = Text(" " * len(LABEL))

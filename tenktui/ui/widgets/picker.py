@@ -28,23 +28,54 @@ class PickItem:
     hint: str = ""
 
 
+def _word_matches(words: list[str], text: str) -> tuple[int, list[int]] | None:
+    """Each typed word as a run of the text: tier 2 when every one starts a word of it
+    ("design" in "Website Redesign — Design"), 1 when some are inside a word; with the
+    offsets matched. ``None`` when a word is not in the text."""
+    lowered = text.lower()
+    tier, offsets = 2, []
+    for word in words:
+        starts = [i for i in range(len(lowered)) if lowered.startswith(word, i)]
+        if not starts:
+            return None
+        at_word = [i for i in starts if i == 0 or not lowered[i - 1].isalnum()]
+        if not at_word:
+            tier = 1
+        first = (at_word or starts)[0]
+        offsets.extend(range(first, first + len(word)))
+    return tier, offsets
+
+
 def fuzzy_filter(query: str, items: list[PickItem]) -> list[tuple[PickItem, Content]]:
-    """Items matching ``query`` (best first), each with its label highlighted."""
+    """Items matching ``query`` (best first), each with its label highlighted.
+
+    Whole words typed beat letters scattered through a name: first the items where every
+    typed word starts a word, then those holding every word, then fuzzy matches; ties keep
+    the order given.
+    """
     if not query.strip():
         return [(item, Content(clean_line(item.label))) for item in items[:MAX_SHOWN]]
     search = FuzzySearch()
+    words = query.lower().split()
     scored = []
     for order, item in enumerate(items):
         text = clean_line(item.label)
-        score, offsets = search.match(query, f"{text} {clean_line(item.hint)}".strip())
+        haystack = f"{text} {clean_line(item.hint)}".strip()
+        found = _word_matches(words, haystack)
+        if found is not None:
+            tier, offsets = found
+            score = float(len(words))
+        else:
+            score, fuzzy_offsets = search.match(query, haystack)
+            tier, offsets = 0, list(fuzzy_offsets)
         if score > 0:
             label = Content(text)
             for offset in offsets:
                 if offset < len(text):
                     label = label.stylize("reverse", offset, offset + 1)
-            scored.append((-score, order, item, label))
-    scored.sort(key=lambda s: (s[0], s[1]))
-    return [(item, label) for _, _, item, label in scored[:MAX_SHOWN]]
+            scored.append((-tier, -score, order, item, label))
+    scored.sort(key=lambda s: (s[0], s[1], s[2]))
+    return [(item, label) for *_, item, label in scored[:MAX_SHOWN]]
 
 
 class FuzzyPicker(ModalScreen[Any]):

@@ -40,6 +40,8 @@ class ScreenTitle(Static):
         background: $panel;
         color: $foreground;
         text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
