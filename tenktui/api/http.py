@@ -63,6 +63,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 # closed would fail after sending, and be reported ambiguous for nothing.
 KEEPALIVE_EXPIRY = 4.0
 RETRY_STATUSES = frozenset({502, 503, 504})
+# Answers to a write that may come after the server acted on it (a duplicate check
+# that ran after saving, a throttle applied late): never proof that nothing landed.
+AMBIGUOUS_STATUSES = frozenset({409, 429})
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
 # Raised before a single byte of the request left: always safe to send again.
 UNSENT_ERRORS: tuple[type[Exception], ...] = (
@@ -180,6 +183,15 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
         return int(headers[name])
     except (KeyError, ValueError):
         return None
+
+
+def redirect_target(response: httpx.Response, redact_text: Callable[[str], str]) -> str:
+    """Where a redirect points, as printable text of bounded length (server text is data)."""
+    location = response.headers.get("Location")
+    if not location:
+        return "nowhere (no Location header)"
+    text = "".join(c for c in redact_text(location) if c.isprintable())[:200]
+    return text or "an unreadable address"
 
 
 def check_token(token: str, message: str) -> None:
@@ -445,8 +457,13 @@ class ApiHttp(HttpTransport):
 
             assert response is not None
             status = response.status_code
+            if 300 <= status < 400:
+                raise self._redirected(method, route, path, json, sent_at, response)
             if status < 400:
                 return response
+            if status in AMBIGUOUS_STATUSES and method not in IDEMPOTENT:
+                # Said after the request went out: a server may have saved it first.
+                raise self._ambiguous(method, route, path, json, sent_at, None, status=status)
             if status == 429:
                 throttled += 1
                 attempt -= 1  # being throttled is not a failure
@@ -470,9 +487,19 @@ class ApiHttp(HttpTransport):
     ) -> Any:
         """A write; the decoded answer (``None`` for an empty one, e.g. a 204)."""
         response = await self.request(method, path, json=payload, priority=priority)
+        route = f"{method.upper()} {route_template(path)}"
+        if method.upper() not in IDEMPOTENT:
+            # A create must answer with the record; anything else may still have saved it.
+            try:
+                return response.json()
+            except ValueError:
+                raise self._ambiguous(
+                    method.upper(), route, path, payload, dt.datetime.now(dt.UTC), None,
+                    status=response.status_code, what="an answer that is not JSON",
+                ) from None  # fmt: skip
         if response.status_code == 204 or not response.content.strip():
             return None
-        return self._json(response, f"{method.upper()} {route_template(path)}")
+        return self._json(response, route)
 
     # -- helpers -----------------------------------------------------------------------
     def _json(self, response: httpx.Response, route: str) -> Any:
@@ -514,6 +541,32 @@ class ApiHttp(HttpTransport):
             **kw,
         )
 
+    def _redirected(
+        self,
+        method: str,
+        route: str,
+        path: str,
+        payload: Any,
+        sent_at: dt.datetime,
+        response: httpx.Response,
+    ) -> ApiError:
+        """A redirect is never success: say where to, and that the base URL may be wrong.
+        A write redirected may still have been acted on first: reconcile it."""
+        where = redirect_target(response, self.redact)
+        message = (
+            f"The server redirected {method} {route_template(path)} to {where}: the base URL "
+            f"({self.base_url}) may be wrong. Check it in your configuration."
+        )
+        status = response.status_code
+        if method not in IDEMPOTENT:
+            return Ambiguous(
+                message + " The change may or may not have been saved; the app will check "
+                "before sending it again.",
+                method=method, path=path, payload=payload, sent_at=sent_at,
+                status=status, route=route,
+            )  # fmt: skip
+        return ServerError(message, status=status, route=route)
+
     def _ambiguous(
         self,
         method: str,
@@ -524,8 +577,12 @@ class ApiHttp(HttpTransport):
         failure: Exception | None,
         *,
         status: int | None = None,
+        what: str | None = None,
     ) -> Ambiguous:
-        what = f"the server answered {status}" if status else f"{type(failure).__name__}"
+        if what is None:
+            what = f"the server answered {status}" if status else f"{type(failure).__name__}"
+        else:
+            what = f"the server answered {status} with {what}"
         return Ambiguous(
             f"The connection broke after a change was sent ({what}); it may or may not have "
             "been saved. The app will check the server before sending it again.",
