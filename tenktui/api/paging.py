@@ -110,6 +110,8 @@ async def complete_nested(
     """
     fields = tuple(fields)
     for item in items:
+        if not isinstance(item, dict):
+            continue  # left for the record's validation to skip
         for name in fields:
             collection = item.get(name)
             if not isinstance(collection, dict):
