@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tenktui.api.errors import ApiError, Throttled, Unauthorized
+from tenktui.api.errors import ApiError, Offline, Throttled, Unauthorized
 from tenktui.api.governor import Priority, priority
 from tenktui.store import Store
 from tenktui.sync.leader import LeaderLock
@@ -111,16 +111,12 @@ class SyncEngine:
             try:
                 if reference is None:
                     reference = self._reference_due()
-                if reference:
-                    # Projects and people first: edits are checked against them.
-                    with priority(Priority.BACKGROUND):
-                        await self.puller.pull_reference(report.pulled)
-                with priority(Priority.VISIBLE):
-                    await self.puller.pull_window(report.pulled)
-                if reference:
-                    with priority(Priority.BACKGROUND):
-                        await self.puller.pull_projects()
+                pulled = await self._pull(report, reference)
                 await self.pusher.push(report)
+                if pulled is not None:
+                    # The pull broke on the server's answers, not the network: the edits
+                    # went out all the same, and the pass says what broke.
+                    raise pulled
                 if report.pushed:
                     # What we sent comes back with the server's stamps and suggestions.
                     with priority(Priority.VISIBLE):
@@ -136,6 +132,27 @@ class SyncEngine:
                 return report
             self._set_state("idle", last_sync=dt.datetime.now(dt.UTC))
         return report
+
+    async def _pull(self, report: SyncReport, reference: bool) -> ApiError | None:
+        """Pull what is due; the error of a pull that failed on a bad answer (endless
+        paging, a server error), so that queued edits are still sent. Offline, logged
+        out or throttled: raised, as pushing cannot work either."""
+        try:
+            if reference:
+                # Projects and people first: edits are checked against them.
+                with priority(Priority.BACKGROUND):
+                    await self.puller.pull_reference(report.pulled)
+            with priority(Priority.VISIBLE):
+                await self.puller.pull_window(report.pulled)
+            if reference:
+                with priority(Priority.BACKGROUND):
+                    await self.puller.pull_projects()
+        except (Offline, Unauthorized, Throttled):
+            raise
+        except ApiError as err:
+            log.warning("pull failed, sending queued edits anyway: %s", err)
+            return err
+        return None
 
     def _reference_due(self) -> bool:
         last = self.store.database.get_meta("reference_pulled_at")
