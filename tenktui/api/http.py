@@ -58,6 +58,7 @@ log = logging.getLogger("tenktui.api")
 API_PREFIX = "/api/v1"
 USER_AGENT = f"tenktui/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+RESPONSE_DEADLINE = 60.0
 # Idle connections are dropped before a server's keep-alive timeout (commonly 5 s or
 # more) can close them under us: a POST sent on a connection the server had just
 # closed would fail after sending, and be reported ambiguous for nothing.
@@ -210,6 +211,7 @@ class HttpTransport:
     depends on the protocol."""
 
     url_label = "base_url"  # how the repr names the URL
+    response_deadline = RESPONSE_DEADLINE  # seconds for one whole answer, body included
     message_keys: tuple[str, ...] = ("message", "error", "errors")  # a JSON error's text
     counts_rate_headers = True  # the server sends X-RateLimit-*
 
@@ -273,9 +275,16 @@ class HttpTransport:
             sent_at = dt.datetime.now(dt.UTC)
             started, t0 = time.time(), time.perf_counter()
             try:
-                response = await self._client.send(request)
+                # httpx's read timeout is per read: a body trickled a byte at a time
+                # never trips it. The whole answer gets a deadline of its own.
+                async with asyncio.timeout(self.response_deadline):
+                    response = await self._client.send(request)
             except httpx.TransportError as exc:
                 failure = exc
+            except TimeoutError:
+                failure = httpx.ReadTimeout(
+                    f"no whole answer within {self.response_deadline:g} s", request=request
+                )
             else:
                 slot.observe(response.status_code, self._rate_headers(response, throttled))
             self._count(route, request, started, time.perf_counter() - t0, attempt,
