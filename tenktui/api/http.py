@@ -24,6 +24,7 @@ import ipaddress
 import logging
 import random
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from tenktui.api.errors import (
     Rejected,
     ServerError,
     Throttled,
+    TlsError,
     Unauthorized,
     redact,
 )
@@ -195,6 +197,18 @@ def redirect_target(response: httpx.Response, redact_text: Callable[[str], str])
     return text or "an unreadable address"
 
 
+def tls_problem(failure: BaseException) -> ssl.SSLError | None:
+    """The TLS error behind a transport failure, if that is what it was."""
+    seen: set[int] = set()
+    current: BaseException | None = failure
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def check_token(token: str, message: str) -> None:
     """A ``ValueError`` with ``message`` when the token is empty or carries white space."""
     if not token or token != token.strip() or any(c in token for c in "\r\n"):
@@ -253,6 +267,9 @@ class HttpTransport:
             follow_redirects=False,
             limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             transport=transport,
+            # An environment proxy would carry a loopback request, token and all, off
+            # this machine (and in the clear: plain http is allowed only to loopback).
+            trust_env=not is_loopback(self.base_url.host),
         )
 
     def __repr__(self) -> str:
@@ -289,7 +306,23 @@ class HttpTransport:
                 slot.observe(response.status_code, self._rate_headers(response, throttled))
             self._count(route, request, started, time.perf_counter() - t0, attempt,
                         response, failure)  # fmt: skip
+        if failure is not None:
+            tls = tls_problem(failure)
+            if tls is not None:  # at the handshake, before the request left
+                raise self._tls(route, tls) from None
         return response, failure, sent_at
+
+    def _tls(self, route: str, problem: ssl.SSLError) -> TlsError:
+        if isinstance(problem, ssl.SSLCertVerificationError):
+            why = f"its certificate could not be verified ({problem.verify_message or 'untrusted'})"
+        else:
+            why = f"the TLS handshake failed ({problem.reason or type(problem).__name__})"
+        return TlsError(
+            f"The secure connection to {self.base_url.host} failed: {why}. This is a "
+            "certificate problem, not a network outage: check the base URL (does the server "
+            "speak https on that port?) and, for your own server, its certificate.",
+            route=route,
+        )
 
     def _rate_headers(self, response: httpx.Response, throttled: int) -> Mapping[str, str]:
         """What the governor learns the budget from (``throttled``: 429s in a row so far)."""

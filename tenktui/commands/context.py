@@ -213,6 +213,8 @@ class Context:
                 f"Queued: {state.message} It is sent at the next sync.",
                 described,
             )
+        if state.kind == "tls":
+            return Outcome("queued", f"Queued, but {state.message}", described, EXIT_FAILURE)
         if state.kind == "unauthorized":
             return Outcome(
                 "queued",

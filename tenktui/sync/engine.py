@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tenktui.api.errors import ApiError, Offline, Throttled, Unauthorized
+from tenktui.api.errors import ApiError, Offline, Throttled, TlsError, Unauthorized
 from tenktui.api.governor import Priority, priority
 from tenktui.store import Store
 from tenktui.sync.leader import LeaderLock
@@ -189,7 +189,7 @@ class SyncEngine:
             if reference:
                 with priority(Priority.BACKGROUND):
                     await self.puller.pull_projects()
-        except (Offline, Unauthorized, Throttled):
+        except (Offline, Unauthorized, Throttled, TlsError):
             raise
         except ApiError as err:
             log.warning("pull failed, sending queued edits anyway: %s", err)
@@ -208,6 +208,8 @@ class SyncEngine:
             self._set_state("throttled", until=err.until, message=err.message)
         elif isinstance(err, Unauthorized):
             self._set_state("unauthorized", message=err.message)
+        elif isinstance(err, TlsError):
+            self._set_state("tls", message=err.message)
         else:  # cannot reach the server, or it keeps failing: keep the edits, retry later
             self._set_state("offline", message=err.message)
         log.info("sync stopped: %s", err.message)
