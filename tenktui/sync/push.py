@@ -174,7 +174,11 @@ class Pusher:
                 t["hours"],
                 task=t.get("task"),
                 notes=t.get("notes"),
-            )
+            ),
+            lambda e: (
+                all(_same(e.get(k), t.get(k)) for k in ("user_id", "assignable_id", "date"))
+                and all(_same(e.get(k), t.get(k)) for k in ("hours", "task", "notes"))
+            ),
         )
         if isinstance(created, ApiError):
             fresh = self.store.outbox.get(row.seq)
@@ -572,13 +576,16 @@ class Pusher:
         return [e for e in entries if e["server_id"] not in submitted]
 
 
-async def _created(send: Callable[[], Awaitable[Any]]) -> dict[str, Any] | ApiError:
+async def _created(
+    send: Callable[[], Awaitable[Any]],
+    matches: Callable[[dict[str, Any]], bool] | None = None,
+) -> dict[str, Any] | ApiError:
     """The record a create answered with, or the error saying it may have landed.
 
     Only a refusal the server states before acting is a failure (raised as is); any
     answer that is not a readable created record — empty, not JSON, other JSON, a
-    record without an integer id, a redirect, a 409 or 429 after sending — is
-    ambiguous, like a lost answer.
+    record without an integer id or that ``matches`` does not recognise as the one
+    sent, a redirect, a 409 or 429 after sending — is ambiguous, like a lost answer.
     """
     try:
         created = payload(await send())
@@ -591,6 +598,8 @@ async def _created(send: Callable[[], Awaitable[Any]]) -> dict[str, Any] | ApiEr
     record_id = created.get("id")
     if isinstance(record_id, bool) or not isinstance(record_id, int):
         return ServerError("The server's answer to a create held no valid id.")
+    if matches is not None and not matches(created):
+        return ServerError("The server answered a create with a record that is not the one sent.")
     return created
 
 
