@@ -18,11 +18,17 @@ from tenktui.api.governor import Priority
 from tenktui.api.http import ApiHttp, route_template
 
 MAX_PER_PAGE = 1000
-# Pages any one collection may take, whatever a server says: a person's window is a
-# page or two, the whole account's people a few; a server that keeps sending links
-# is stopped here instead of being followed for ever.
+# Pages any one collection may take at 1000 a page, whatever a server says: a
+# person's window is a page or two, the whole account's people a few; a server that
+# keeps sending links is stopped here instead of being followed for ever.
 MAX_PAGES = 500
+MAX_RECORDS = MAX_PAGES * MAX_PER_PAGE  # the same ceiling for smaller pages
 Doc = dict[str, Any]
+
+
+def _ceiling(per_page: int) -> int:
+    """Pages a collection may take at ``per_page`` records a page, whatever it says."""
+    return max(MAX_PAGES, -(-MAX_RECORDS // max(1, per_page)))
 
 
 class EndlessPaging(ServerError):
@@ -31,16 +37,17 @@ class EndlessPaging(ServerError):
 
 def _page_limit(paging: Any, per_page: int) -> int:
     """Pages a collection may take: what its first page says (a total), plus one, or
-    :data:`MAX_PAGES`, whichever is fewer."""
+    the ceiling for its page size, whichever is fewer."""
+    ceiling = _ceiling(per_page)
     if isinstance(paging, dict):
         for key in ("total_pages", "pages"):
             value = paging.get(key)
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-                return min(MAX_PAGES, value + 1)
+                return min(ceiling, value + 1)
         total = paging.get("total", paging.get("total_count"))
         if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
-            return min(MAX_PAGES, -(-total // max(1, per_page)) + 1)
-    return MAX_PAGES
+            return min(ceiling, -(-total // max(1, per_page)) + 1)
+    return ceiling
 
 
 class PageGuard:
@@ -52,7 +59,7 @@ class PageGuard:
         self.route = route
         self.per_page = per_page
         self.pages = 0
-        self.limit = MAX_PAGES
+        self.limit = _ceiling(per_page)
         self.seen: set[str] = set()
         self.last: tuple[Any, ...] | None = None
 
