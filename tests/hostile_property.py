@@ -39,8 +39,13 @@ from tests.conftest import TODAY, TOKEN
 from tests.hostile import Exchange, HostileProxy, Reply
 
 ME = "me@example.com"
-DAYS = [TODAY - dt.timedelta(days=7) + dt.timedelta(days=i) for i in range(12)]
-WORKDAYS = [d for d in DAYS if d.weekday() < 5]
+# The sync's window (8 weeks back, 8 ahead): where examples queue their entries.
+FIRST, LAST = TODAY - dt.timedelta(weeks=8), TODAY + dt.timedelta(weeks=8)
+WORKDAYS = [
+    FIRST + dt.timedelta(days=i)
+    for i in range((LAST - FIRST).days + 1)
+    if (FIRST + dt.timedelta(days=i)).weekday() < 5
+]
 KEYS = (
     "id", "user_id", "assignable_id", "date", "hours", "scheduled_hours", "notes", "task",
     "updated_at", "is_suggestion", "starts_at", "ends_at",
@@ -186,6 +191,7 @@ class Arena:
     """One backend's emulator behind a hostile proxy, and a synced template cache."""
 
     backend = ""
+    one_per_cell = False  # the backend holds one entry per cell (Leantime's logTime adds)
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -270,7 +276,8 @@ class Arena:
             path.unlink(missing_ok=True)
 
     def queue(self, store: Store, me: int, notes: str) -> int:
-        """Queue one new entry in a cell no earlier example used; how many were queued."""
+        """Queue one new entry (where cells hold one entry, in a cell no earlier example
+        used); how many were queued."""
         assignables = [
             r["id"]
             for r in store.database.rows(
@@ -278,10 +285,13 @@ class Arena:
                 "AND kind != 'leave' ORDER BY id"
             )
         ]
-        for assignable, day in itertools.product(assignables, WORKDAYS):
+        cells = list(itertools.product(assignables, WORKDAYS))
+        start = self.examples % len(cells)  # where cells may hold more, vary the cell
+        for assignable, day in cells[start:] + cells[:start]:
             if (assignable, day.isoformat()) in self.used_cells:
                 continue
-            self.used_cells.add((assignable, day.isoformat()))
+            if self.one_per_cell:
+                self.used_cells.add((assignable, day.isoformat()))
             try:
                 store.edits.create_entry(me, assignable, day, 1.25, notes=notes)
             except InvalidEdit:
@@ -345,16 +355,20 @@ class TenKftArena(Arena):
         return ex.method == "GET" and ex.route.endswith(("/time_entries", "/assignments"))
 
     def remote(self, me: int, notes: str) -> int:
+        found = 0
         with self.server.api() as api:
-            r = api.get(
-                f"/users/{me}/time_entries",
-                params={"from": DAYS[0].isoformat(), "to": DAYS[-1].isoformat(), "per_page": 1000},
-            )
-        return sum(1 for e in r.json()["data"] if e.get("notes") == notes)
+            params = {"from": FIRST.isoformat(), "to": LAST.isoformat(), "per_page": 1000}
+            page, more = 1, True
+            while more:
+                body = api.get(f"/users/{me}/time_entries", params={**params, "page": page}).json()
+                found += sum(1 for e in body["data"] if e.get("notes") == notes)
+                page, more = page + 1, bool(body["paging"]["next"])
+        return found
 
 
 class LeantimeArena(Arena):
     backend = "Leantime"
+    one_per_cell = True
 
     def start_server(self) -> Any:
         from tests.test_leantime_sandbox import start_leantime

@@ -69,6 +69,7 @@ def broken_entries(me: int, assignable: int) -> list[dict[str, Any]]:
         {**base, "id": 9_000_005, "date": "9999-12-31"},
         {**base, "id": 9_000_006, "date": "yesterday"},
         {**base, "id": 1.9},
+        {**base, "id": -75729},
         {**base, "id": 2**70},
         {**base, "id": True},
         "not an object",
@@ -89,7 +90,8 @@ async def test_invalid_pulled_entries_are_skipped_and_logged_and_the_rest_is_use
     assert week_hours(rig) == before_hours
     assert rig.local() == before_local == rig.remote()
     assert not rig.store.database.scalar(
-        "SELECT COUNT(*) FROM time_entries WHERE server_id IS NULL OR server_id >= 9000000"
+        "SELECT COUNT(*) FROM time_entries WHERE server_id IS NULL OR server_id >= 9000000 "
+        "OR server_id < 0"
     )
     assert "GET /users/{id}/time_entries" in caplog.text
 

@@ -102,8 +102,9 @@ class Record:
                 values[key] = parse_date(value)
             else:
                 values[key] = check_value(cls.__name__, key, value, kinds.get(key))
-        if not isinstance(values.get("id"), int):
-            raise InvalidRecord(f"{cls.__name__} without an id, or not an integer one")
+        record_id = values.get("id")
+        if not isinstance(record_id, int) or record_id <= 0:
+            raise InvalidRecord(f"{cls.__name__} without an id, or not a positive integer one")
         values.update(cls._derived(data))
         return cls(**values, extra=extra, raw=data)
 
