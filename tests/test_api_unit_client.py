@@ -92,8 +92,9 @@ async def test_confirmed_only_without_approvals() -> None:
 
 
 async def test_assignments_of_a_person_take_no_fields() -> None:
-    assignment = {"id": 1, "allocation_mode": "percent", "percent": 0.5, "assignable_id": 3,
-                  "starts_at": "2026-01-05", "ends_at": "2026-02-27"}  # fmt: skip
+    assignment = {"id": 1, "allocation_mode": "percent", "percent": 0.5, "user_id": 8,
+                  "assignable_id": 3, "starts_at": "2026-01-05",
+                  "ends_at": "2026-02-27"}  # fmt: skip
     api = FakeApi(lambda r: envelope([assignment]))
     c = client(api)
     (a,) = [a async for a in c.iter_assignments(8, dt.date(2026, 1, 1), dt.date(2026, 12, 31))]

@@ -96,12 +96,14 @@ async def test_invalid_pulled_entries_are_skipped_and_logged_and_the_rest_is_use
     assert "GET /users/{id}/time_entries" in caplog.text
 
 
-async def test_an_assignment_without_starts_at_is_skipped(hostile_rig: tuple) -> None:
+async def test_an_assignment_without_starts_at_or_a_person_is_skipped(hostile_rig: tuple) -> None:
     rig, proxy = hostile_rig
     before = rig.store.database.scalar("SELECT COUNT(*) FROM assignments")
     assignable = rig.open_projects()[0]
     bad = {"id": 8_000_001, "user_id": rig.me, "assignable_id": assignable, "ends_at": None}
-    proxy.mangle(with_extra_items("/assignments", bad, {**bad, "id": None}))
+    nobody = {**bad, "id": 8_000_002, "user_id": None, "starts_at": "2026-11-23",
+              "ends_at": "2026-11-27"}  # fmt: skip
+    proxy.mangle(with_extra_items("/assignments", bad, {**bad, "id": None}, nobody))
     await rig.engine.sync_once(reference=False)
     assert rig.engine.state.kind == "idle", rig.engine.state.message
     assert rig.store.database.scalar("SELECT COUNT(*) FROM assignments") == before

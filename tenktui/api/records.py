@@ -491,7 +491,9 @@ class Assignment(Record):
 
     DATES: ClassVar[frozenset[str]] = frozenset({"starts_at", "ends_at"})
     NESTED: ClassVar[dict[str, str]] = {"subtasks": "Subtask"}
-    REQUIRED: ClassVar[frozenset[str]] = frozenset({"assignable_id", "starts_at", "ends_at"})
+    REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        {"user_id", "assignable_id", "starts_at", "ends_at"}
+    )
 
     @classmethod
     def _derived(cls, data: Doc) -> Doc:
