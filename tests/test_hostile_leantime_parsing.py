@@ -113,6 +113,7 @@ def _row(**over: object) -> dict[str, object]:
         {"id": "abc"},
         {"id": math.inf},
         {"ticketId": None},
+        {"userId": None},
         {"ticketId": 2**70},
         {"hours": "abc"},
         {"hours": math.nan},

@@ -259,14 +259,15 @@ def time_entry(row: Row, kinds: Kinds, zone: ZoneInfo) -> Row | None:
         as_id(row.get("ticketId")),
         as_float(row.get("hours")),
     )
-    if slot is None or day is None or entry_id is None or ticket_id is None:
+    user_id = as_id(row.get("userId"))
+    if slot is None or day is None or entry_id is None or ticket_id is None or user_id is None:
         return None
     if hours is None and row.get("hours") not in (None, ""):
         return None  # hours that are not a number: the row cannot be shown or summed
     modified = stamp(row.get("modified"))
     return {
         "id": entry_id,
-        "user_id": as_int(row.get("userId")),
+        "user_id": user_id,
         "assignable_id": encode(ticket_id, slot),
         "assignable_type": "Project",
         "date": day.isoformat(),
