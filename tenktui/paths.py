@@ -44,7 +44,14 @@ def profile_db(profile: str) -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only."""
+    """Create ``path`` (and parents) readable by the owner only.
+
+    ``mkdir`` applies ``mode`` to the last directory alone, the umask to the parents
+    it creates: each directory made here is set to 0700 itself.
+    """
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for made in missing:
+        os.chmod(made, 0o700)
     os.chmod(path, 0o700)
     return path

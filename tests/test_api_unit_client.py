@@ -55,8 +55,10 @@ def test_defaults_and_protocol() -> None:
 
 async def test_time_entries_ask_for_everything_in_one_pass() -> None:
     approvals = {"data": [{"id": 9, "status": "pending"}], "paging": {"next": None}}
-    entry = {"id": 5, "date": "2026-11-23", "hours": 2.0, "approvals": approvals}
-    suggestion = {"id": 6, "date": "2026-11-24", "hours": None, "is_suggestion": True,
+    entry = {"id": 5, "user_id": 71, "assignable_id": 3, "date": "2026-11-23", "hours": 2.0,
+             "approvals": approvals}  # fmt: skip
+    suggestion = {"id": 6, "user_id": 71, "assignable_id": 3, "date": "2026-11-24",
+                  "hours": None, "is_suggestion": True,
                   "scheduled_hours": 8.0, "approvals": {"data": [], "paging": {}}}  # fmt: skip
     api = FakeApi(lambda r: envelope([entry, suggestion]))
     c = client(api)
@@ -90,7 +92,10 @@ async def test_confirmed_only_without_approvals() -> None:
 
 
 async def test_assignments_of_a_person_take_no_fields() -> None:
-    api = FakeApi(lambda r: envelope([{"id": 1, "allocation_mode": "percent", "percent": 0.5}]))
+    assignment = {"id": 1, "allocation_mode": "percent", "percent": 0.5, "user_id": 8,
+                  "assignable_id": 3, "starts_at": "2026-01-05",
+                  "ends_at": "2026-02-27"}  # fmt: skip
+    api = FakeApi(lambda r: envelope([assignment]))
     c = client(api)
     (a,) = [a async for a in c.iter_assignments(8, dt.date(2026, 1, 1), dt.date(2026, 12, 31))]
     await c.aclose()
@@ -240,7 +245,10 @@ async def test_resolve_user_by_email_is_cached() -> None:
 
 
 async def test_reference_collections_use_their_routes() -> None:
-    api = FakeApi(lambda r: envelope([{"id": 1}]))
+    # Valid as every kind: what a listed time entry or assignment must hold is there.
+    doc = {"id": 1, "user_id": 2, "assignable_id": 3, "date": "2026-11-23",
+           "starts_at": "2026-11-23", "ends_at": "2026-11-27"}  # fmt: skip
+    api = FakeApi(lambda r: envelope([doc]))
     c = client(api)
     calls = {
         "iter_users": "/users",

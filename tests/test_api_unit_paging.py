@@ -9,7 +9,7 @@ import pytest
 
 from tenktui.api.governor import RateGovernor
 from tenktui.api.http import ApiHttp
-from tenktui.api.paging import encode_params, iter_collection, iter_pages
+from tenktui.api.paging import EndlessPaging, encode_params, iter_collection, iter_pages
 
 TOKEN = "paging-token-41f0"
 
@@ -142,7 +142,8 @@ async def test_nested_fields_that_overflow_are_completed() -> None:
     assert all(r.url.params["per_page"] == "1000" for r in nested_requests)
 
 
-async def test_a_next_link_looping_on_itself_ends_the_walk() -> None:
+async def test_a_next_link_looping_on_itself_is_stopped_with_an_error() -> None:
+    """Issue 11: a list that does not end is an error, not a quiet (doubled) result."""
     requests = 0
 
     def loop(request: httpx.Request) -> httpx.Response:
@@ -156,9 +157,10 @@ async def test_a_next_link_looping_on_itself_ends_the_walk() -> None:
         "http://127.0.0.1/api/v1", TOKEN, transport=httpx.MockTransport(loop),
         governor=RateGovernor(),
     )  # fmt: skip
-    items = [i async for i in iter_collection(http, "/items")]
+    with pytest.raises(EndlessPaging, match="did not end"):
+        _ = [i async for i in iter_collection(http, "/items")]
     await http.aclose()
-    assert requests == 2 and len(items) == 2
+    assert requests == 2
 
 
 async def test_an_auth_parameter_in_a_link_is_never_sent_back() -> None:

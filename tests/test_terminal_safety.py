@@ -138,7 +138,7 @@ async def test_pinning_a_person_named_with_markup_does_not_crash(tmp_path) -> No
         table = screen.query_one("#board", DataTable)
         row = next(i for i, r in enumerate(cells(table)) if r[1] == name)
         table.move_cursor(row=row, animate=False)
-        await pilot.press("p")
+        await pilot.press("asterisk")  # pin
         await pilot.pause()
         assert app.is_running
         assert any(f"Pinned {name}." in str(n.message) for n in app._notifications)

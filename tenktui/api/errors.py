@@ -116,6 +116,17 @@ class Offline(ApiError):
     )
 
 
+class TlsError(ApiError):
+    """The secure connection failed: the server's certificate could not be verified, or
+    it does not speak TLS. Not being offline: retrying will not help, the address or
+    the certificate (or a proxy intercepting TLS) must be fixed."""
+
+    default_message = (
+        "The secure connection to the server failed (a certificate problem); check the "
+        "base URL, and the certificate if this is your own server."
+    )
+
+
 class Ambiguous(ApiError):
     """A write that may or may not have reached the server.
 

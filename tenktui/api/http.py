@@ -24,6 +24,7 @@ import ipaddress
 import logging
 import random
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from tenktui.api.errors import (
     Rejected,
     ServerError,
     Throttled,
+    TlsError,
     Unauthorized,
     redact,
 )
@@ -58,11 +60,15 @@ log = logging.getLogger("tenktui.api")
 API_PREFIX = "/api/v1"
 USER_AGENT = f"tenktui/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+RESPONSE_DEADLINE = 60.0
 # Idle connections are dropped before a server's keep-alive timeout (commonly 5 s or
 # more) can close them under us: a POST sent on a connection the server had just
 # closed would fail after sending, and be reported ambiguous for nothing.
 KEEPALIVE_EXPIRY = 4.0
 RETRY_STATUSES = frozenset({502, 503, 504})
+# Answers to a write that may come after the server acted on it (a duplicate check
+# that ran after saving, a throttle applied late): never proof that nothing landed.
+AMBIGUOUS_STATUSES = frozenset({409, 429})
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
 # Raised before a single byte of the request left: always safe to send again.
 UNSENT_ERRORS: tuple[type[Exception], ...] = (
@@ -182,6 +188,27 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
         return None
 
 
+def redirect_target(response: httpx.Response, redact_text: Callable[[str], str]) -> str:
+    """Where a redirect points, as printable text of bounded length (server text is data)."""
+    location = response.headers.get("Location")
+    if not location:
+        return "nowhere (no Location header)"
+    text = "".join(c for c in redact_text(location) if c.isprintable())[:200]
+    return text or "an unreadable address"
+
+
+def tls_problem(failure: BaseException) -> ssl.SSLError | None:
+    """The TLS error behind a transport failure, if that is what it was."""
+    seen: set[int] = set()
+    current: BaseException | None = failure
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def check_token(token: str, message: str) -> None:
     """A ``ValueError`` with ``message`` when the token is empty or carries white space."""
     if not token or token != token.strip() or any(c in token for c in "\r\n"):
@@ -198,6 +225,7 @@ class HttpTransport:
     depends on the protocol."""
 
     url_label = "base_url"  # how the repr names the URL
+    response_deadline = RESPONSE_DEADLINE  # seconds for one whole answer, body included
     message_keys: tuple[str, ...] = ("message", "error", "errors")  # a JSON error's text
     counts_rate_headers = True  # the server sends X-RateLimit-*
 
@@ -239,6 +267,9 @@ class HttpTransport:
             follow_redirects=False,
             limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             transport=transport,
+            # An environment proxy would carry a loopback request, token and all, off
+            # this machine (and in the clear: plain http is allowed only to loopback).
+            trust_env=not is_loopback(self.base_url.host),
         )
 
     def __repr__(self) -> str:
@@ -261,14 +292,37 @@ class HttpTransport:
             sent_at = dt.datetime.now(dt.UTC)
             started, t0 = time.time(), time.perf_counter()
             try:
-                response = await self._client.send(request)
+                # httpx's read timeout is per read: a body trickled a byte at a time
+                # never trips it. The whole answer gets a deadline of its own.
+                async with asyncio.timeout(self.response_deadline):
+                    response = await self._client.send(request)
             except httpx.TransportError as exc:
                 failure = exc
+            except TimeoutError:
+                failure = httpx.ReadTimeout(
+                    f"no whole answer within {self.response_deadline:g} s", request=request
+                )
             else:
                 slot.observe(response.status_code, self._rate_headers(response, throttled))
             self._count(route, request, started, time.perf_counter() - t0, attempt,
                         response, failure)  # fmt: skip
+        if failure is not None:
+            tls = tls_problem(failure)
+            if tls is not None:  # at the handshake, before the request left
+                raise self._tls(route, tls) from None
         return response, failure, sent_at
+
+    def _tls(self, route: str, problem: ssl.SSLError) -> TlsError:
+        if isinstance(problem, ssl.SSLCertVerificationError):
+            why = f"its certificate could not be verified ({problem.verify_message or 'untrusted'})"
+        else:
+            why = f"the TLS handshake failed ({problem.reason or type(problem).__name__})"
+        return TlsError(
+            f"The secure connection to {self.base_url.host} failed: {why}. This is a "
+            "certificate problem, not a network outage: check the base URL (does the server "
+            "speak https on that port?) and, for your own server, its certificate.",
+            route=route,
+        )
 
     def _rate_headers(self, response: httpx.Response, throttled: int) -> Mapping[str, str]:
         """What the governor learns the budget from (``throttled``: 429s in a row so far)."""
@@ -445,8 +499,13 @@ class ApiHttp(HttpTransport):
 
             assert response is not None
             status = response.status_code
+            if 300 <= status < 400:
+                raise self._redirected(method, route, path, json, sent_at, response)
             if status < 400:
                 return response
+            if status in AMBIGUOUS_STATUSES and method not in IDEMPOTENT:
+                # Said after the request went out: a server may have saved it first.
+                raise self._ambiguous(method, route, path, json, sent_at, None, status=status)
             if status == 429:
                 throttled += 1
                 attempt -= 1  # being throttled is not a failure
@@ -470,9 +529,19 @@ class ApiHttp(HttpTransport):
     ) -> Any:
         """A write; the decoded answer (``None`` for an empty one, e.g. a 204)."""
         response = await self.request(method, path, json=payload, priority=priority)
+        route = f"{method.upper()} {route_template(path)}"
+        if method.upper() not in IDEMPOTENT:
+            # A create must answer with the record; anything else may still have saved it.
+            try:
+                return response.json()
+            except ValueError:
+                raise self._ambiguous(
+                    method.upper(), route, path, payload, dt.datetime.now(dt.UTC), None,
+                    status=response.status_code, what="an answer that is not JSON",
+                ) from None  # fmt: skip
         if response.status_code == 204 or not response.content.strip():
             return None
-        return self._json(response, f"{method.upper()} {route_template(path)}")
+        return self._json(response, route)
 
     # -- helpers -----------------------------------------------------------------------
     def _json(self, response: httpx.Response, route: str) -> Any:
@@ -514,6 +583,32 @@ class ApiHttp(HttpTransport):
             **kw,
         )
 
+    def _redirected(
+        self,
+        method: str,
+        route: str,
+        path: str,
+        payload: Any,
+        sent_at: dt.datetime,
+        response: httpx.Response,
+    ) -> ApiError:
+        """A redirect is never success: say where to, and that the base URL may be wrong.
+        A write redirected may still have been acted on first: reconcile it."""
+        where = redirect_target(response, self.redact)
+        message = (
+            f"The server redirected {method} {route_template(path)} to {where}: the base URL "
+            f"({self.base_url}) may be wrong. Check it in your configuration."
+        )
+        status = response.status_code
+        if method not in IDEMPOTENT:
+            return Ambiguous(
+                message + " The change may or may not have been saved; the app will check "
+                "before sending it again.",
+                method=method, path=path, payload=payload, sent_at=sent_at,
+                status=status, route=route,
+            )  # fmt: skip
+        return ServerError(message, status=status, route=route)
+
     def _ambiguous(
         self,
         method: str,
@@ -524,8 +619,12 @@ class ApiHttp(HttpTransport):
         failure: Exception | None,
         *,
         status: int | None = None,
+        what: str | None = None,
     ) -> Ambiguous:
-        what = f"the server answered {status}" if status else f"{type(failure).__name__}"
+        if what is None:
+            what = f"the server answered {status}" if status else f"{type(failure).__name__}"
+        else:
+            what = f"the server answered {status} with {what}"
         return Ambiguous(
             f"The connection broke after a change was sent ({what}); it may or may not have "
             "been saved. The app will check the server before sending it again.",

@@ -18,7 +18,82 @@ from tenktui.api.governor import Priority
 from tenktui.api.http import ApiHttp, route_template
 
 MAX_PER_PAGE = 1000
+# Pages any one collection may take at 1000 a page, whatever a server says: a
+# person's window is a page or two, the whole account's people a few; a server that
+# keeps sending links is stopped here instead of being followed for ever.
+MAX_PAGES = 500
+MAX_RECORDS = MAX_PAGES * MAX_PER_PAGE  # the same ceiling for smaller pages
 Doc = dict[str, Any]
+
+
+def _ceiling(per_page: int) -> int:
+    """Pages a collection may take at ``per_page`` records a page, whatever it says."""
+    return max(MAX_PAGES, -(-MAX_RECORDS // max(1, per_page)))
+
+
+class EndlessPaging(ServerError):
+    """A collection whose ``next`` links do not end."""
+
+
+def _page_limit(paging: Any, per_page: int) -> int:
+    """Pages a collection may take: what its first page says (a total), plus one, or
+    the ceiling for its page size, whichever is fewer."""
+    ceiling = _ceiling(per_page)
+    if isinstance(paging, dict):
+        for key in ("total_pages", "pages"):
+            value = paging.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                return min(ceiling, value + 1)
+        total = paging.get("total", paging.get("total_count"))
+        if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+            return min(ceiling, -(-total // max(1, per_page)) + 1)
+    return ceiling
+
+
+class PageGuard:
+    """Follows one collection's links and stops one that does not end: a link seen
+    before, a page that repeats the previous one, an empty page that still points
+    further, or more pages than the first page allowed."""
+
+    def __init__(self, route: str, per_page: int) -> None:
+        self.route = route
+        self.per_page = per_page
+        self.pages = 0
+        self.limit = _ceiling(per_page)
+        self.seen: set[str] = set()
+        self.last: tuple[Any, ...] | None = None
+
+    def next_link(self, body: Doc) -> str | None:
+        """The link to follow after this page, ``None`` at the end; raises
+        :class:`EndlessPaging` when the links would not end."""
+        self.pages += 1
+        paging = body.get("paging") or {}
+        if self.pages == 1:
+            self.limit = _page_limit(paging, self.per_page)
+        link = paging.get("next") if isinstance(paging, dict) else None
+        if not link:
+            return None
+        if not isinstance(link, str):
+            self._stop("a paging link that is not a link")
+        ids = tuple(item.get("id") if isinstance(item, dict) else None for item in body["data"])
+        if not ids:
+            self._stop("an empty page that still links to a next one")
+        if ids == self.last and any(i is not None for i in ids):
+            self._stop("the same page again")
+        if link in self.seen:
+            self._stop("a link back to a page already read")
+        if self.pages >= self.limit:
+            self._stop(f"more than {self.limit} pages")
+        self.last = ids
+        self.seen.add(link)
+        return link
+
+    def _stop(self, why: str) -> None:
+        raise EndlessPaging(
+            f"The server's list did not end ({why}); stopped after {self.pages} pages. "
+            "What was read is not used; try again later.",
+            route=self.route,
+        )
 
 
 def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
@@ -70,16 +145,15 @@ async def iter_pages(
     query.append(("per_page", str(per_page)))
     nested = tuple(nested)
     next_path, next_params = path, query
-    seen: set[str] = set()
+    guard = PageGuard(f"GET {route_template(path)}", per_page)
     while True:
         body = _envelope(await http.get_json(next_path, next_params, priority=priority), path)
         if nested:
             await complete_nested(http, body["data"], nested, priority=priority)
+        link = guard.next_link(body)
         yield body
-        link = (body.get("paging") or {}).get("next")
-        if not link or link in seen:  # a server looping on itself must not loop us
+        if link is None:
             return
-        seen.add(link)
         next_path, next_params = http.resolve_link(link)
 
 
@@ -110,6 +184,8 @@ async def complete_nested(
     """
     fields = tuple(fields)
     for item in items:
+        if not isinstance(item, dict):
+            continue  # left for the record's validation to skip
         for name in fields:
             collection = item.get(name)
             if not isinstance(collection, dict):
@@ -118,14 +194,13 @@ async def complete_nested(
             if not isinstance(paging, dict) or not paging.get("next"):
                 continue
             data = list(collection.get("data") or [])
-            link: str | None = paging["next"]
-            seen: set[str] = set()
-            while link and link not in seen:
-                seen.add(link)
+            guard = PageGuard(f"nested {name}", len(data) or MAX_PER_PAGE)
+            link = guard.next_link({"data": data, "paging": paging})
+            while link is not None:
                 sub_path, sub_params = http.resolve_link(link)
                 body = _envelope(
                     await http.get_json(sub_path, sub_params, priority=priority), sub_path
                 )
                 data.extend(body["data"])
-                link = (body.get("paging") or {}).get("next")
+                link = guard.next_link(body)
             item[name] = {**collection, "data": data, "paging": {**paging, "next": None}}

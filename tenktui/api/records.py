@@ -18,10 +18,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import math
+import types
+import typing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
+
+log = logging.getLogger("tenktui.api")
 
 Doc = dict[str, Any]
+# SQLite's integer range: an id beyond it cannot be stored, looked up or compared.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+# A number no field of either API comes near (hours, rates, percentages, sort keys).
+NUMBER_LIMIT = 1e12
+# Dates the app can do arithmetic on: a week around 9999-12-31 overflows ``datetime``.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+
+
+class InvalidRecord(ValueError):
+    """A document the API sent that must not reach the cache: a non-integer id, a
+    number that is not finite or out of range, a bad or missing required field."""
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -35,9 +53,10 @@ def parse_date(value: Any) -> dt.date | None:
     if not isinstance(value, str) or len(value) < 10:
         return None
     try:
-        return dt.date.fromisoformat(value[:10])
+        day = dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def collection_items(value: Any) -> list[Doc] | None:
@@ -59,13 +78,19 @@ class Record:
 
     DATES: ClassVar[frozenset[str]] = frozenset()
     NESTED: ClassVar[dict[str, str]] = {}  # field name -> record class name in this module
+    # Fields a listed record must hold to be cached (checked by :func:`parse_record`).
+    REQUIRED: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def from_api(cls, data: Doc) -> Self:
-        """Build the record from one document of the API."""
+        """Build the record from one document of the API; :class:`InvalidRecord` if
+        it must not be used (see :func:`check_value`)."""
         if not isinstance(data, dict):
-            raise TypeError(f"{cls.__name__}.from_api expects a JSON object, got {type(data)}")
+            raise InvalidRecord(
+                f"{cls.__name__}: expected a JSON object, got {type(data).__name__}"
+            )
         known = _field_names(cls)
+        kinds = _field_kinds(cls)
         values: Doc = {}
         extra: Doc = {}
         for key, value in data.items():
@@ -76,9 +101,10 @@ class Record:
             elif key in cls.DATES:
                 values[key] = parse_date(value)
             else:
-                values[key] = value
-        if "id" not in values:
-            raise ValueError(f"{cls.__name__} without an id: {sorted(data)}")
+                values[key] = check_value(cls.__name__, key, value, kinds.get(key))
+        record_id = values.get("id")
+        if not isinstance(record_id, int) or record_id <= 0:
+            raise InvalidRecord(f"{cls.__name__} without an id, or not a positive integer one")
         values.update(cls._derived(data))
         return cls(**values, extra=extra, raw=data)
 
@@ -99,12 +125,79 @@ def _field_names(cls: type) -> frozenset[str]:
     return names
 
 
+_KIND_CACHE: dict[type, dict[str, type]] = {}
+
+
+def _field_kinds(cls: type) -> dict[str, type]:
+    """The scalar type of each plain field (``int | None`` → ``int``)."""
+    kinds = _KIND_CACHE.get(cls)
+    if kinds is None:
+        kinds = {}
+        for name, hint in typing.get_type_hints(cls).items():
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            if isinstance(hint, types.UnionType) and len(args) == 1:
+                hint = args[0]
+            if hint in (int, float, str, bool):
+                kinds[name] = hint
+        _KIND_CACHE[cls] = kinds
+    return kinds
+
+
+def check_value(record: str, key: str, value: Any, kind: type | None) -> Any:
+    """``value`` if it fits the field's type; :class:`InvalidRecord` if not.
+
+    Integers (ids above all) must be integers in SQLite's range, never ``1.9`` or
+    ``true``; numbers finite and below :data:`NUMBER_LIMIT`; text is text; flags are
+    booleans. ``None`` always fits: required fields are checked apart.
+    """
+    if value is None or kind is None:
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int) or not INT_MIN <= value <= INT_MAX:
+            raise InvalidRecord(f"{record}: {key} is not an integer in range")
+    elif kind is float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or abs(value) > NUMBER_LIMIT
+        ):
+            raise InvalidRecord(f"{record}: {key} is not a finite number in range")
+    elif not isinstance(value, kind):
+        raise InvalidRecord(f"{record}: {key} is not a {kind.__name__}")
+    return value
+
+
 def _nested(kind: str, value: Any) -> tuple[Any, ...] | Any:
     items = collection_items(value)
     if items is None:
         return value
     record_cls = globals()[kind]
-    return tuple(record_cls.from_api(item) for item in items if "id" in item)
+    return tuple(valid_records(record_cls, items, f"nested {kind}"))
+
+
+R = TypeVar("R", bound="Record")
+
+
+def parse_record(kind: type[R], data: Any, route: str) -> R | None:
+    """The record, or ``None`` (logged with its route) when the document is invalid."""
+    try:
+        record = kind.from_api(data)
+        missing = sorted(k for k in kind.REQUIRED if getattr(record, k) is None)
+        if missing:
+            raise InvalidRecord(f"{kind.__name__} {record.id} without a valid {', '.join(missing)}")
+    except InvalidRecord as err:
+        log.warning("skipping a record from %s: %s", route, err)
+        return None
+    return record
+
+
+def valid_records(kind: type[R], items: Iterable[Any], route: str) -> Iterator[R]:
+    """The valid records of ``items``; each invalid one is skipped and logged."""
+    for item in items:
+        record = parse_record(kind, item, route)
+        if record is not None:
+            yield record
 
 
 # -- lookups -------------------------------------------------------------------
@@ -398,6 +491,9 @@ class Assignment(Record):
 
     DATES: ClassVar[frozenset[str]] = frozenset({"starts_at", "ends_at"})
     NESTED: ClassVar[dict[str, str]] = {"subtasks": "Subtask"}
+    REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        {"user_id", "assignable_id", "starts_at", "ends_at"}
+    )
 
     @classmethod
     def _derived(cls, data: Doc) -> Doc:
@@ -446,6 +542,7 @@ class TimeEntry(Record):
 
     DATES: ClassVar[frozenset[str]] = frozenset({"date"})
     NESTED: ClassVar[dict[str, str]] = {"approvals": "Approval"}
+    REQUIRED: ClassVar[frozenset[str]] = frozenset({"user_id", "assignable_id", "date"})
 
     @property
     def approval(self) -> Approval | None:

@@ -29,6 +29,7 @@ from tenktui.config import ConfigError, Profile, load_config
 
 T = TypeVar("T")
 CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries
+SYNC_DEADLINE = 20.0  # seconds a command's sync may take; past it the edit stays queued
 LOG_NAME = "tenktui.log"
 
 # Every token this process has seen, redacted from logs and error reports.
@@ -119,8 +120,8 @@ class Context:
         d = self.store.database
         return d.get_meta("me") is None or d.get_meta("reference_pulled_at") is None
 
-    async def sync(self, *, reference: bool | None = None) -> Any:
-        report = await self.engine.sync_once(reference=reference)
+    async def sync(self, *, reference: bool | None = None, deadline: float | None = None) -> Any:
+        report = await self.engine.sync_once(reference=reference, deadline=deadline)
         self.synced = True
         return report
 
@@ -166,7 +167,7 @@ class Context:
         """Sync once (unless ``--no-sync``) and report on the outbox rows ``seqs``."""
         no_sync = getattr(self.args, "no_sync", False)
         if not no_sync:
-            await self.sync()
+            await self.sync(deadline=SYNC_DEADLINE)
         rows = [r for r in (self.store.outbox.get(s) for s in seqs) if r is not None]
         described = [describe_row(self.store, r) for r in rows]
         failed = [r for r in rows if r.state == "failed"]
@@ -213,6 +214,8 @@ class Context:
                 f"Queued: {state.message} It is sent at the next sync.",
                 described,
             )
+        if state.kind == "tls":
+            return Outcome("queued", f"Queued, but {state.message}", described, EXIT_FAILURE)
         if state.kind == "unauthorized":
             return Outcome(
                 "queued",

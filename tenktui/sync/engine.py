@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tenktui.api.errors import ApiError, Throttled, Unauthorized
+from tenktui.api.errors import ApiError, Offline, Throttled, TlsError, Unauthorized
 from tenktui.api.governor import Priority, priority
 from tenktui.store import Store
 from tenktui.sync.leader import LeaderLock
@@ -57,6 +57,7 @@ class SyncEngine:
         self._wanted_subtasks: list[int] = []
         self._state = SyncState()
         self._lock = asyncio.Lock()
+        self._timeout: asyncio.Timeout | None = None  # the running pass's deadline
         # The rate governor holds requests while the budget is spent: say so at once,
         # not only when a whole pass gives up.
         self._unsubscribe = backend.governor.subscribe(self._on_governor)
@@ -87,8 +88,19 @@ class SyncEngine:
     def _on_governor(self, governor_state: Any) -> None:
         if governor_state.kind == "throttled":
             self._set_state("throttled", until=governor_state.until)
+            self._give_up_if_past_deadline(governor_state.until)
         elif self._state.kind == "throttled":
             self._set_state("syncing" if self._lock.locked() else "idle")
+
+    def _give_up_if_past_deadline(self, until: dt.datetime | None) -> None:
+        """A pass with a deadline does not sit out a throttle that outlasts it."""
+        timeout, when = self._timeout, self._timeout and self._timeout.when()
+        if timeout is None or when is None or until is None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = (until - dt.datetime.now(dt.UTC)).total_seconds()
+        if loop.time() + wait > when:
+            timeout.reschedule(loop.time())
 
     # -- requests from the app ------------------------------------------------
     def poke(self) -> None:
@@ -107,8 +119,16 @@ class SyncEngine:
         self._wake.set()
 
     # -- one pass -------------------------------------------------------------
-    async def sync_once(self, *, reference: bool | None = None) -> SyncReport:
-        """Pull the window (and reference data when due), then replay the outbox."""
+    async def sync_once(
+        self, *, reference: bool | None = None, deadline: float | None = None
+    ) -> SyncReport:
+        """Pull the window (and reference data when due), then replay the outbox.
+
+        ``deadline``: seconds the pass may take (a command's, so that it returns);
+        past it, or as soon as the server's throttle outlasts it, the pass stops,
+        queued edits stay queued (a create in flight is reconciled next time) and
+        the state says when the server allows the next try.
+        """
         report = SyncReport()
         async with self._lock:
             if not self.leader.acquire():
@@ -116,36 +136,75 @@ class SyncEngine:
                 return report
             self._set_state("syncing")
             try:
-                if reference is None:
-                    reference = self._reference_due()
-                if reference:
-                    # Projects and people first: edits are checked against them.
-                    with priority(Priority.BACKGROUND):
-                        await self.puller.pull_reference(report.pulled)
-                with priority(Priority.VISIBLE):
-                    await self.puller.pull_window(report.pulled)
-                    if self._wanted_subtasks and self.backend.capabilities.subtasks:
-                        wanted, self._wanted_subtasks = self._wanted_subtasks, []
-                        await self.puller.pull_subtasks(wanted)
-                if reference:
-                    with priority(Priority.BACKGROUND):
-                        await self.puller.pull_projects()
-                await self.pusher.push(report)
-                if report.pushed:
-                    # What we sent comes back with the server's stamps and suggestions.
-                    with priority(Priority.VISIBLE):
-                        await self.puller.pull_window(report.pulled)
-                if self._wanted_statuses and self.backend.capabilities.statuses:
-                    with priority(Priority.STATUSES):
-                        await self.puller.pull_statuses(self._wanted_statuses, STATUSES_PER_PASS)
+                async with asyncio.timeout(deadline) as self._timeout:
+                    await self._pass(report, reference)
+            except TimeoutError:
+                self._out_of_time(deadline)
+                return report
             except StopPush as stop:
                 self._fail(stop.error)
                 return report
             except ApiError as err:
                 self._fail(err)
                 return report
+            finally:
+                self._timeout = None
             self._set_state("idle", last_sync=dt.datetime.now(dt.UTC))
         return report
+
+    async def _pass(self, report: SyncReport, reference: bool | None) -> None:
+        """One pass: pull, push, pull what changed, statuses on screen."""
+        if reference is None:
+            reference = self._reference_due()
+        pulled = await self._pull(report, reference)
+        await self.pusher.push(report)
+        if pulled is not None:
+            # The pull broke on the server's answers, not the network: the edits
+            # went out all the same, and the pass says what broke.
+            raise pulled
+        if report.pushed:
+            # What we sent comes back with the server's stamps and suggestions.
+            with priority(Priority.VISIBLE):
+                await self.puller.pull_window(report.pulled)
+        if self._wanted_statuses and self.backend.capabilities.statuses:
+            with priority(Priority.STATUSES):
+                await self.puller.pull_statuses(self._wanted_statuses, STATUSES_PER_PASS)
+
+    def _out_of_time(self, deadline: float | None) -> None:
+        throttle = self.backend.governor.state
+        if throttle.kind == "throttled" and throttle.until is not None:
+            self._fail(Throttled(until=throttle.until))
+            return
+        self._set_state(
+            "offline",
+            message=f"The server did not finish within {deadline or 0:g} s; changes are kept "
+            "and sent at the next sync.",
+        )
+        log.info("sync stopped at its deadline of %s s", deadline)
+
+    async def _pull(self, report: SyncReport, reference: bool) -> ApiError | None:
+        """Pull what is due; the error of a pull that failed on a bad answer (endless
+        paging, a server error), so that queued edits are still sent. Offline, logged
+        out or throttled: raised, as pushing cannot work either."""
+        try:
+            if reference:
+                # Projects and people first: edits are checked against them.
+                with priority(Priority.BACKGROUND):
+                    await self.puller.pull_reference(report.pulled)
+            with priority(Priority.VISIBLE):
+                await self.puller.pull_window(report.pulled)
+                if self._wanted_subtasks and self.backend.capabilities.subtasks:
+                    wanted, self._wanted_subtasks = self._wanted_subtasks, []
+                    await self.puller.pull_subtasks(wanted)
+            if reference:
+                with priority(Priority.BACKGROUND):
+                    await self.puller.pull_projects()
+        except (Offline, Unauthorized, Throttled, TlsError):
+            raise
+        except ApiError as err:
+            log.warning("pull failed, sending queued edits anyway: %s", err)
+            return err
+        return None
 
     def _reference_due(self) -> bool:
         last = self.store.database.get_meta("reference_pulled_at")
@@ -159,6 +218,8 @@ class SyncEngine:
             self._set_state("throttled", until=err.until, message=err.message)
         elif isinstance(err, Unauthorized):
             self._set_state("unauthorized", message=err.message)
+        elif isinstance(err, TlsError):
+            self._set_state("tls", message=err.message)
         else:  # cannot reach the server, or it keeps failing: keep the edits, retry later
             self._set_state("offline", message=err.message)
         log.info("sync stopped: %s", err.message)

@@ -13,9 +13,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tenktui.api.errors import Ambiguous, ApiError, NotFound, Offline, Rejected, Unauthorized
+from tenktui.api.errors import (
+    Ambiguous,
+    ApiError,
+    NotFound,
+    Rejected,
+    ServerError,
+)
 from tenktui.api.governor import Priority, priority
 from tenktui.store import Store
 from tenktui.store.cache import raw_json
@@ -27,6 +34,9 @@ from tenktui.sync.state import SyncReport
 log = logging.getLogger("tenktui.sync")
 
 ENTRY_FIELDS = ("hours", "task", "notes", "date", "assignable_id")
+# Ops whose answer, once lost, leaves the row "may have landed": a crash or an unreadable
+# answer is reconciled against the server before anything is sent again.
+RECONCILED_OPS = frozenset({"create", "set_status", "submit"})
 
 
 class StopPush(Exception):
@@ -84,13 +94,24 @@ class Pusher:
                 self.store.outbox.mark_failed(row.seq, _reason(err))
                 report.failed += 1
                 blocked.add(key)
-            except (Unauthorized, Offline) as err:
-                self.store.outbox.mark_pending(row.seq, err.message)
-                raise StopPush(err) from err
             except ApiError as err:
-                # Throttled past every retry, or a server error: keep it queued, stop here.
-                self.store.outbox.mark_pending(row.seq, err.message)
+                # Offline, logged out, throttled past every retry, a server error, or an
+                # answer that could not be read: keep it queued, stop here.
+                self._keep_queued(row, err.message)
                 raise StopPush(err) from err
+
+    def _keep_queued(self, row: OutboxRow, error: str) -> None:
+        """Back to the queue; a create that may have landed stays ``sending``, so the
+        next pass looks for it on the server before sending it again."""
+        fresh = self.store.outbox.get(row.seq)
+        if fresh is not None and fresh.state == "sending" and row.op in RECONCILED_OPS:
+            with self.d.write():
+                self.d.conn.execute(
+                    "UPDATE outbox SET last_error = ?, updated_at = ? WHERE seq = ?",
+                    (error, utc_now(), row.seq),
+                )
+            return
+        self.store.outbox.mark_pending(row.seq, error)
 
     def _waits_on_earlier(self, row: OutboxRow) -> bool:
         """A row waits while an earlier row of the same record is failed or in conflict."""
@@ -133,7 +154,11 @@ class Pusher:
             )
         ]
 
-    async def _create_entry(self, row: OutboxRow, report: SyncReport) -> None:
+    async def _create_entry(
+        self, row: OutboxRow, report: SyncReport, *, resend: bool = True
+    ) -> None:
+        """Send a create; after an unreadable answer, adopt what landed or send once more
+        (``resend``), and a second unreadable answer waits for the next pass."""
         t = row.target
         if row.state == "sending":
             # Left by a crash mid-request: it may have landed.
@@ -142,24 +167,31 @@ class Pusher:
             report.resent += 1
         snapshot = self._known_ids(t["user_id"], t["assignable_id"], t["date"])
         self.store.outbox.mark_sending(row.seq, snapshot)
-        try:
-            created = await self.backend.create_time_entry(
+        created = await _created(
+            lambda: self.backend.create_time_entry(
                 t["user_id"],
                 t["assignable_id"],
                 dt.date.fromisoformat(t["date"]),
                 t["hours"],
                 task=t.get("task"),
                 notes=t.get("notes"),
-            )
-        except Ambiguous:
+            ),
+            lambda e: (
+                all(_same(e.get(k), t.get(k)) for k in ("user_id", "assignable_id", "date"))
+                and all(_same(e.get(k), t.get(k)) for k in ("hours", "task", "notes"))
+            ),
+        )
+        if isinstance(created, ApiError):
             fresh = self.store.outbox.get(row.seq)
             assert fresh is not None
             if await self._adopt_entry(fresh, report):
                 return
+            if not resend:
+                raise created
             report.resent += 1
-            await self._create_entry(fresh, report)
+            await self._create_entry(fresh, report, resend=False)
             return
-        self._store_created(row, payload(created))
+        self._store_created(row, created)
         report.pushed += 1
 
     def _store_created(self, row: OutboxRow, server: dict[str, Any]) -> None:
@@ -390,7 +422,9 @@ class Pusher:
     def _subtask_row(self, local_id: int | None) -> dict[str, Any] | None:
         return self.d.row("SELECT * FROM subtasks WHERE id = ?", (local_id,))
 
-    async def _create_subtask(self, row: OutboxRow, report: SyncReport) -> None:
+    async def _create_subtask(
+        self, row: OutboxRow, report: SyncReport, *, resend: bool = True
+    ) -> None:
         t = row.target
         if row.state == "sending" and await self._adopt_subtask(row):
             return
@@ -402,17 +436,21 @@ class Pusher:
             )
         ]
         self.store.outbox.mark_sending(row.seq, known)
-        try:
-            created = await self.backend.create_subtask(
+        created = await _created(
+            lambda: self.backend.create_subtask(
                 t["project_id"], t["assignment_id"], t["description"], completed=t["completed"]
             )
-        except Ambiguous:
+        )
+        if isinstance(created, ApiError):
             fresh = self.store.outbox.get(row.seq)
             assert fresh is not None
-            if not await self._adopt_subtask(fresh):
-                await self._create_subtask(fresh, report)
+            if await self._adopt_subtask(fresh):
+                return
+            if not resend:
+                raise created
+            await self._create_subtask(fresh, report, resend=False)
             return
-        self._store_subtask(row, payload(created))
+        self._store_subtask(row, created)
         report.pushed += 1
 
     async def _adopt_subtask(self, row: OutboxRow) -> bool:
@@ -583,6 +621,33 @@ class Pusher:
             if any(a.get("status") in ("pending", "approved") for a in approvals):
                 submitted.add(e["id"])
         return [e for e in entries if e["server_id"] not in submitted]
+
+
+async def _created(
+    send: Callable[[], Awaitable[Any]],
+    matches: Callable[[dict[str, Any]], bool] | None = None,
+) -> dict[str, Any] | ApiError:
+    """The record a create answered with, or the error saying it may have landed.
+
+    Only a refusal the server states before acting is a failure (raised as is); any
+    answer that is not a readable created record — empty, not JSON, other JSON, a
+    record without an integer id or that ``matches`` does not recognise as the one
+    sent, a redirect, a 409 or 429 after sending — is ambiguous, like a lost answer.
+    """
+    try:
+        created = payload(await send())
+    except Ambiguous as err:
+        return err
+    except ServerError as err:
+        return err
+    except (TypeError, ValueError) as err:
+        return ServerError(f"The server's answer to a create could not be read ({err}).")
+    record_id = created.get("id")
+    if isinstance(record_id, bool) or not isinstance(record_id, int):
+        return ServerError("The server's answer to a create held no valid id.")
+    if matches is not None and not matches(created):
+        return ServerError("The server answered a create with a record that is not the one sent.")
+    return created
 
 
 def _reason(err: ApiError) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class SyncState:
-    """``kind`` is one of idle, syncing, offline, throttled, unauthorized, follower."""
+    """``kind`` is one of idle, syncing, offline, throttled, unauthorized, tls, follower."""
 
     kind: str = "idle"
     pending: int = 0
@@ -26,6 +26,8 @@ class SyncState:
             head = "online"
         elif self.kind == "unauthorized":
             head = "log in again"
+        elif self.kind == "tls":
+            head = "certificate problem"
         elif self.kind == "follower":
             head = "another tenktui is syncing"
         else:

@@ -408,14 +408,17 @@ class LeantimeClient(HttpBackend):
         )
         results = self._take_kinds(await self.rpc.values(calls, priority=Priority.BACKGROUND))
         open_tickets, projects, rows = (r or [] for r in results)
-        tickets = {int(t["id"]): t for t in open_tickets if isinstance(t, dict)}
-        missing = sorted({int(r["ticketId"]) for r in rows if isinstance(r, dict)} - tickets.keys())
+        tickets = {m.as_id(t.get("id")): t for t in open_tickets if isinstance(t, dict)}
+        tickets.pop(None, None)  # a ticket without a readable id cannot be offered
+        logged = {m.as_id(r.get("ticketId")) for r in rows if isinstance(r, dict)}
+        missing = sorted(t for t in logged - tickets.keys() if t is not None)
         for chunk in range(0, len(missing), 50):
             found = await self.rpc.values(
                 [Call("Tickets.getTicket", {"id": t}) for t in missing[chunk : chunk + 50]],
                 priority=Priority.BACKGROUND,
             )
-            tickets.update({int(t["id"]): t for t in found if isinstance(t, dict)})
+            tickets.update({m.as_id(t.get("id")): t for t in found if isinstance(t, dict)})
+            tickets.pop(None, None)
         self._remember(list(tickets.values()))
         closed = await self._closed_projects(projects, tickets.values())
         kinds = self._kinds
@@ -756,16 +759,16 @@ class LeantimeClient(HttpBackend):
                 r
                 for r in rows or []
                 if isinstance(r, dict)
-                and int(r["ticketId"]) == ticket_id
+                and m.as_id(r.get("ticketId")) == ticket_id
                 and r.get("kind") == kind
                 and m.parse_moment(r.get("workDate")) == work.astimezone(dt.UTC)
-                and int(r.get("userId") or 0) == user_id
+                and m.as_int(r.get("userId")) == user_id
             ]
 
         existing = same_cell(await self.rpc.call("Timesheets.getAll", query.params))
         if existing:
             row = existing[0]
-            if abs(float(row["hours"]) - float(hours)) < 0.005 and (
+            if abs((m.as_float(row.get("hours")) or 0.0) - float(hours)) < 0.005 and (
                 (row.get("description") or None) == (notes or None)
             ):
                 return self._entry(row, kinds)

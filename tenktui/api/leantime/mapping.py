@@ -22,11 +22,17 @@ Every payload keeps the Leantime row under ``"leantime"``, so nothing is lost.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tenktui.api.records import FIRST_YEAR, INT_MAX, INT_MIN, LAST_YEAR, NUMBER_LIMIT
+
 Row = dict[str, Any]
+_INTEGER = re.compile(r"[+-]?\d{1,19}(\.0*)?")
+_DECIMAL = re.compile(r"[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
 
 SLOTS = 16
 STATUS_BASE = 1000
@@ -100,11 +106,12 @@ def parse_moment(value: Any) -> dt.datetime | None:
     text = value.strip().replace("Z", "+00:00")
     try:
         moment = dt.datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        moment = moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # unreadable, or past the ends of datetime
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    return moment if FIRST_YEAR <= moment.year <= LAST_YEAR else None
 
 
 def to_db(moment: dt.datetime) -> str:
@@ -129,7 +136,12 @@ def utc_range(start: dt.date, end: dt.date, zone: ZoneInfo) -> tuple[str, str]:
 
 def local_date(value: Any, zone: ZoneInfo) -> dt.date | None:
     moment = parse_moment(value)
-    return moment.astimezone(zone).date() if moment else None
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(zone).date()
+    except (ValueError, OverflowError):
+        return None
 
 
 def stamp(value: Any) -> str | None:
@@ -143,17 +155,39 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def as_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+    """An integer sent as a number or as text (PHP sends both); ``None`` for anything
+    else: ``1.9`` is not the id 1, and infinities, NaN, flags and integers SQLite
+    cannot hold are no integers at all."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, float):
+        number = int(value) if value.is_integer() else None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        number = int(value.strip().split(".")[0])
+    else:
+        return None
+    return number if number is not None and INT_MIN <= number <= INT_MAX else None
 
 
 def as_float(value: Any) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+    """A finite number in range sent as a number or as text; ``None`` for anything else."""
+    if isinstance(value, bool) or value in (None, ""):
         return None
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) and abs(number) <= NUMBER_LIMIT else None
+
+
+def as_id(value: Any) -> int | None:
+    """A record id: a positive integer (see :func:`as_int`)."""
+    number = as_int(value)
+    return number if number is not None and number > 0 else None
 
 
 # -- payloads ------------------------------------------------------------------
@@ -220,16 +254,24 @@ def assignable(
 def time_entry(row: Row, kinds: Kinds, zone: ZoneInfo) -> Row | None:
     slot = kinds.slot(str(row.get("kind")))
     day = local_date(row.get("workDate"), zone)
-    if slot is None or day is None:
+    entry_id, ticket_id, hours = (
+        as_id(row.get("id")),
+        as_id(row.get("ticketId")),
+        as_float(row.get("hours")),
+    )
+    user_id = as_id(row.get("userId"))
+    if slot is None or day is None or entry_id is None or ticket_id is None or user_id is None:
         return None
+    if hours is None and row.get("hours") not in (None, ""):
+        return None  # hours that are not a number: the row cannot be shown or summed
     modified = stamp(row.get("modified"))
     return {
-        "id": int(row["id"]),
-        "user_id": as_int(row.get("userId")),
-        "assignable_id": encode(int(row["ticketId"]), slot),
+        "id": entry_id,
+        "user_id": user_id,
+        "assignable_id": encode(ticket_id, slot),
         "assignable_type": "Project",
         "date": day.isoformat(),
-        "hours": as_float(row.get("hours")) or 0.0,
+        "hours": hours or 0.0,
         "notes": row.get("description") or None,
         "task": None,
         "is_suggestion": False,

@@ -40,11 +40,13 @@ from tenktui.api.errors import (
 )
 from tenktui.api.governor import Priority, RateGovernor, current_priority
 from tenktui.api.http import (
+    AMBIGUOUS_STATUSES,
     DEFAULT_TIMEOUT,
     UNSENT_ERRORS,
     HttpTransport,
     RequestRecord,
     check_token,
+    redirect_target,
 )
 
 ENDPOINT = "/api/jsonrpc"
@@ -266,6 +268,18 @@ class JsonRpc(HttpTransport):
 
             assert response is not None
             status = response.status_code
+            ambiguous_write = writes and not safe
+            if 300 <= status < 400:
+                where = redirect_target(response, self.redact)
+                message = (
+                    f"The Leantime server redirected the request to {where}: the site address "
+                    f"({self.base_url}) may be wrong. Check it in your configuration."
+                )
+                if ambiguous_write:
+                    raise self._ambiguous(route, payload, sent_at, message, status)
+                raise ServerError(message, status=status, route=route)
+            if ambiguous_write and status in AMBIGUOUS_STATUSES:
+                raise self._ambiguous(route, payload, sent_at, f"HTTP {status}", status)
             if status == 429:
                 throttled += 1
                 attempt -= 1  # being throttled is not a failure
@@ -317,6 +331,10 @@ class JsonRpc(HttpTransport):
             try:
                 return response.json()
             except ValueError:
+                if ambiguous_write:
+                    raise self._ambiguous(
+                        route, payload, sent_at, "an answer that is not JSON", status
+                    ) from None
                 raise ServerError(
                     "Leantime answered with something that is not JSON; check the site "
                     "address and try again later.",

@@ -17,7 +17,7 @@ from tenktui.api.base import HttpBackend
 from tenktui.api.capabilities import TENKFT
 from tenktui.api.errors import NotFound, ServerError
 from tenktui.api.governor import Priority, RateGovernor
-from tenktui.api.http import DEFAULT_TIMEOUT, ApiHttp, RequestRecord
+from tenktui.api.http import DEFAULT_TIMEOUT, ApiHttp, RequestRecord, route_template
 from tenktui.api.paging import MAX_PER_PAGE, complete_nested, encode_params, iter_collection
 from tenktui.api.records import (
     Approval,
@@ -26,6 +26,7 @@ from tenktui.api.records import (
     Availability,
     Discipline,
     Holiday,
+    InvalidRecord,
     LeaveType,
     Project,
     Record,
@@ -36,6 +37,7 @@ from tenktui.api.records import (
     TimeEntry,
     TimeEntryCategory,
     User,
+    parse_record,
 )
 
 DEFAULT_BASE_URL = "https://api.rm.smartsheet.com/api/v1"
@@ -112,7 +114,9 @@ class TenKftClient(HttpBackend):
             nested=nested,
             priority=priority,
         ):
-            yield kind.from_api(item)
+            record = parse_record(kind, item, f"GET {route_template(path)}")
+            if record is not None:
+                yield record
 
     async def _get(
         self,
@@ -127,11 +131,11 @@ class TenKftClient(HttpBackend):
         doc = self._object(body, f"GET {path}")
         if nested:
             await complete_nested(self.http, [doc], nested, priority=priority)
-        return kind.from_api(doc)
+        return _valid(kind, doc, f"GET {path}")
 
     async def _send(self, kind: type[R], method: str, path: str, payload: dict[str, Any]) -> R:
         body = await self.http.send_json(method, path, payload, priority=Priority.EDIT)
-        return kind.from_api(self._object(body, f"{method} {path}"))
+        return _valid(kind, self._object(body, f"{method} {path}"), f"{method} {path}")
 
     @staticmethod
     def _object(body: Any, what: str) -> dict[str, Any]:
@@ -396,6 +400,17 @@ class TenKftClient(HttpBackend):
 
     def iter_disciplines(self) -> AsyncIterator[Discipline]:
         return self._iter(Discipline, "/disciplines", priority=Priority.BACKGROUND)
+
+
+def _valid(kind: type[R], doc: dict[str, Any], what: str) -> R:
+    """One record the server answered with; a :class:`ServerError` if it is invalid."""
+    try:
+        return kind.from_api(doc)
+    except InvalidRecord as err:
+        raise ServerError(
+            f"The server's answer held an invalid record ({err}); try again later.",
+            route=route_template(what.split("?", 1)[0]),
+        ) from None
 
 
 def _time_params(

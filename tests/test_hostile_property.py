@@ -1,0 +1,50 @@
+"""Issue 11: malformed pages and answers through a real sync, for both backends
+(see tests/hostile_property.py). A bounded number of examples here; run
+``benchmarks/hostile.py`` for 1,000."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.hostile_property import Arena, Mutation, arena_factories, examples
+
+EXAMPLES = int(os.environ.get("TENKTUI_HOSTILE_EXAMPLES", "12"))
+
+
+@pytest.fixture(scope="module", params=["tenkft", "leantime"])
+def arena(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_db_template: Path,
+) -> Iterator[tuple[Arena, asyncio.AbstractEventLoop]]:
+    loop = asyncio.new_event_loop()
+    the_arena = arena_factories(tmp_path_factory.mktemp("hostile"), demo_db_template)[
+        request.param
+    ]()
+    try:
+        loop.run_until_complete(the_arena.start())
+        yield the_arena, loop
+    finally:
+        the_arena.stop()
+        loop.close()
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(todo=examples)
+def test_no_malformed_answer_crashes_a_sync_corrupts_the_cache_or_loses_an_edit(
+    arena: tuple[Arena, asyncio.AbstractEventLoop], todo: list[Mutation]
+) -> None:
+    the_arena, loop = arena
+    loop.run_until_complete(the_arena.run(todo, Counter()))
