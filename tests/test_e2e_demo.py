@@ -154,7 +154,9 @@ def test_hours_typed_in_the_demo_reach_the_sandbox(terminal: Terminal) -> None:
     eventually("the picker", lambda: "Add a row" in terminal.screen(), terminal)
     terminal.type("Brand Refresh")
     terminal.keys("Enter")
-    eventually("the new row", lambda: "Brand Refresh" in terminal.screen(), terminal)
+    # The picker's own input holds "Brand Refresh" too: wait for the grid to say the
+    # row was added, as a person would, before typing its hours.
+    eventually("the new row", lambda: "Added Brand Refresh" in terminal.screen(), terminal)
 
     terminal.type(str(HOURS))
     terminal.keys("Enter")
