@@ -87,9 +87,15 @@ RIG_ACCOUNTS = ["3.8-default-manager-key", "3.9-strict-editor-pat"]
 async def _rig(tmp_path: Path, account: str) -> AsyncIterator[Rig]:
     server = start_account(tmp_path / "lt.db", account, "--rate-limit", "100000")
     client = client_for(server.root, server.token)
-    async with synced_rig(Rig, client, server, tmp_path) as the_rig:
-        yield the_rig
-    server.stop()
+    the_rig: Rig | None = None
+    try:
+        async with synced_rig(Rig, client, server, tmp_path) as the_rig:
+            yield the_rig
+    finally:
+        # A test may have restarted the server: stop whichever one runs now.
+        server.stop()
+        if the_rig is not None and the_rig.server is not server:
+            the_rig.server.stop()
 
 
 @pytest.fixture(params=RIG_ACCOUNTS)
