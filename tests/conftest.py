@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,3 +177,18 @@ async def asgi(sandbox) -> httpx.AsyncClient:
         transport=transport, base_url="http://sandbox/api/v1", headers={"auth": TOKEN}
     ) as client:
         yield client
+
+
+@pytest.fixture
+async def hostile_rig(fresh_server: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple]:
+    """A synced 10,000ft rig whose client talks to the sandbox through the mangling
+    proxy of ``tests/hostile.py``: ``(rig, proxy)``."""
+    from tenktui.api.tenkft.client import TenKftClient
+    from tests.hostile import HostileProxy
+    from tests.sync_rig import synced_rig
+    from tests.test_sync_integration import Rig
+
+    with HostileProxy(fresh_server.root) as proxy:
+        client = TenKftClient(proxy.root + "/api/v1", TOKEN, backoff_base=0.01, backoff_cap=0.05)
+        async with synced_rig(Rig, client, fresh_server, tmp_path) as rig:
+            yield rig, proxy

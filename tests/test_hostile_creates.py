@@ -8,19 +8,17 @@ sent again: exactly one lands.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tenktui.api.tenkft.client import TenKftClient
-from tests.conftest import TODAY, TOKEN, RunningSandbox
+from tests.conftest import TODAY
 from tests.hostile import Exchange, HostileProxy, Reply
 from tests.sync_rig import synced_rig
 from tests.test_leantime_sandbox import start_leantime
 from tests.test_leantime_sync import Rig as LeantimeRig
 from tests.test_leantime_sync import client_for as leantime_client
-from tests.test_sync_integration import Rig
 
 HTML = b"<html><body><h1>Welcome</h1></body></html>"
 
@@ -51,14 +49,6 @@ BAD_ANSWERS: dict[str, Callable[[Reply], Reply]] = {
 
 def is_create(ex: Exchange) -> bool:
     return ex.method == "POST" and ex.route.endswith("/time_entries")
-
-
-@pytest.fixture
-async def hostile_rig(fresh_server: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple]:
-    with HostileProxy(fresh_server.root) as proxy:
-        client = TenKftClient(proxy.root + "/api/v1", TOKEN, backoff_base=0.01, backoff_cap=0.05)
-        async with synced_rig(Rig, client, fresh_server, tmp_path) as rig:
-            yield rig, proxy
 
 
 @pytest.mark.parametrize("answer", list(BAD_ANSWERS))

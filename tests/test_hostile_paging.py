@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tenktui.api.paging import MAX_PAGES
-from tenktui.api.tenkft.client import TenKftClient
-from tests.conftest import TODAY, TOKEN, RunningSandbox
-from tests.hostile import Exchange, HostileProxy, Reply
-from tests.sync_rig import synced_rig
-from tests.test_sync_integration import Rig
+from tests.conftest import TODAY
+from tests.hostile import Exchange, Reply
 
 # Past this many mangled answers the proxy lets the list end, so that a client that
 # follows links for ever still finishes (and fails the count below).
@@ -52,14 +48,6 @@ def endless(route_end: str, pager: Pager):
         return Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
     return mangler
-
-
-@pytest.fixture
-async def hostile_rig(fresh_server: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple]:
-    with HostileProxy(fresh_server.root) as proxy:
-        client = TenKftClient(proxy.root + "/api/v1", TOKEN, backoff_base=0.01, backoff_cap=0.05)
-        async with synced_rig(Rig, client, fresh_server, tmp_path) as rig:
-            yield rig, proxy
 
 
 @pytest.mark.parametrize("kind", list(PAGERS))

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tenktui.api.tenkft.client import TenKftClient
-from tests.conftest import TODAY, TOKEN, RunningSandbox
-from tests.hostile import Exchange, HostileProxy, Reply
-from tests.sync_rig import synced_rig
+from tests.conftest import TODAY
+from tests.hostile import Exchange, Reply
 from tests.test_sync_integration import Rig
 
 
@@ -32,14 +28,6 @@ def with_extra_items(route_end: str, *extra: dict[str, Any]):
         return Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
     return mangler
-
-
-@pytest.fixture
-async def hostile_rig(fresh_server: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple]:
-    with HostileProxy(fresh_server.root) as proxy:
-        client = TenKftClient(proxy.root + "/api/v1", TOKEN, backoff_base=0.01, backoff_cap=0.05)
-        async with synced_rig(Rig, client, fresh_server, tmp_path) as rig:
-            yield rig, proxy
 
 
 def week_hours(rig: Rig) -> float:

@@ -9,30 +9,15 @@ server is throttling.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from tenktui.api.tenkft.client import TenKftClient
 from tests import test_cli_helpers as helpers
 from tests.conftest import TOKEN, RunningSandbox
 from tests.hostile import Exchange, HostileProxy, Reply
-from tests.sync_rig import synced_rig
 from tests.test_cli_helpers import ME_EMAIL, Cli
-from tests.test_sync_integration import Rig
 
 cli = helpers.cli  # the shared fixture, bound for pytest
 
 EMPTY_PAGE = json.dumps({"data": [], "paging": {"next": None}}).encode()
-
-
-@pytest.fixture
-async def hostile_rig(fresh_server: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple]:
-    with HostileProxy(fresh_server.root) as proxy:
-        client = TenKftClient(proxy.root + "/api/v1", TOKEN, backoff_base=0.01, backoff_cap=0.05)
-        async with synced_rig(Rig, client, fresh_server, tmp_path) as rig:
-            yield rig, proxy
 
 
 async def test_a_trickled_answer_is_cut_at_the_whole_response_deadline(hostile_rig: tuple) -> None:
