@@ -573,16 +573,7 @@ class Pusher:
 
     async def _why_left_out(self, row: OutboxRow, left_out: list[dict[str, Any]]) -> str:
         """Which entries the server did not submit, and why, as far as it shows."""
-        start = dt.date.fromisoformat(row.target["week_start"])
-        served: dict[int, dict[str, Any]] = {}
-        async for entry in self.backend.iter_time_entries(
-            row.target["user_id"],
-            start,
-            start + dt.timedelta(days=6),
-            with_suggestions=False,
-            with_approvals=True,
-        ):
-            served[payload(entry)["id"]] = payload(entry)
+        served = {e["id"]: e for e in await self._served_week(row)}
         describer = Describer(self.d)
         parts = []
         for e in left_out:
@@ -607,20 +598,26 @@ class Pusher:
         self, row: OutboxRow, entries: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         """The entries the server does not yet show with a pending or approved approval."""
-        start = dt.date.fromisoformat(row.target["week_start"])
         submitted = set()
-        async for entry in self.backend.iter_time_entries(
-            row.target["user_id"],
-            start,
-            start + dt.timedelta(days=6),
-            with_suggestions=False,
-            with_approvals=True,
-        ):
-            e = payload(entry)
+        for e in await self._served_week(row):
             approvals = (e.get("approvals") or {}).get("data") or []
             if any(a.get("status") in ("pending", "approved") for a in approvals):
                 submitted.add(e["id"])
         return [e for e in entries if e["server_id"] not in submitted]
+
+    async def _served_week(self, row: OutboxRow) -> list[dict[str, Any]]:
+        """The submitted week's entries as the server shows them, with their approvals."""
+        start = dt.date.fromisoformat(row.target["week_start"])
+        return [
+            payload(entry)
+            async for entry in self.backend.iter_time_entries(
+                row.target["user_id"],
+                start,
+                start + dt.timedelta(days=6),
+                with_suggestions=False,
+                with_approvals=True,
+            )
+        ]
 
 
 async def _created(
