@@ -48,3 +48,27 @@ def test_no_malformed_answer_crashes_a_sync_corrupts_the_cache_or_loses_an_edit(
 ) -> None:
     the_arena, loop = arena
     loop.run_until_complete(the_arena.run(todo, Counter()))
+
+
+# Answers the 1,000-example benchmark found crashing a Leantime sync: a timesheet row
+# whose notes are not text, a ticket or row without an id. Each is skipped and logged.
+FOUND = [
+    [Mutation(target="page", op="set", key="description", value={"id": 0}, index=0)],
+    [
+        Mutation(target="create", op="html", key="id", value={"data": 186, "id": -1932}, index=0),
+        Mutation(target="page", op="delete", key="id", value=-21816, index=22),
+        Mutation(target="page", op="junk_item", key="date", value={"id": -1932}, index=30),
+    ],
+    [
+        Mutation(target="page", op="junk_item", key="user_id", value={"id": 2}, index=8),
+        Mutation(target="page", op="set", key="id", value=None, index=0),
+    ],
+]
+
+
+@pytest.mark.parametrize("todo", FOUND, ids=["notes-not-text", "no-assignment-id", "no-ticket-id"])
+def test_answers_found_by_the_benchmark(
+    arena: tuple[Arena, asyncio.AbstractEventLoop], todo: list[Mutation]
+) -> None:
+    the_arena, loop = arena
+    loop.run_until_complete(the_arena.run(todo, Counter()))

@@ -57,6 +57,7 @@ from tenktui.api.records import (
     TimeEntry,
     TimeEntryCategory,
     User,
+    parse_record,
 )
 
 log = logging.getLogger("tenktui.api")
@@ -263,8 +264,10 @@ class LeantimeClient(HttpBackend):
 
     def _remember(self, tickets: Sequence[m.Row]) -> None:
         for t in tickets:
-            if isinstance(t, dict) and t.get("projectId") is not None:
-                self._ticket_project[int(t["id"])] = int(t["projectId"])
+            ticket = m.as_id(t.get("id")) if isinstance(t, dict) else None
+            project = m.as_id(t.get("projectId")) if ticket is not None else None
+            if ticket is not None and project is not None:
+                self._ticket_project[ticket] = project
 
     async def _ticket(self, ticket_id: int) -> m.Row:
         found = await self.rpc.call("Tickets.getTicket", {"id": ticket_id})
@@ -327,8 +330,9 @@ class LeantimeClient(HttpBackend):
                 if isinstance(answer, ApiError):  # a project the caller may not read: skip
                     continue
                 for row in answer or []:
-                    if isinstance(row, dict) and "id" in row:
-                        found.setdefault(int(row["id"]), row)
+                    user_id = m.as_id(row.get("id")) if isinstance(row, dict) else None
+                    if user_id is not None:
+                        found.setdefault(user_id, row)
         return [found[k] for k in sorted(found)]
 
     async def resolve_user(self, email: str) -> User:
@@ -370,8 +374,8 @@ class LeantimeClient(HttpBackend):
             await self._probe()
             rows = [self._me] if self._me is not None else []
         for row in rows:
-            user = User.from_api(m.user(row))
-            if with_archived or not user.archived:
+            user = parse_record(User, m.user(row), "RPC Users")
+            if user is not None and (with_archived or not user.archived):
                 yield user
 
     def iter_availabilities(self, user_id: int) -> AsyncIterator[Availability]:
@@ -439,8 +443,11 @@ class LeantimeClient(HttpBackend):
                     default_kind=self.default_kind,
                     archived=archived,
                 )
-                if payload is not None:
-                    yield Project.from_api(payload)
+                record = (
+                    parse_record(Project, payload, "RPC Projects") if payload is not None else None
+                )
+                if record is not None:
+                    yield record
 
     async def _closed_projects(self, projects: list[Any], tickets: Any) -> set[int]:
         """The closed projects among those of ``tickets``. From 3.9,
@@ -488,7 +495,7 @@ class LeantimeClient(HttpBackend):
         tickets = [t for t in results[0] or [] if isinstance(t, dict)]
         self._remember(tickets)
         assert self._kinds is not None
-        listed = {int(t["id"]) for t in tickets}
+        listed = {m.as_id(t.get("id")) for t in tickets} - {None}
         for ticket in tickets:
             parent = m.as_int(ticket.get("dependingTicketId"))
             if ticket.get("type") == "milestone" or (
@@ -503,8 +510,11 @@ class LeantimeClient(HttpBackend):
                 start=start,
                 end=end,
             )
-            if payload is not None:
-                yield Assignment.from_api(payload)
+            record = (
+                parse_record(Assignment, payload, "RPC Tickets") if payload is not None else None
+            )
+            if record is not None:
+                yield record
 
     async def iter_project_assignments(
         self,
@@ -582,10 +592,14 @@ class LeantimeClient(HttpBackend):
         self._remember(rows)
         project = self._ticket_project.get(assignment_id)
         if project is None and rows:
-            project = int(rows[0]["projectId"])
+            project = m.as_id(rows[0].get("projectId"))
         labels = await self._labels_of(project) if project is not None else {}
         for row in rows:
-            yield Subtask.from_api(m.subtask(row, project_id, labels))
+            subtask = parse_record(
+                Subtask, m.subtask(row, project_id, labels), "RPC Tickets.getAllSubtasks"
+            )
+            if subtask is not None:
+                yield subtask
 
     async def create_subtask(
         self, project_id: int, assignment_id: int, description: str, completed: bool = False
@@ -700,7 +714,9 @@ class LeantimeClient(HttpBackend):
                 key=lambda e: (e["updated_at"] or "", e["id"]), reverse=sort_order == "desc"
             )
         for payload in entries:
-            yield TimeEntry.from_api(payload)
+            entry = parse_record(TimeEntry, payload, "RPC Timesheets")
+            if entry is not None:
+                yield entry
 
     async def _row(self, user_id: int, entry_id: int) -> m.Row | None:
         """One timesheet row as the server has it, ``None`` when it is gone.
@@ -908,7 +924,11 @@ class LeantimeClient(HttpBackend):
                 continue
             labels = self._labels[project] = m.labels_from(result)
             for status, label in labels.items():
-                yield StatusOption.from_api(m.status_option(project, status, label))
+                option = parse_record(
+                    StatusOption, m.status_option(project, status, label), "RPC Tickets"
+                )
+                if option is not None:
+                    yield option
 
     def iter_holidays(self) -> AsyncIterator[Holiday]:
         return _nothing()

@@ -196,7 +196,7 @@ def as_id(value: Any) -> int | None:
 def user(row: Row) -> Row:
     first, last = row.get("firstname") or "", row.get("lastname") or ""
     return {
-        "id": int(row["id"]),
+        "id": as_id(row.get("id")),  # an invalid one is refused when the record is built
         "email": row.get("username"),
         "first_name": first,
         "last_name": last,
@@ -220,7 +220,9 @@ def assignable(
     slot = kinds.slot(kind)
     if slot is None:
         return None
-    ticket_id = int(ticket["id"])
+    ticket_id = as_id(ticket.get("id"))
+    if ticket_id is None:
+        return None
     project = ticket.get("projectName") or f"Project {ticket.get('projectId')}"
     name = f"{project} — {ticket.get('headline') or f'#{ticket_id}'}"
     if kind != default_kind:
@@ -312,12 +314,15 @@ def assignment(
     if start is not None and ends < start:
         ends = start
     slot = kinds.slot(default_kind) or 0
+    ticket_id = as_id(ticket.get("id"))
+    if ticket_id is None:
+        return None
     project_id = as_int(ticket.get("projectId"))
     status = as_int(ticket.get("status"))
     return {
-        "id": int(ticket["id"]),
+        "id": ticket_id,
         "user_id": as_int(ticket.get("editorId")),
-        "assignable_id": encode(int(ticket["id"]), slot),
+        "assignable_id": encode(ticket_id, slot),
         "starts_at": starts.isoformat(),
         "ends_at": ends.isoformat(),
         "allocation_mode": "fixed",
@@ -338,7 +343,7 @@ def assignment(
 def subtask(ticket: Row, parent_assignable: int, labels: dict[int, Row]) -> Row:
     label = labels.get(as_int(ticket.get("status")) or 0) if labels else None
     return {
-        "id": int(ticket["id"]),
+        "id": as_id(ticket.get("id")),  # an invalid one is refused when the record is built
         "assignment_id": as_int(ticket.get("dependingTicketId")),
         "assignable_id": parent_assignable,
         "description": ticket.get("headline") or "",
