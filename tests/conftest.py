@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +21,23 @@ TODAY = dt.date(2026, 11, 23)  # a Monday
 # the least generous one (strict). A test module runs against both by overriding the
 # ``reading`` fixture with ``both_readings``.
 READINGS = ("default", "strict")
+
+
+# The loggers the app and the commands configure for their log file (ui/launch.py).
+_LOGGERS = ("tenktui", "httpx", "httpcore", "uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """An app or command run in-process points the tenktui loggers at its log file and
+    stops their propagation; put them back, or later tests' ``caplog`` sees nothing."""
+    loggers = [logging.getLogger(name) for name in (None, *_LOGGERS)]
+    saved = [(lg, list(lg.handlers), lg.propagate, lg.level) for lg in loggers]
+    yield
+    for logger, handlers, propagate, level in saved:
+        logger.handlers = handlers
+        logger.propagate = propagate
+        logger.setLevel(level)
 
 
 @dataclass
