@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from tenktui.store.describe import day_label
 from tenktui.store.load import describe_allocation, schedule_for
 from tenktui.store.queries import week_start_for
 from tenktui.text import clean, clean_line
+from tenktui.ui import keys
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.load_strip import LoadStrip
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
@@ -67,27 +67,7 @@ class AssignmentsScreen(StoreScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"
-        ),
-        Binding("S", "set_status", "Set status", id="tenktui.assignments.set_status"),
-        Binding(
-            "left_square_bracket,p",
-            "shift(-1)",
-            "Earlier",
-            key_display="[",
-            id="tenktui.assignments.earlier",
-        ),
-        Binding(
-            "right_square_bracket,n",
-            "shift(1)",
-            "Later",
-            key_display="]",
-            id="tenktui.assignments.later",
-        ),
-        Binding("t", "this_week", "This week", show=False, id="tenktui.assignments.this_week"),
-    ]
+    BINDINGS = keys.ASSIGNMENTS
 
     def __init__(self, session: Any, *, week_start: dt.date | None = None) -> None:
         """``week_start``: the week the timesheet shows (this week when not given)."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static
 
@@ -15,15 +14,13 @@ from tenktui.store import board
 from tenktui.store.describe import ago, day_label, when_label
 from tenktui.store.validation import STATUS_CODES
 from tenktui.text import clean, clean_line
+from tenktui.ui import keys
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
 
 NAME_WIDTH = 18
 YOU = " (you)"
-
-# One key per code: the code's own first letter where it is free.
-CODE_KEYS = {"ITO": "i", "WFH": "w", "SIC": "s", "OOO": "o", "VAC": "v", "OOF": "f"}
 
 
 class Board(DataTable[Text]):
@@ -89,24 +86,7 @@ class StatusScreen(StoreScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(
-                key,
-                f"set_status('{code}')",
-                f"Set my status {code} ({STATUS_CODES[code].lower()})",
-                show=False,
-                id=f"tenktui.status.set_{code.lower()}",
-            )
-            for code, key in CODE_KEYS.items()
-        ),
-        Binding("slash", "filter", "Filter", id="tenktui.status.filter"),
-        Binding("asterisk", "pin", "Pin/unpin", key_display="*", id="tenktui.status.pin"),
-        Binding("a", "everyone", "Everyone / my people", id="tenktui.status.everyone"),
-        Binding(
-            "escape", "leave_filter", "Back to the board", show=False, id="tenktui.status.board"
-        ),
-    ]
+    BINDINGS = keys.STATUS
 
     def __init__(self, session: Any) -> None:
         super().__init__(session)
@@ -127,7 +107,7 @@ class StatusScreen(StoreScreen):
         yield Static("", id="mine", markup=False)
         with Horizontal(id="codes"):
             yield Static("Set yours:")
-            for code, key in CODE_KEYS.items():
+            for code, key in keys.CODE_KEYS.items():
                 yield Button(
                     f"{key} {code}", id=f"code-{code}", compact=True, tooltip=STATUS_CODES[code]
                 )
