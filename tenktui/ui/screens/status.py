@@ -273,7 +273,7 @@ class StatusScreen(StoreScreen):
         # Off screen, nobody's status is wanted: every sync pass (one per edit) would
         # otherwise fetch ten again, and a person ticking subtasks gets throttled.
         self._wanted = []
-        self.session.engine.want_statuses([])
+        self.session.sync.want_statuses([])
 
     def _want_visible(self) -> None:
         """Ask the engine for the statuses of the people on screen (oldest first)."""
@@ -286,7 +286,7 @@ class StatusScreen(StoreScreen):
         if ids and ids != self._wanted:
             self._wanted = ids
             self.requested.update(ids)
-            self.session.engine.want_statuses(ids)
+            self.session.sync.want_statuses(ids)
 
     # -- filtering and pins -----------------------------------------------
     def action_filter(self) -> None:

@@ -67,7 +67,7 @@ class SubtasksScreen(StoreScreen):
     def on_mount(self) -> None:
         super().on_mount()
         # The checklist may have changed on the server since the last slow refresh.
-        self.session.engine.want_subtasks(self.assignment_id)
+        self.session.sync.want_subtasks(self.assignment_id)
 
     # -- reading the store -------------------------------------------------
     def _assignment(self) -> dict[str, Any] | None:
