@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +18,9 @@ from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.conflict_view import ConflictView
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.sync_footer import SyncFooter
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 STATES = {
     "pending": "⟳ pending",
@@ -67,7 +70,7 @@ class OutboxScreen(StoreScreen):
 
     BINDINGS = keys.OUTBOX
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.rows: list[OutboxRow] = []
         self.describer = Describer(session.store.database)
@@ -184,7 +187,7 @@ class OutboxScreen(StoreScreen):
 
     def action_retry_all(self) -> None:
         if not any(r.state == "failed" for r in self.rows):
-            self.notify("Nothing has failed.")
+            self.say("Nothing has failed.")
             return
         self.edit("Retry every failed edit", self.store.resolutions.retry_all)
 
@@ -213,7 +216,7 @@ class OutboxScreen(StoreScreen):
         if row is None:
             return
         if row.state != "conflict":
-            self.notify("Only a conflict has two versions to choose from.", severity="warning")
+            self.say("Only a conflict has two versions to choose from.", "warning")
             return
         words = "Keep mine" if keep == "mine" else "Take theirs"
         self.edit(

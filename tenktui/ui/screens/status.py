@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +18,9 @@ from tenktui.ui import keys
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 NAME_WIDTH = 18
 YOU = " (you)"
@@ -88,7 +91,7 @@ class StatusScreen(StoreScreen):
 
     BINDINGS = keys.STATUS
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.people: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
@@ -315,7 +318,7 @@ class StatusScreen(StoreScreen):
             return
         pinned = board.toggle_pin(self.store.database, person["id"])
         name = clean_line(person["display_name"])
-        self.notify(f"{'Pinned' if pinned else 'Unpinned'} {name}.", markup=False)
+        self.say(f"{'Pinned' if pinned else 'Unpinned'} {name}.")
         self.refresh_from_store()
 
     def action_everyone(self) -> None:
@@ -325,10 +328,10 @@ class StatusScreen(StoreScreen):
     # -- setting my status --------------------------------------------------
     def action_set_status(self, code: str) -> None:
         if not self.has_statuses:
-            self.notify("This account has no statuses.", severity="warning")
+            self.say("This account has no statuses.", "warning")
             return
         if self.me is None:
-            self.notify("Your status can be set after the first sync.", severity="warning")
+            self.say("Your status can be set after the first sync.", "warning")
             return
         self.query_one(Prompt).ask(
             code,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +16,9 @@ from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 MARKS = {"pending": "⟳ pending", "failed": "✗ failed", "conflict": "⚠ conflict"}
 
@@ -50,7 +53,7 @@ class SubtasksScreen(StoreScreen):
 
     BINDINGS = keys.SUBTASKS
 
-    def __init__(self, session: Any, assignment_id: int) -> None:
+    def __init__(self, session: Session, assignment_id: int) -> None:
         super().__init__(session)
         self.assignment_id = assignment_id
         self.items: list[dict[str, Any]] = []
@@ -65,7 +68,6 @@ class SubtasksScreen(StoreScreen):
         yield SyncFooter()
 
     def on_mount(self) -> None:
-        super().on_mount()
         # The checklist may have changed on the server since the last slow refresh.
         self.session.sync.want_subtasks(self.assignment_id)
 
