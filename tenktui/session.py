@@ -1,7 +1,9 @@
 """Wiring one profile's pieces together: store, backend, sync engine.
 
 The app and the headless commands both start here, so they share the store,
-the outbox and the engine — same validation, same exactly-once replay.
+the outbox and the engine — same validation, same exactly-once replay. The app
+reaches sync only through :attr:`Session.sync`, a typed
+:class:`~tenktui.sync.control.SyncControl`.
 """
 
 from __future__ import annotations
@@ -9,15 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenktui.api.capabilities import BY_BACKEND, Capabilities
 from tenktui.store import Store
+from tenktui.sync.control import SyncControl
 from tenktui.sync.state import SyncState
 from tenktui.sync.window import Window
+
+if TYPE_CHECKING:  # the network stack is imported on first connect, not at start-up
+    from tenktui.api.base import Backend
+    from tenktui.sync.engine import SyncEngine
 
 DEMO_EMAIL = "me@example.com"
 
@@ -33,14 +40,14 @@ class Session:
     def __init__(
         self,
         store: Store,
-        backend: Any = None,
-        engine: Any = None,
+        backend: Backend | None = None,
+        engine: SyncEngine | None = None,
         email: str = "",
         week_start: int = 0,
         *,
-        connect: Callable[[], tuple[Any, Any]] | None = None,
+        connect: Callable[[], tuple[Backend, SyncEngine]] | None = None,
         capabilities: Capabilities | None = None,
-        demo: Any = None,
+        demo: DemoControls | None = None,
     ) -> None:
         if (backend is None or engine is None) and connect is None:
             raise ValueError("a session needs a backend and engine, or a way to connect")
@@ -53,6 +60,7 @@ class Session:
         self._engine = engine
         self._connect = connect
         self._capabilities = capabilities
+        self.sync: SyncControl = SessionSync(self)
 
     def _ensure(self) -> None:
         if self._backend is None or self._engine is None:
@@ -69,13 +77,15 @@ class Session:
             import tenktui.api.tenkft.client  # noqa: F401
 
     @property
-    def backend(self) -> Any:
+    def backend(self) -> Backend:
         self._ensure()
+        assert self._backend is not None
         return self._backend
 
     @property
-    def engine(self) -> Any:
+    def engine(self) -> SyncEngine:
         self._ensure()
+        assert self._engine is not None
         return self._engine
 
     @property
@@ -97,12 +107,50 @@ class Session:
         return SyncState(pending=counts.pending, failed=counts.failed, conflicts=counts.conflicts)
 
     async def aclose(self) -> None:
-        if self.connected:
+        if self._backend is not None and self._engine is not None:
             await self._backend.aclose()
-            self._engine.leader.release()
+            self._engine.close()
         self.store.close()
         for close in self.closers:
             close()
+
+
+class SessionSync:
+    """The session's :class:`SyncControl`: its engine (made on first use) and, in the
+    demo, the network switch. Each call goes to the engine as it is at that moment."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def run(self) -> None:
+        await self._session.engine.run()
+
+    def poke(self) -> None:
+        self._session.engine.poke()
+
+    def want_statuses(self, user_ids: Iterable[int]) -> None:
+        self._session.engine.want_statuses(user_ids)
+
+    def want_subtasks(self, assignment_id: int) -> None:
+        self._session.engine.want_subtasks(assignment_id)
+
+    def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
+        return self._session.engine.subscribe(listener)
+
+    @property
+    def can_cut_network(self) -> bool:
+        return self._session.demo is not None
+
+    @property
+    def network_cut(self) -> bool:
+        demo = self._session.demo
+        return demo is not None and demo.network_cut
+
+    def toggle_network(self) -> bool:
+        demo = self._session.demo
+        if demo is None:
+            raise RuntimeError("only the demo has a network switch")
+        return demo.toggle_network()
 
 
 @dataclass
@@ -140,7 +188,7 @@ def open_session(
     """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime."""
     store = Store(db_path, today=today)
 
-    def connect() -> tuple[Any, Any]:
+    def connect() -> tuple[Backend, SyncEngine]:
         from tenktui.sync.engine import SyncEngine
 
         client = make_backend(
@@ -175,7 +223,7 @@ def make_backend(
     timezone: str = "UTC",
     transport: Any = None,
     leantime_kind: str | None = None,
-) -> Any:
+) -> Backend:
     """The API client of a backend kind: ``tenkft`` or ``leantime``."""
     if backend == "leantime":
         from tenktui.api.leantime.client import LeantimeClient

@@ -10,8 +10,8 @@ from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.outbox import OutboxScreen
 from tenktui.ui.screens.status import StatusScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
+from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.conflict_view import ConflictView
-from tenktui.ui.widgets.screens_confirm import ConfirmScreen
 from tests.conftest import TODAY
 from tests.screens_support import cells, go, make_trouble, running_app, sandbox_client, sync
 
@@ -134,7 +134,7 @@ async def test_discard_a_refused_edit_after_asking(tmp_path) -> None:
         screen = await go(pilot, "f6", OutboxScreen)
         await pilot.press("down", "d")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")
         await pilot.pause()
         assert len(rows(screen)) == 4

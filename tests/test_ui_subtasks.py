@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input
 
 from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.subtasks import SubtasksScreen
-from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+from tenktui.ui.widgets.confirm import ConfirmDialog
 from tests.conftest import both_readings
 from tests.screens_support import cells, go, running_app, sandbox_client, sync
 
@@ -106,7 +106,7 @@ async def test_delete_asks_first(tmp_path, reading: str) -> None:
         screen = await open_checklist(pilot)
         await pilot.press("d")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and len(table(screen)) == 4

@@ -3,8 +3,9 @@
 It runs as one asyncio task (a Textual worker in the app, ``tenktui sync``
 headless). Only the process holding the profile's leader lock talks to the
 server; the others read the store and queue edits, and the leader replays them.
-Every state change is reported through ``on_state`` (a callback the app turns
-into a message; a worker never touches widgets).
+Every state change goes to the engine's subscribers (the app turns it into a
+message; a worker never touches widgets). ``close`` lets go of what the engine
+holds outside itself: its governor subscription and the leader lock.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from tenktui.api.base import Backend
 from tenktui.api.errors import ApiError, Offline, Throttled, TlsError, Unauthorized
-from tenktui.api.governor import Priority, priority
+from tenktui.api.governor import GovernorState, Priority, priority
 from tenktui.store import Store
 from tenktui.sync.leader import LeaderLock
 from tenktui.sync.pull import Puller, Window
@@ -37,7 +39,7 @@ class SyncEngine:
     def __init__(
         self,
         store: Store,
-        backend: Any,
+        backend: Backend,
         email: str,
         *,
         window: Window | None = None,
@@ -48,7 +50,9 @@ class SyncEngine:
         self.store = store
         self.backend = backend
         self.interval = interval
-        self.on_state = on_state
+        self._listeners: list[Callable[[SyncState], None]] = []
+        if on_state is not None:
+            self.subscribe(on_state)
         self.leader = leader or LeaderLock(store.path)
         self.puller = Puller(store, backend, email, window or Window())
         self.pusher = Pusher(store, backend)
@@ -59,8 +63,11 @@ class SyncEngine:
         self._lock = asyncio.Lock()
         self._timeout: asyncio.Timeout | None = None  # the running pass's deadline
         # The rate governor holds requests while the budget is spent: say so at once,
-        # not only when a whole pass gives up.
-        self._unsubscribe = backend.governor.subscribe(self._on_governor)
+        # not only when a whole pass gives up. The governor is shared by every client on
+        # the token, for the whole process: ``close`` unsubscribes.
+        self._unsubscribe_governor: Callable[[], None] | None = backend.governor.subscribe(
+            self._on_governor
+        )
         # Edits are checked against what this backend can do (one entry per cell on
         # Leantime, no statuses there…), by every process on the profile.
         caps = backend.capabilities
@@ -72,6 +79,24 @@ class SyncEngine:
     def state(self) -> SyncState:
         return self._state
 
+    def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
+        """Call ``listener(state)`` on every change of state; returns an unsubscribe."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def close(self) -> None:
+        """Stop hearing from the process-wide governor and release the leader lock (the
+        engine may outlive its session in a long process; twice is harmless)."""
+        if self._unsubscribe_governor is not None:
+            self._unsubscribe_governor()
+            self._unsubscribe_governor = None
+        self.leader.release()
+
     def _set_state(self, kind: str, **extra: Any) -> None:
         counts = self.store.outbox.counts()
         self._state = SyncState(
@@ -82,10 +107,10 @@ class SyncEngine:
             last_sync=extra.pop("last_sync", self._state.last_sync),
             **extra,
         )
-        if self.on_state is not None:
-            self.on_state(self._state)
+        for listener in list(self._listeners):
+            listener(self._state)
 
-    def _on_governor(self, governor_state: Any) -> None:
+    def _on_governor(self, governor_state: GovernorState) -> None:
         if governor_state.kind == "throttled":
             self._set_state("throttled", until=governor_state.until)
             self._give_up_if_past_deadline(governor_state.until)

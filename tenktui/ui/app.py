@@ -16,7 +16,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from textual import work
@@ -44,6 +44,9 @@ from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
 
+if TYPE_CHECKING:
+    from tenktui.session import Session
+
 log = logging.getLogger("tenktui.ui")
 
 # The other screens, imported when first opened.
@@ -70,7 +73,7 @@ class TenkApp(App[int]):
 
     def __init__(
         self,
-        session: Any,
+        session: Session,
         *,
         theme: str | None = None,
         on_theme_change: Callable[[str], None] | None = None,
@@ -148,24 +151,27 @@ class TenkApp(App[int]):
         # Connecting imports the network stack: that part runs in a thread, so keys keep
         # answering; the engine itself is made here, on the store's own thread.
         await asyncio.to_thread(self.session.preload)
-        engine = self.session.engine
-        engine.on_state = self._engine_state
-        while True:
-            try:
-                await engine.run()
-            except Exception as err:
-                log.exception("the sync loop stopped")
-                counts = self.session.store.outbox.counts()
-                self._engine_state(
-                    SyncState(
-                        kind="offline",
-                        pending=counts.pending,
-                        failed=counts.failed,
-                        conflicts=counts.conflicts,
-                        message=f"sync stopped: {err}",
+        sync = self.session.sync
+        unsubscribe = sync.subscribe(self._engine_state)
+        try:
+            while True:
+                try:
+                    await sync.run()
+                except Exception as err:
+                    log.exception("the sync loop stopped")
+                    counts = self.session.store.outbox.counts()
+                    self._engine_state(
+                        SyncState(
+                            kind="offline",
+                            pending=counts.pending,
+                            failed=counts.failed,
+                            conflicts=counts.conflicts,
+                            message=f"sync stopped: {err}",
+                        )
                     )
-                )
-            await asyncio.sleep(RESTART_SECONDS)
+                await asyncio.sleep(RESTART_SECONDS)
+        finally:
+            unsubscribe()  # the app is gone: no messages to a closed message pump
 
     def _engine_state(self, state: SyncState) -> None:
         """The engine's callback (same event loop): turn it into messages."""
@@ -184,8 +190,7 @@ class TenkApp(App[int]):
 
     def _describe(self, state: SyncState) -> str:
         line = state.describe()
-        demo = self.session.demo
-        if demo is not None and demo.network_cut:
+        if self.session.sync.network_cut:
             line = f"demo: network cut · {line}"
         return line
 
@@ -222,10 +227,10 @@ class TenkApp(App[int]):
     def on_edit_queued(self, message: EditQueued) -> None:
         self._recount()
         # Sync once the edit is on screen: a pass's work must not delay the redraw.
-        self.call_after_refresh(self.session.engine.poke)
+        self.call_after_refresh(self.session.sync.poke)
 
     def on_sync_requested(self, message: SyncRequested) -> None:
-        self.session.engine.poke()
+        self.session.sync.poke()
 
     def action_sync_now(self) -> None:
         self.post_message(SyncRequested())
@@ -420,13 +425,13 @@ class TenkApp(App[int]):
             self.on_theme_change(theme.name)
 
     def action_toggle_network(self) -> None:
-        demo = self.session.demo
-        if demo is None:
+        sync = self.session.sync
+        if not sync.can_cut_network:
             return
-        cut = demo.toggle_network()
+        cut = sync.toggle_network()
         if cut:
             self.notify("Network cut: edits queue in the outbox until you restore it.")
         else:
             self.notify("Network restored: queued edits are being sent.")
         self.sync_line = self._describe(self.sync_state)
-        self.session.engine.poke()
+        sync.poke()

@@ -128,8 +128,8 @@ def palette_actions(app: TenkApp, under: Screen[Any] | None = None) -> list[Pale
         PaletteAction("Switch theme", "Pick one of the themes", app.action_switch_theme),
         PaletteAction("Help: every key", "(?)", app.action_help),
     ]
-    if app.session.demo is not None:
-        cut = app.session.demo.network_cut
+    if app.session.sync.can_cut_network:
+        cut = app.session.sync.network_cut
         actions.append(
             PaletteAction(
                 "Restore network" if cut else "Cut network",

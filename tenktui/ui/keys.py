@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tenktui.store import marks
+from tenktui.store.validation import STATUS_CODES
 
 # Screens by name, with the key that opens each; the order of the app bar's tabs.
 SCREEN_KEYS: dict[str, str] = {
@@ -110,6 +111,72 @@ PICKER: list[Binding] = [
     Binding("up", "move(-1)", "Up", show=False, id="tenktui.picker.up"),
     # A picker is modal, which hides the app's keys: the F-keys still switch screens.
     *(b for b in APP if b.id and b.id.startswith("tenktui.go.")),
+]
+
+# A one-line question at the bottom of a screen (a subtask's text, a status message).
+PROMPT: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="tenktui.prompt.cancel"),
+]
+
+ASSIGNMENTS: list[Binding] = [
+    Binding("enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"),
+    Binding("S", "set_status", "Set status", id="tenktui.assignments.set_status"),
+    Binding(
+        "left_square_bracket,p", "shift(-1)", "Earlier", key_display="[",
+        id="tenktui.assignments.earlier",
+    ),
+    Binding(
+        "right_square_bracket,n", "shift(1)", "Later", key_display="]",
+        id="tenktui.assignments.later",
+    ),
+    Binding("t", "this_week", "This week", show=False, id="tenktui.assignments.this_week"),
+]  # fmt: skip
+
+# The Assignments screen's strip of days: moving its cursor.
+LOAD_STRIP: list[Binding] = [
+    Binding("left,h", "move(-1)", "Earlier day", show=False, id="tenktui.load_strip.left"),
+    Binding("right,l", "move(1)", "Later day", show=False, id="tenktui.load_strip.right"),
+    Binding("up,k", "move(-7)", "Week earlier", show=False, id="tenktui.load_strip.up"),
+    Binding("down,j", "move(7)", "Week later", show=False, id="tenktui.load_strip.down"),
+]
+
+# One key per status code: the code's own first letter where it is free.
+CODE_KEYS: dict[str, str] = {
+    "ITO": "i", "WFH": "w", "SIC": "s", "OOO": "o", "VAC": "v", "OOF": "f",
+}  # fmt: skip
+
+STATUS: list[Binding] = [
+    *(
+        Binding(
+            key,
+            f"set_status('{code}')",
+            f"Set my status {code} ({STATUS_CODES[code].lower()})",
+            show=False,
+            id=f"tenktui.status.set_{code.lower()}",
+        )
+        for code, key in CODE_KEYS.items()
+    ),
+    Binding("slash", "filter", "Filter", id="tenktui.status.filter"),
+    Binding("asterisk", "pin", "Pin/unpin", key_display="*", id="tenktui.status.pin"),
+    Binding("a", "everyone", "Everyone / my people", id="tenktui.status.everyone"),
+    Binding("escape", "leave_filter", "Back to the board", show=False, id="tenktui.status.board"),
+]
+
+SUBTASKS: list[Binding] = [
+    Binding("space", "toggle", "Done/undone", id="tenktui.subtasks.toggle"),
+    Binding("a", "add", "Add", id="tenktui.subtasks.add"),
+    Binding("r", "rename", "Rename", id="tenktui.subtasks.rename"),
+    Binding("d,delete", "delete", "Delete", id="tenktui.subtasks.delete"),
+    Binding("escape", "back", "Back", id="tenktui.subtasks.back"),
+]
+
+OUTBOX: list[Binding] = [
+    Binding("r", "retry", "Retry", id="tenktui.outbox.retry"),
+    Binding("R", "retry_all", "Retry all", id="tenktui.outbox.retry_all"),
+    Binding("d,delete", "discard", "Discard", id="tenktui.outbox.discard"),
+    Binding("m", "resolve('mine')", "Keep mine", id="tenktui.outbox.keep_mine"),
+    Binding("T", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
+    Binding("enter", "open", "Go to", priority=True, id="tenktui.outbox.open"),
 ]
 
 # Marks in the week grid, for the help screen.

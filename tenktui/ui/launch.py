@@ -13,9 +13,12 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tenktui import paths
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 EXIT_AFTER_PAINT = "TENKTUI_EXIT_AFTER_PAINT"
 LOGGERS = ("tenktui", "httpx", "httpcore", "uvicorn", "uvicorn.error", "uvicorn.access")
@@ -52,7 +55,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
 
 
 def run_app(
-    session: Any,
+    session: Session,
     *,
     theme: str | None = None,
     on_theme_change: Callable[[str], None] | None = None,

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from tenktui.store.describe import day_label
 from tenktui.store.load import describe_allocation, schedule_for
 from tenktui.store.queries import week_start_for
 from tenktui.text import clean, clean_line
+from tenktui.ui import keys
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
 from tenktui.ui.widgets.load_strip import LoadStrip
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.sync_footer import SyncFooter
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 WEEKS_BACK = 2
 WEEKS_AHEAD = 6
@@ -67,29 +70,9 @@ class AssignmentsScreen(StoreScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "open_subtasks", "Subtasks", priority=True, id="tenktui.assignments.subtasks"
-        ),
-        Binding("S", "set_status", "Set status", id="tenktui.assignments.set_status"),
-        Binding(
-            "left_square_bracket,p",
-            "shift(-1)",
-            "Earlier",
-            key_display="[",
-            id="tenktui.assignments.earlier",
-        ),
-        Binding(
-            "right_square_bracket,n",
-            "shift(1)",
-            "Later",
-            key_display="]",
-            id="tenktui.assignments.later",
-        ),
-        Binding("t", "this_week", "This week", show=False, id="tenktui.assignments.this_week"),
-    ]
+    BINDINGS = keys.ASSIGNMENTS
 
-    def __init__(self, session: Any, *, week_start: dt.date | None = None) -> None:
+    def __init__(self, session: Session, *, week_start: dt.date | None = None) -> None:
         """``week_start``: the week the timesheet shows (this week when not given)."""
         super().__init__(session)
         self.first_weekday = getattr(session, "week_start", 0)
@@ -260,7 +243,7 @@ class AssignmentsScreen(StoreScreen):
         if a is None:
             return
         if a["kind"] == "leave":
-            self.notify("Leave has no subtasks.", severity="warning")
+            self.say("Leave has no subtasks.", "warning")
             return
         self.post_message(OpenSubtasks(a["id"]))
 
@@ -272,11 +255,11 @@ class AssignmentsScreen(StoreScreen):
         if a is None:
             return
         if a["kind"] == "leave":
-            self.notify("Leave has no status to change.", severity="warning")
+            self.say("Leave has no status to change.", "warning")
             return
         options = self.store.queries.status_options_for(a["id"])
         if not options:
-            self.notify("No status options for this assignment yet: sync first.")
+            self.say("No status options for this assignment yet: sync first.")
             return
         items = [
             PickItem(o["label"], o["id"], "current" if o["id"] == a["status_option_id"] else "")

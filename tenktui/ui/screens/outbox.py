@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from tenktui.store.describe import Describer, when_label
 from tenktui.store.outbox import OutboxRow
 from tenktui.text import clean, clean_line
+from tenktui.ui import keys
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
+from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.conflict_view import ConflictView
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
-from tenktui.ui.widgets.screens_confirm import ConfirmScreen
 from tenktui.ui.widgets.sync_footer import SyncFooter
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 STATES = {
     "pending": "⟳ pending",
@@ -65,16 +68,9 @@ class OutboxScreen(StoreScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "retry", "Retry", id="tenktui.outbox.retry"),
-        Binding("R", "retry_all", "Retry all", id="tenktui.outbox.retry_all"),
-        Binding("d,delete", "discard", "Discard", id="tenktui.outbox.discard"),
-        Binding("m", "resolve('mine')", "Keep mine", id="tenktui.outbox.keep_mine"),
-        Binding("T", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
-        Binding("enter", "open", "Go to", priority=True, id="tenktui.outbox.open"),
-    ]
+    BINDINGS = keys.OUTBOX
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.rows: list[OutboxRow] = []
         self.describer = Describer(session.store.database)
@@ -191,7 +187,7 @@ class OutboxScreen(StoreScreen):
 
     def action_retry_all(self) -> None:
         if not any(r.state == "failed" for r in self.rows):
-            self.notify("Nothing has failed.")
+            self.say("Nothing has failed.")
             return
         self.edit("Retry every failed edit", self.store.resolutions.retry_all)
 
@@ -206,9 +202,11 @@ class OutboxScreen(StoreScreen):
                 self.edit(f"Discard: {what}", lambda: self.store.resolutions.discard(row.seq))
 
         self.app.push_screen(
-            ConfirmScreen(
+            ConfirmDialog(
                 f"Discard “{what}”? The server's version stays; your edit is lost.",
                 yes="Discard",
+                no="Keep",
+                danger=True,
             ),
             answered,
         )
@@ -218,7 +216,7 @@ class OutboxScreen(StoreScreen):
         if row is None:
             return
         if row.state != "conflict":
-            self.notify("Only a conflict has two versions to choose from.", severity="warning")
+            self.say("Only a conflict has two versions to choose from.", "warning")
             return
         words = "Keep mine" if keep == "mine" else "Take theirs"
         self.edit(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static
 
@@ -15,15 +14,16 @@ from tenktui.store import board
 from tenktui.store.describe import ago, day_label, when_label
 from tenktui.store.validation import STATUS_CODES
 from tenktui.text import clean, clean_line
+from tenktui.ui import keys
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
 
+if TYPE_CHECKING:
+    from tenktui.session import Session
+
 NAME_WIDTH = 18
 YOU = " (you)"
-
-# One key per code: the code's own first letter where it is free.
-CODE_KEYS = {"ITO": "i", "WFH": "w", "SIC": "s", "OOO": "o", "VAC": "v", "OOF": "f"}
 
 
 class Board(DataTable[Text]):
@@ -89,26 +89,9 @@ class StatusScreen(StoreScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(
-                key,
-                f"set_status('{code}')",
-                f"Set my status {code} ({STATUS_CODES[code].lower()})",
-                show=False,
-                id=f"tenktui.status.set_{code.lower()}",
-            )
-            for code, key in CODE_KEYS.items()
-        ),
-        Binding("slash", "filter", "Filter", id="tenktui.status.filter"),
-        Binding("asterisk", "pin", "Pin/unpin", key_display="*", id="tenktui.status.pin"),
-        Binding("a", "everyone", "Everyone / my people", id="tenktui.status.everyone"),
-        Binding(
-            "escape", "leave_filter", "Back to the board", show=False, id="tenktui.status.board"
-        ),
-    ]
+    BINDINGS = keys.STATUS
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.people: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
@@ -127,7 +110,7 @@ class StatusScreen(StoreScreen):
         yield Static("", id="mine", markup=False)
         with Horizontal(id="codes"):
             yield Static("Set yours:")
-            for code, key in CODE_KEYS.items():
+            for code, key in keys.CODE_KEYS.items():
                 yield Button(
                     f"{key} {code}", id=f"code-{code}", compact=True, tooltip=STATUS_CODES[code]
                 )
@@ -293,7 +276,7 @@ class StatusScreen(StoreScreen):
         # Off screen, nobody's status is wanted: every sync pass (one per edit) would
         # otherwise fetch ten again, and a person ticking subtasks gets throttled.
         self._wanted = []
-        self.session.engine.want_statuses([])
+        self.session.sync.want_statuses([])
 
     def _want_visible(self) -> None:
         """Ask the engine for the statuses of the people on screen (oldest first)."""
@@ -306,7 +289,7 @@ class StatusScreen(StoreScreen):
         if ids and ids != self._wanted:
             self._wanted = ids
             self.requested.update(ids)
-            self.session.engine.want_statuses(ids)
+            self.session.sync.want_statuses(ids)
 
     # -- filtering and pins -----------------------------------------------
     def action_filter(self) -> None:
@@ -335,7 +318,7 @@ class StatusScreen(StoreScreen):
             return
         pinned = board.toggle_pin(self.store.database, person["id"])
         name = clean_line(person["display_name"])
-        self.notify(f"{'Pinned' if pinned else 'Unpinned'} {name}.", markup=False)
+        self.say(f"{'Pinned' if pinned else 'Unpinned'} {name}.")
         self.refresh_from_store()
 
     def action_everyone(self) -> None:
@@ -345,10 +328,10 @@ class StatusScreen(StoreScreen):
     # -- setting my status --------------------------------------------------
     def action_set_status(self, code: str) -> None:
         if not self.has_statuses:
-            self.notify("This account has no statuses.", severity="warning")
+            self.say("This account has no statuses.", "warning")
             return
         if self.me is None:
-            self.notify("Your status can be set after the first sync.", severity="warning")
+            self.say("Your status can be set after the first sync.", "warning")
             return
         self.query_one(Prompt).ask(
             code,

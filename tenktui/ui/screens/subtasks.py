@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Input, Static
 
 from tenktui.store.describe import day_label
 from tenktui.store.validation import display_name
 from tenktui.text import clean, clean_line
+from tenktui.ui import keys
+from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
-from tenktui.ui.widgets.screens_confirm import ConfirmScreen
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 MARKS = {"pending": "⟳ pending", "failed": "✗ failed", "conflict": "⚠ conflict"}
 
@@ -48,15 +51,9 @@ class SubtasksScreen(StoreScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Done/undone", id="tenktui.subtasks.toggle"),
-        Binding("a", "add", "Add", id="tenktui.subtasks.add"),
-        Binding("r", "rename", "Rename", id="tenktui.subtasks.rename"),
-        Binding("d,delete", "delete", "Delete", id="tenktui.subtasks.delete"),
-        Binding("escape", "back", "Back", id="tenktui.subtasks.back"),
-    ]
+    BINDINGS = keys.SUBTASKS
 
-    def __init__(self, session: Any, assignment_id: int) -> None:
+    def __init__(self, session: Session, assignment_id: int) -> None:
         super().__init__(session)
         self.assignment_id = assignment_id
         self.items: list[dict[str, Any]] = []
@@ -71,9 +68,8 @@ class SubtasksScreen(StoreScreen):
         yield SyncFooter()
 
     def on_mount(self) -> None:
-        super().on_mount()
         # The checklist may have changed on the server since the last slow refresh.
-        self.session.engine.want_subtasks(self.assignment_id)
+        self.session.sync.want_subtasks(self.assignment_id)
 
     # -- reading the store -------------------------------------------------
     def _assignment(self) -> dict[str, Any] | None:
@@ -239,7 +235,10 @@ class SubtasksScreen(StoreScreen):
                 )
 
         self.app.push_screen(
-            ConfirmScreen(f"Delete the subtask '{item['description']}'?"), answered
+            ConfirmDialog(
+                f"Delete the subtask '{item['description']}'?", yes="Delete", no="Keep", danger=True
+            ),
+            answered,
         )
 
     def action_back(self) -> None:

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Static
 
 from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
 from tenktui.store.rows import WeekRows
 from tenktui.text import clean
 from tenktui.ui import keys
-from tenktui.ui.messages import EditQueued, StoreChanged
+from tenktui.ui.messages import EditQueued
 from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.screens_base import StoreScreen
 from tenktui.ui.widgets.sync_footer import SyncFooter
 from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
 
 ENTRY_KEYS = ("hours", "task", "notes")
 CHROME_LINES = 5  # app bar, week head, two lines of detail, footer
@@ -45,7 +48,7 @@ class UndoStep:
     cells: list[CellSnapshot] = field(default_factory=list)
 
 
-class TimesheetScreen(Screen[None]):
+class TimesheetScreen(StoreScreen):
     """One week: rows of projects, phases and leave; a column per day."""
 
     BINDINGS = keys.TIMESHEET
@@ -63,12 +66,10 @@ class TimesheetScreen(Screen[None]):
     }
     """
 
-    def __init__(self, session: Any) -> None:
-        super().__init__()
-        self.session = session
-        self.store = session.store
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
         self.week_rows = WeekRows(self.store.database)
-        self.week_start = week_start_for(self.today(), session.week_start)
+        self.week_start = week_start_for(self.today, session.week_start)
         self.week: WeekGrid | None = None
         self.undo_steps: list[UndoStep] = []
         self.redo_steps: list[UndoStep] = []
@@ -95,22 +96,15 @@ class TimesheetScreen(Screen[None]):
         return self.query_one(WeekGridView)
 
     def on_mount(self) -> None:
-        self.reload()
+        # The base's on_mount draws the week from the store right after this one.
         self.grid.focus()
         if getattr(self.app, "exit_after_paint", False):
             self.call_after_refresh(self.app.exit)
 
     # -- data -----------------------------------------------------------------
-    def today(self) -> dt.date:
-        return self.store.database.today()
-
-    @property
-    def user_id(self) -> int | None:
-        return self.store.database.get_meta("me")
-
-    def reload(self) -> None:
+    def refresh_from_store(self) -> None:
         """Redraw from the store (instant: it is local)."""
-        user = self.user_id
+        user = self.me
         grid = self.grid
         if user is None:
             grid.empty_hint = "Fetching your week from the server…"
@@ -119,7 +113,7 @@ class TimesheetScreen(Screen[None]):
             return
         grid.empty_hint = "No rows this week: press a to add a project or leave type."
         self.week = self.store.queries.week(user, self.week_start)
-        grid.set_week(self.week, today=self.today())
+        grid.set_week(self.week, today=self.today)
         self._head(self._title(), self._state())
         cell = grid.current_cell
         if cell is not None and cell.state in ("failed", "conflict"):
@@ -129,9 +123,6 @@ class TimesheetScreen(Screen[None]):
         else:
             self._detail()
 
-    def on_store_changed(self, message: StoreChanged) -> None:
-        self.reload()
-
     def _title(self) -> str:
         start = self.week_start
         end = start + dt.timedelta(days=6)
@@ -140,7 +131,7 @@ class TimesheetScreen(Screen[None]):
             if start.month == end.month
             else f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
         )
-        weeks = (start - week_start_for(self.today(), self.session.week_start)).days // 7
+        weeks = (start - week_start_for(self.today, self.session.week_start)).days // 7
         when = {0: "this week", 1: "next week", -1: "last week"}.get(
             weeks, f"in {weeks} weeks" if weeks > 0 else f"{-weeks} weeks ago"
         )
@@ -238,7 +229,7 @@ class TimesheetScreen(Screen[None]):
 
     def on_week_grid_view_edit_submitted(self, message: WeekGridView.EditSubmitted) -> None:
         grid = self.grid
-        user = self.user_id
+        user = self.me
         if user is None or not 0 <= message.row < len(grid.rows):
             return
         row = grid.rows[message.row]
@@ -277,7 +268,7 @@ class TimesheetScreen(Screen[None]):
 
     # -- editing helpers ----------------------------------------------------------
     def _snapshot(self, cells: list[tuple[int, dt.date]]) -> list[CellSnapshot]:
-        user = self.user_id
+        user = self.me
         return [
             CellSnapshot(
                 aid,
@@ -293,7 +284,7 @@ class TimesheetScreen(Screen[None]):
     def _edited(self, description: str, before: list[CellSnapshot], note: str = "") -> None:
         """After a successful edit: remember how to undo it, redraw, tell the app."""
         self._remember(UndoStep(description, self.week_start, before))
-        self.reload()
+        self.refresh_from_store()
         self.say(f"Saved: {description}{note}", "done")
         self.post_message(EditQueued(description))
 
@@ -304,7 +295,7 @@ class TimesheetScreen(Screen[None]):
 
     def _cell_or_say(self) -> tuple[Any, Any] | None:
         grid = self.grid
-        if grid.current_row is None or self.user_id is None:
+        if grid.current_row is None or self.me is None:
             self.say("No row here: press a to add one.")
             return None
         return grid.current_row, grid.current_cell
@@ -346,7 +337,7 @@ class TimesheetScreen(Screen[None]):
         before = self._snapshot([(row.assignable_id, cell.day)])
         dialog = EntryListDialog(
             self.store,
-            self.user_id,
+            self.me,
             row.assignable_id,
             row.label,
             cell.day,
@@ -359,7 +350,7 @@ class TimesheetScreen(Screen[None]):
                 self._remember(
                     UndoStep(f"{row.label}, {cell.day:%a %d %b}", self.week_start, before)
                 )
-            self.reload()
+            self.refresh_from_store()
             self.grid.focus()
 
         self.app.push_screen(dialog, closed)
@@ -381,7 +372,7 @@ class TimesheetScreen(Screen[None]):
                 return
             before = self._snapshot([(row.assignable_id, cell.day)])
             try:
-                self.store.edits.clear_cell(self.user_id, row.assignable_id, cell.day)
+                self.store.edits.clear_cell(self.me, row.assignable_id, cell.day)
             except InvalidEdit as err:
                 self.say(str(err), "error")
                 return
@@ -398,19 +389,19 @@ class TimesheetScreen(Screen[None]):
     def action_dismiss_suggestion(self) -> None:
         """Confirm zero hours on a suggested cell, so confirming does not bring it back."""
         found = self._cell_or_say()
-        if found is None or self.user_id is None:
+        if found is None or self.me is None:
             return
         row, cell = found
         before = self._snapshot([(row.assignable_id, cell.day)])
         try:
-            self.store.edits.dismiss_suggestion(self.user_id, row.assignable_id, cell.day)
+            self.store.edits.dismiss_suggestion(self.me, row.assignable_id, cell.day)
         except InvalidEdit as err:
             self.say(str(err), "error")
             return
         self._edited(f"{row.label}, {cell.day:%a %d %b}: suggestion dismissed", before)
 
     def _confirm(self, days: list[dt.date], assignable_id: int | None, what: str) -> None:
-        user = self.user_id
+        user = self.me
         if user is None or self.week is None:
             return
         cells = [
@@ -440,7 +431,7 @@ class TimesheetScreen(Screen[None]):
             plural = "s" if count != 1 else ""
             self._edited(f"confirmed {count} suggestion{plural} for {what}", before)
 
-        today = self.today()
+        today = self.today
         ahead = sorted({day for _, day in cells if day > today})
         if not ahead:
             confirm()
@@ -466,7 +457,7 @@ class TimesheetScreen(Screen[None]):
         self._confirm(days, None, "this week")
 
     def action_add_row(self) -> None:
-        if self.user_id is None:
+        if self.me is None:
             self.say("Wait for the first sync to finish.")
             return
         from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
@@ -490,23 +481,23 @@ class TimesheetScreen(Screen[None]):
 
     def show_row(self, assignable_id: int, day: dt.date | None) -> None:
         """Go to ``day``'s week (or stay) and put the cursor on a row, adding it if needed."""
-        user = self.user_id
+        user = self.me
         if user is None:
             return
         if day is not None:
             self.week_start = week_start_for(day, self.session.week_start)
-            self.reload()
+            self.refresh_from_store()
         column = (day - self.week_start).days if day is not None else None
         if not self.grid.select_assignable(assignable_id, column):
             self.week_rows.add(user, self.week_start, [assignable_id])
-            self.reload()
+            self.refresh_from_store()
             self.grid.select_assignable(assignable_id, column)
             row = self.grid.current_row
             self.say(f"Added {row.label if row else 'the row'}: type hours on a day.", "done")
         self.grid.focus()
 
     def action_copy_last_week(self) -> None:
-        user = self.user_id
+        user = self.me
         if user is None:
             return
         last = self.store.queries.week(user, self.week_start - dt.timedelta(days=7))
@@ -516,11 +507,11 @@ class TimesheetScreen(Screen[None]):
             self.say("This week already has every row of last week; Y copies its hours.")
             return
         self.week_rows.add(user, self.week_start, missing)
-        self.reload()
+        self.refresh_from_store()
         self.say(f"Added {len(missing)} row{'s' if len(missing) != 1 else ''} from last week.")
 
     def action_copy_last_week_hours(self) -> None:
-        user = self.user_id
+        user = self.me
         if user is None:
             return
         source = self.week_start - dt.timedelta(days=7)
@@ -554,7 +545,7 @@ class TimesheetScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, yes="Copy", no="Cancel"), answered)
 
     def action_remove_row(self) -> None:
-        user, row = self.user_id, self.grid.current_row
+        user, row = self.me, self.grid.current_row
         if user is None or row is None:
             return
         if row.total:
@@ -563,7 +554,7 @@ class TimesheetScreen(Screen[None]):
         if not self.week_rows.remove(user, self.week_start, row.assignable_id):
             self.say("Only rows added by hand can be removed; this one comes from the schedule.")
             return
-        self.reload()
+        self.refresh_from_store()
         if any(r.assignable_id == row.assignable_id for r in self.grid.rows):
             self.say(f"{row.label} stays: it is on your schedule this week.")
         else:
@@ -591,7 +582,7 @@ class TimesheetScreen(Screen[None]):
         source.pop()
         target.append(UndoStep(step.description, step.week_start, now))
         self.week_start = step.week_start
-        self.reload()
+        self.refresh_from_store()
         if step.cells:
             first = step.cells[0]
             self.grid.select_assignable(first.assignable_id, (first.day - self.week_start).days)
@@ -599,7 +590,7 @@ class TimesheetScreen(Screen[None]):
         self.post_message(EditQueued(f"{verb} {step.description}"))
 
     def _restore(self, cells: list[CellSnapshot]) -> None:
-        user = self.user_id
+        user = self.me
         edits = self.store.edits
         with self.store.database.write():
             for snap in cells:
@@ -625,7 +616,7 @@ class TimesheetScreen(Screen[None]):
                         )
 
     def action_submit_week(self) -> None:
-        user, week = self.user_id, self.week
+        user, week = self.me, self.week
         if user is None or week is None:
             return
         if not self.session.capabilities.approvals:
@@ -650,7 +641,7 @@ class TimesheetScreen(Screen[None]):
             except InvalidEdit as err:
                 self.say(str(err), "error")
                 return
-            self.reload()
+            self.refresh_from_store()
             self.say(f"Submitted {count} entries ({hours} h) for approval.", "done")
             self.post_message(EditQueued("submit week"))
 
@@ -659,17 +650,17 @@ class TimesheetScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         self._message = None
         self.week_start += dt.timedelta(days=7 * step)
-        self.reload()
+        self.refresh_from_store()
 
     def action_this_week(self) -> None:
         self._message = None
-        self.week_start = week_start_for(self.today(), self.session.week_start)
-        self.reload()
+        self.week_start = week_start_for(self.today, self.session.week_start)
+        self.refresh_from_store()
 
     def action_go_to_date(self) -> None:
         from tenktui.ui.widgets.date_prompt import DatePrompt
 
-        self.app.push_screen(DatePrompt(self.today()), self.go_to)
+        self.app.push_screen(DatePrompt(self.today), self.go_to)
 
     def go_to(self, day: dt.date | None) -> None:
         """Show ``day``'s week with the cursor on that day (``None``: stay)."""
@@ -677,7 +668,7 @@ class TimesheetScreen(Screen[None]):
             return
         self._message = None
         self.week_start = week_start_for(day, self.session.week_start)
-        self.reload()
+        self.refresh_from_store()
         self.grid.move_to(self.grid.row_index, (day - self.week_start).days)
         self.grid.focus()
 

@@ -1,4 +1,4 @@
-"""A yes/no question: destructive or outward actions ask first."""
+"""A yes/no question over the current screen: destructive or outward actions ask first."""
 
 from __future__ import annotations
 
@@ -12,35 +12,64 @@ from tenktui.ui import keys
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Dismisses with ``True`` for yes (y, or the Yes button) and ``False`` otherwise."""
+    """Dismisses with ``True`` (y, or the first button) or ``False`` (n, Escape, the second
+    button, which has the focus at first so a stray Enter keeps things).
+
+    ``danger``: the answer loses something for good (a subtask, a queued edit), so the
+    frame and the yes button are in the error colour; otherwise they are in the primary one.
+    """
 
     BINDINGS = keys.CONFIRM
 
     DEFAULT_CSS = """
     ConfirmDialog {
         align: center middle;
-        #confirm-box {
-            width: 60; max-width: 90%; height: auto;
-            border: thick $primary; background: $surface; padding: 1 2;
-        }
-        #confirm-question { margin-bottom: 1; }
-        #confirm-buttons { height: auto; align-horizontal: right; }
-        Button { margin-left: 2; min-width: 10; }
+    }
+    ConfirmDialog > Vertical {
+        width: 60;
+        max-width: 90%;
+        height: auto;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+    ConfirmDialog #question {
+        width: 100%;
+        margin-bottom: 1;
+    }
+    ConfirmDialog Horizontal {
+        height: auto;
+        align: right middle;
+    }
+    ConfirmDialog Button {
+        margin-left: 2;
+        min-width: 10;
+    }
+    ConfirmDialog.-danger > Vertical {
+        max-width: 100%;
+        border: thick $error;
+    }
+    ConfirmDialog.-danger Button {
+        min-width: 16;
     }
     """
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
+    def __init__(
+        self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = False
+    ) -> None:
+        super().__init__(classes="-danger" if danger else None)
         self.question = question
-        self.yes_label = yes
-        self.no_label = no
+        self.yes = yes
+        self.no = no
+        self.danger = danger
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(clean(self.question), id="confirm-question", markup=False)
-            with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.yes_label} (y)", variant="primary", id="yes")
-                yield Button(f"{self.no_label} (n)", id="no")
+        with Vertical():
+            yield Static(clean(self.question), id="question", markup=False)
+            with Horizontal():
+                variant = "error" if self.danger else "primary"
+                yield Button(f"{self.yes} (y)", id="yes", variant=variant)
+                yield Button(f"{self.no} (n)", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

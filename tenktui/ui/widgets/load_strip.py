@@ -17,13 +17,13 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tenktui.store.describe import day_label, hours_label
 from tenktui.store.load import DayLoad
+from tenktui.ui import keys
 
 LABEL = "Load  "
 UNDER = "▁▂▃▄▅▆▇"
@@ -90,12 +90,7 @@ class LoadStrip(Widget, can_focus=True):
         "load-strip--today",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "move(-1)", "Earlier day", show=False, id="tenktui.load_strip.left"),
-        Binding("right,l", "move(1)", "Later day", show=False, id="tenktui.load_strip.right"),
-        Binding("up,k", "move(-7)", "Week earlier", show=False, id="tenktui.load_strip.up"),
-        Binding("down,j", "move(7)", "Week later", show=False, id="tenktui.load_strip.down"),
-    ]
+    BINDINGS = keys.LOAD_STRIP
 
     cursor: reactive[int] = reactive(0)
 

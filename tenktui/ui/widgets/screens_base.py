@@ -1,4 +1,4 @@
-"""What the Assignments, Status, Subtasks and Outbox screens share.
+"""What the five screens (Timesheet, Assignments, Status, Subtasks, Outbox) share.
 
 Each reads the store of a :class:`~tenktui.session.Session` and redraws itself
 from it in :meth:`StoreScreen.refresh_from_store`, which runs on mount, when
@@ -6,21 +6,39 @@ the screen comes back to the top, and on :class:`~tenktui.ui.messages.StoreChang
 (the app may post that message to the screen or call the method directly).
 Edits go through :meth:`StoreScreen.edit`: the store validates and queues them,
 a refusal is shown to the person, and :class:`~tenktui.ui.messages.EditQueued`
-bubbles up to the app, which pokes the sync engine.
+bubbles up to the app, which pokes the sync engine. :meth:`StoreScreen.say` tells
+the person something; a screen with a place of its own for that overrides it.
+
+Textual calls a handler of every class along the MRO (a screen's ``on_mount``
+first, then this one's): a screen adds to these handlers without calling
+``super()``, which would run them twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tenktui.store import InvalidEdit
 from tenktui.text import clean, clean_line
 from tenktui.ui.messages import EditQueued, StoreChanged
+
+if TYPE_CHECKING:
+    from tenktui.session import Session
+    from tenktui.store import Store
+
+# What a ``say`` kind means as a notification's severity.
+SEVERITY: dict[str, SeverityLevel] = {
+    "": "information",
+    "done": "information",
+    "warning": "warning",
+    "error": "error",
+}
 
 
 def highlighted_key(table: DataTable[Any]) -> str | None:
@@ -52,13 +70,13 @@ class ScreenTitle(Static):
 class StoreScreen(Screen[None]):
     """A screen drawn from the store."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
 
     # -- the store --------------------------------------------------------
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         return self.session.store
 
     @property
@@ -69,6 +87,7 @@ class StoreScreen(Screen[None]):
 
     @property
     def today(self) -> dt.date:
+        """The person's local date (the store's clock, frozen in tests)."""
         return self.store.database.today()
 
     def set_title(self, text: str) -> None:
@@ -89,6 +108,11 @@ class StoreScreen(Screen[None]):
         # Stopped here: the app may have posted it to this screen, and must not get it back.
         message.stop()
         self.refresh_from_store()
+
+    # -- telling the person ------------------------------------------------
+    def say(self, text: str, kind: str = "") -> None:
+        """Tell the person something; ``kind`` is "", "done", "warning" or "error"."""
+        self.notify(clean(text), severity=SEVERITY.get(kind, "information"), markup=False)
 
     # -- editing ----------------------------------------------------------
     def edit(self, description: str, change: Callable[[], object]) -> bool:

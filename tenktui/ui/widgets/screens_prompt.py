@@ -7,11 +7,10 @@ and hides it again.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
+
+from tenktui.ui import keys
 
 
 class Prompt(Input):
@@ -26,9 +25,7 @@ class Prompt(Input):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="tenktui.prompt.cancel")
-    ]
+    BINDINGS = keys.PROMPT
 
     class Cancelled(Message):
         """The person backed out of the question."""
