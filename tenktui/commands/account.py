@@ -83,10 +83,7 @@ async def _check(backend: str, base_url: str, token: str, email: str | None, tim
         client = make_backend(backend, base_url, token, email=email, timezone=timezone)
     except ValueError as err:
         raise CommandError(str(err), EXIT_USAGE) from None
-    for layer in ("http", "rpc"):
-        transport = getattr(client, layer, None)
-        if transport is not None and hasattr(transport, "max_attempts"):
-            transport.max_attempts = 3
+    client.limit_attempts(3)
     try:
         if email is None:
             me = await client.whoami()

@@ -348,10 +348,7 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
             file=sys.stderr,
             flush=True,
         )
-    for layer in ("http", "rpc"):  # the 10,000ft client's HTTP layer, Leantime's JSON-RPC
-        transport = getattr(session.backend, layer, None)
-        if transport is not None and hasattr(transport, "max_attempts"):
-            transport.max_attempts = CLI_ATTEMPTS
+    session.backend.limit_attempts(CLI_ATTEMPTS)
     try:
         yield Context(args, Output(getattr(args, "json", False)), profile, session, now)
     finally:
