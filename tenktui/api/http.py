@@ -45,7 +45,6 @@ from tenktui.api.errors import (
     Throttled,
     TlsError,
     Unauthorized,
-    redact,
 )
 from tenktui.api.governor import (
     MAX_THROTTLE_RETRIES,
@@ -54,6 +53,7 @@ from tenktui.api.governor import (
     current_priority,
     governor_for,
 )
+from tenktui.logs import redact
 
 log = logging.getLogger("tenktui.api")
 
