@@ -281,7 +281,7 @@ class HttpTransport:
         failure: httpx.TransportError | None = None
         async with self.governor.slot(level) as slot:
             sent_at = dt.datetime.now(dt.UTC)
-            started, t0 = time.time(), time.perf_counter()
+            started, t0 = self.governor.clock.time(), time.perf_counter()
             try:
                 # httpx's read timeout is per read: a body trickled a byte at a time
                 # never trips it. The whole answer gets a deadline of its own.
