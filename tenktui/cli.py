@@ -550,7 +550,7 @@ def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:
         import logging
         import traceback
 
-        from tenktui.commands.context import log_path, redact, setup_logging
+        from tenktui.logs import log_path, redact, setup_logging
 
         described = describe_sqlite_error(err) if isinstance(err, sqlite3.Error) else None
         detail = redact("".join(traceback.format_exception(err)))
@@ -568,7 +568,7 @@ def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:
 
 def _fail(message: str, code: int, *, as_json: bool = False) -> int:
     """Say why the command stopped; ``code`` is the exit status (and the JSON error's code)."""
-    from tenktui.commands.context import redact
+    from tenktui.logs import redact
     from tenktui.text import clean
 
     if as_json:
@@ -584,8 +584,9 @@ def _app(args: argparse.Namespace) -> int:
     """Open the app on the chosen profile (Textual is imported only here)."""
     from tenktui import paths, tokens
     from tenktui.commands import CommandError
-    from tenktui.commands.context import SECRETS, load_profile, login_command
+    from tenktui.commands.context import load_profile, login_command
     from tenktui.config import ConfigError, load_config, update_profile
+    from tenktui.logs import remember_secret
 
     config, profile = load_profile(args)
     token = tokens.load_token(profile.name)
@@ -594,7 +595,7 @@ def _app(args: argparse.Namespace) -> int:
             f"No API token for profile {profile.name!r}: log in with {login_command(profile)}.",
             EXIT_USAGE,
         )
-    SECRETS.add(token)
+    remember_secret(token)
     import logging
 
     from tenktui.commands.dates import today

@@ -1,4 +1,9 @@
-"""The rate governor, on a fake clock: budget, priorities, 429s, clock skew."""
+"""The rate governor, on a fake clock: budget, priorities, 429s, clock skew.
+
+The budget test against the sandbox's own throttle runs here too, on the same
+virtual clock as the sandbox app served in-process: twenty 5 s windows in well
+under a second (``test_api_integration`` keeps a short check over real HTTP).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,23 @@ import contextlib
 import heapq
 import itertools
 import math
+import sqlite3
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from email.utils import formatdate
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tenktui.api.errors import Throttled
 from tenktui.api.governor import GovernorState, Priority, RateGovernor, governor_for, priority
-from tenktui.api.http import ApiHttp
+from tenktui.api.http import ApiHttp, RequestRecord
+from tenktui.api.records import User
+from tenktui.api.tenkft import TenKftClient
+from tenktui.sandbox.app import create_app
+from tenktui.sandbox.state import RateWindow, Sandbox
+from tests.conftest import TOKEN as SANDBOX_TOKEN
 
 BASE = "http://127.0.0.1/api/v1"
 TOKEN = "unit-token-governor-5eb1"
@@ -33,7 +46,7 @@ class FakeClock:
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
 
-    def __call__(self) -> float:
+    def time(self) -> float:
         return self.t
 
     async def sleep(self, delay: float) -> None:
@@ -72,7 +85,7 @@ class FixedWindowServer:
         self, clock: FakeClock, limit: int, window: float, *, skew: float = 0.0, used: int = 0
     ) -> None:
         self.clock, self.limit, self.window, self.skew = clock, limit, window, skew
-        self.start = math.floor((clock() + skew) / window) * window
+        self.start = math.floor((clock.time() + skew) / window) * window
         self.used = used
         self.accepted: dict[float, int] = {}
         self.rejected: dict[float, int] = {}
@@ -82,7 +95,7 @@ class FixedWindowServer:
         self.turns += 1
         for _ in range(self.turns % 4):
             await asyncio.sleep(0)
-        now = self.clock() + self.skew
+        now = self.clock.time() + self.skew
         start = math.floor(now / self.window) * self.window
         if start != self.start:
             self.start, self.used = start, 0
@@ -111,7 +124,7 @@ async def clock() -> AsyncIterator[FakeClock]:
 
 
 def make(clock: FakeClock, server: FixedWindowServer, **kw: object) -> tuple[ApiHttp, RateGovernor]:
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.5, **kw)  # type: ignore[arg-type]
+    governor = RateGovernor(clock=clock, rand=lambda: 0.5, **kw)  # type: ignore[arg-type]
     http = ApiHttp(
         BASE,
         TOKEN,
@@ -181,7 +194,7 @@ async def test_retry_after_is_used_when_there_is_no_reset_header(clock: FakeCloc
         httpx.Response(429, headers={"Retry-After": "7"}),
         httpx.Response(200, json={"id": 1}),
     ]
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
+    governor = RateGovernor(clock=clock, rand=lambda: 0.0)
     http = ApiHttp(
         BASE, TOKEN, transport=httpx.MockTransport(lambda r: answers.pop(0)), governor=governor
     )
@@ -200,7 +213,7 @@ async def test_gives_up_after_25_throttled_retries_with_the_time_it_comes_back(
         requests += 1
         return httpx.Response(429, headers={"Retry-After": "2"})
 
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
+    governor = RateGovernor(clock=clock, rand=lambda: 0.0)
     http = ApiHttp(BASE, TOKEN, transport=httpx.MockTransport(always_429), governor=governor)
     with pytest.raises(Throttled) as caught:
         await http.get_json("/roles")
@@ -234,25 +247,25 @@ async def test_server_clock_behind_never_makes_the_governor_send_early(clock: Fa
 
 
 async def test_an_absurd_reset_is_capped_at_window_plus_5_s(clock: FakeClock) -> None:
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0, default_window=60)
+    governor = RateGovernor(clock=clock, rand=lambda: 0.0, default_window=60)
     headers = {
         "X-RateLimit-Limit": "10",
         "X-RateLimit-Remaining": "0",
-        "X-RateLimit-Reset": str(int(clock() + 86_400)),  # a day away, and no Date header
+        "X-RateLimit-Reset": str(int(clock.time() + 86_400)),  # a day away, and no Date header
     }
     async with governor.slot() as slot:
         slot.observe(200, headers)
     assert governor.hold_seconds() == pytest.approx(65.0)
     # ... and a reset already past still waits a little: never straight back in.
-    governor2 = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
+    governor2 = RateGovernor(clock=clock, rand=lambda: 0.0)
     async with governor2.slot() as slot:
-        slot.observe(200, {**headers, "X-RateLimit-Reset": str(int(clock() - 30))})
+        slot.observe(200, {**headers, "X-RateLimit-Reset": str(int(clock.time() - 30))})
     assert governor2.hold_seconds() == pytest.approx(0.5)
 
 
 async def test_waiting_requests_go_in_priority_order(clock: FakeClock) -> None:
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
-    reset = str(int(clock() + 3))
+    governor = RateGovernor(clock=clock, rand=lambda: 0.0)
+    reset = str(int(clock.time() + 3))
     spent = {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
     async with governor.slot() as slot:
         slot.observe(200, spent)
@@ -263,7 +276,7 @@ async def test_waiting_requests_go_in_priority_order(clock: FakeClock) -> None:
         async with governor.slot(level) as s:
             order.append(name)
             s.observe(200, {**spent, "X-RateLimit-Remaining": "5",
-                            "X-RateLimit-Reset": str(int(clock() + 60))})  # fmt: skip
+                            "X-RateLimit-Reset": str(int(clock.time() + 60))})  # fmt: skip
 
     levels = [
         ("status", Priority.STATUSES),
@@ -278,8 +291,8 @@ async def test_waiting_requests_go_in_priority_order(clock: FakeClock) -> None:
 
 
 async def test_in_flight_requests_count_against_the_budget(clock: FakeClock) -> None:
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
-    reset = clock() + 30
+    governor = RateGovernor(clock=clock, rand=lambda: 0.0)
+    reset = clock.time() + 30
     known = {
         "X-RateLimit-Limit": "10",
         "X-RateLimit-Remaining": "3",
@@ -300,11 +313,11 @@ async def test_in_flight_requests_count_against_the_budget(clock: FakeClock) -> 
     assert not fourth.done()  # the budget is gone until the reset...
     assert governor.waiting == 1
     await asyncio.wait_for(fourth, 5)
-    assert clock() >= reset  # ...and comes back with the new window
+    assert clock.time() >= reset  # ...and comes back with the new window
 
 
 async def test_state_for_the_ui_and_listeners(clock: FakeClock) -> None:
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
+    governor = RateGovernor(clock=clock, rand=lambda: 0.0)
     seen: list[GovernorState] = []
     unsubscribe = governor.subscribe(seen.append)
     assert governor.state == GovernorState("ok")
@@ -314,12 +327,12 @@ async def test_state_for_the_ui_and_listeners(clock: FakeClock) -> None:
             {
                 "X-RateLimit-Limit": "120",
                 "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": str(int(clock() + 20)),
+                "X-RateLimit-Reset": str(int(clock.time() + 20)),
             },
         )
     state = governor.state
     assert state.kind == "throttled" and state.until is not None
-    assert state.until.timestamp() == pytest.approx(clock() + 20)
+    assert state.until.timestamp() == pytest.approx(clock.time() + 20)
     assert str(state).startswith("throttled until ")
     assert seen[-1] == state
     unsubscribe()
@@ -328,7 +341,7 @@ async def test_state_for_the_ui_and_listeners(clock: FakeClock) -> None:
 
 
 async def test_a_server_without_rate_headers_is_not_metered(clock: FakeClock) -> None:
-    governor = RateGovernor(clock=clock, sleep=clock.sleep)
+    governor = RateGovernor(clock=clock)
     async with governor.slot() as slot:
         slot.observe(200, {})
     contexts = [governor.slot() for _ in range(20)]
@@ -349,7 +362,7 @@ def test_one_governor_per_token_and_server() -> None:
 
 async def test_priority_context_overrides_the_default(clock: FakeClock) -> None:
     seen: list[int] = []
-    governor = RateGovernor(clock=clock, sleep=clock.sleep)
+    governor = RateGovernor(clock=clock)
     original = governor._acquire
 
     async def spy(level: Priority) -> None:
@@ -375,8 +388,8 @@ async def test_rate_headers_only_on_a_429_do_not_pin_it_to_one_request_for_ever(
     clock: FakeClock,
 ) -> None:
     # The reference promises X-RateLimit-* on a 429 only: later answers carry none.
-    governor = RateGovernor(clock=clock, sleep=clock.sleep, rand=lambda: 0.0)
-    reset = int(clock()) + 3
+    governor = RateGovernor(clock=clock, rand=lambda: 0.0)
+    reset = int(clock.time()) + 3
     async with governor.slot() as slot:
         slot.observe(
             429,
@@ -392,3 +405,65 @@ async def test_rate_headers_only_on_a_429_do_not_pin_it_to_one_request_for_ever(
     for ctx in contexts:
         await asyncio.wait_for(ctx.__aenter__(), 1)
     assert governor.in_flight == 5
+
+
+# -- the sandbox's throttle, on the virtual clock ------------------------------------------
+
+
+def user_id(db: Path, email: str) -> int:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        row = conn.execute(
+            "SELECT id FROM users WHERE json_extract(data, '$.email') = ?", (email,)
+        ).fetchone()
+    return int(row[0])
+
+
+async def test_200_calls_from_8_tasks_under_10_requests_per_5_s(
+    clock: FakeClock, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """All complete; no request into an exhausted window once known; ≤ 1 429 per window.
+
+    200 calls at 10 per 5 s take at least 20 windows: about 100 s of virtual time.
+    """
+    sandbox.rate = RateWindow(limit=10, window=5, clock=clock.time)
+    me_id = user_id(tmp_path / "demo.db", "me@example.com")
+    records: list[RequestRecord] = []
+    calls = list(range(200))
+    results: list[User] = []
+    client = TenKftClient(
+        BASE,
+        SANDBOX_TOKEN,
+        transport=httpx.ASGITransport(app=create_app(sandbox)),
+        governor=RateGovernor(clock=clock),
+        sleep=clock.sleep,
+        on_request=records.append,
+    )
+
+    async with client:
+
+        async def worker() -> None:
+            while calls:
+                calls.pop()
+                results.append(await client.get_user(me_id))
+
+        await asyncio.gather(*(worker() for _ in range(8)))
+        governor = client.governor
+
+    assert len(results) == 200 and all(u.id == me_id for u in results)
+    assert sum(sandbox.requests.values()) == 200  # the server admitted exactly the 200 calls
+    assert dict(sandbox.requests) == {"GET /users/{id}": 200}
+
+    by_window: dict[int, list[RequestRecord]] = defaultdict(list)
+    answered_records = [r for r in records if r.status is not None]
+    assert len(answered_records) == len(records)  # no connection trouble either
+    for record in answered_records:
+        assert record.rate_reset is not None
+        by_window[record.rate_reset].append(record)
+    assert len(by_window) >= 20
+    for window, answered in by_window.items():
+        assert sum(r.status == 200 for r in answered) <= 10, window
+        assert sum(r.status == 429 for r in answered) <= 1, window
+    first_known = min(r.started_at + r.duration for r in records if r.status == 200)
+    late_429s = [r for r in records if r.status == 429 and r.started_at > first_known]
+    assert late_429s == []
+    assert governor.in_flight == 0 and governor.state.limit == 10

@@ -182,14 +182,19 @@ async def test_http_statuses_outside_json_rpc() -> None:
 
 
 async def test_429_backs_off_longer_each_time_then_goes_through() -> None:
-    now = [1000.0]
     waits: list[float] = []
 
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        now[0] += seconds
+    class Clock:
+        now = 1000.0
 
-    governor = RateGovernor(clock=lambda: now[0], sleep=sleep, rand=lambda: 0.0)
+        def time(self) -> float:
+            return self.now
+
+        async def sleep(self, seconds: float) -> None:
+            waits.append(seconds)
+            self.now += seconds
+
+    governor = RateGovernor(clock=Clock(), rand=lambda: 0.0)
     answers = iter([429, 429, 429, 200])
 
     def answer(item: dict[str, Any]) -> Any:

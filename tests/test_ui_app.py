@@ -16,11 +16,11 @@ from textual.command import CommandList, CommandPalette
 from textual.filter import Monochrome
 
 from tenktui import paths
+from tenktui.logs import setup_logging
 from tenktui.session import Session
 from tenktui.store import Store
 from tenktui.ui import keys
 from tenktui.ui.commands import palette_actions
-from tenktui.ui.launch import configure_logging
 from tenktui.ui.messages import EditQueued, OpenTimesheetRow, StoreChanged, SyncStateChanged
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
@@ -420,7 +420,7 @@ def test_an_installed_wheel_finds_its_themes(tmp_path: Path) -> None:
 
 # -- logging -----------------------------------------------------------------------------------
 def test_logs_go_to_a_file_not_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
-    path = configure_logging()
+    path = setup_logging()
     try:
         logging.getLogger("tenktui.api").warning("retrying in %s s", 2)
         for handler in logging.getLogger("tenktui").handlers:

@@ -54,6 +54,10 @@ class Backend(Protocol):
 
     async def aclose(self) -> None: ...
 
+    def limit_attempts(self, attempts: int) -> None:
+        """Send each request at most ``attempts`` times (a command answers fast offline)."""
+        ...
+
     # -- people ------------------------------------------------------------------
     async def resolve_user(self, email: str) -> User:
         """The person an email address belongs to (cached); ``NotFound`` if nobody."""
@@ -203,3 +207,6 @@ class HttpBackend:
 
     async def aclose(self) -> None:
         await self._transport.aclose()
+
+    def limit_attempts(self, attempts: int) -> None:
+        self._transport.max_attempts = attempts

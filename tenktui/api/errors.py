@@ -4,23 +4,13 @@ Every error says what happened and what to do next (``message``), carries the HT
 status when there was one and the route *template* it concerned (``"GET
 /users/{id}/time_entries"``: never a full URL, never a query string). The text of
 an error never holds the API token: whatever the server echoes back is redacted
-before it is stored (see :func:`redact`).
+before it is stored (see :func:`tenktui.logs.redact`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-
-REDACTED = "[redacted]"
-
-
-def redact(text: str, *secrets: str | None) -> str:
-    """``text`` with every occurrence of each secret replaced."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
 
 
 class ApiError(Exception):

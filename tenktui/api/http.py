@@ -34,6 +34,7 @@ from urllib.parse import quote
 import httpx
 
 from tenktui import __version__
+from tenktui.api.attempts import Retry, attempt_until_settled
 from tenktui.api.errors import (
     Ambiguous,
     ApiError,
@@ -45,7 +46,6 @@ from tenktui.api.errors import (
     Throttled,
     TlsError,
     Unauthorized,
-    redact,
 )
 from tenktui.api.governor import (
     MAX_THROTTLE_RETRIES,
@@ -54,6 +54,7 @@ from tenktui.api.governor import (
     current_priority,
     governor_for,
 )
+from tenktui.logs import redact
 
 log = logging.getLogger("tenktui.api")
 
@@ -66,18 +67,7 @@ RESPONSE_DEADLINE = 60.0
 # closed would fail after sending, and be reported ambiguous for nothing.
 KEEPALIVE_EXPIRY = 4.0
 RETRY_STATUSES = frozenset({502, 503, 504})
-# Answers to a write that may come after the server acted on it (a duplicate check
-# that ran after saving, a throttle applied late): never proof that nothing landed.
-AMBIGUOUS_STATUSES = frozenset({409, 429})
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
-# Raised before a single byte of the request left: always safe to send again.
-UNSENT_ERRORS: tuple[type[Exception], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ProxyError,
-    httpx.LocalProtocolError,
-)
 
 Params = Mapping[str, Any] | Sequence[tuple[str, Any]] | None
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
@@ -221,8 +211,9 @@ def check_token(token: str, message: str) -> None:
 class HttpTransport:
     """What the REST and the JSON-RPC layer share: one client for one token at one
     site, its governor, one attempt sent and counted, backoff, and the errors of a
-    transport that failed. Subclasses own the retry loop: what may be sent again
-    depends on the protocol."""
+    transport that failed. The attempts themselves run in
+    :func:`~tenktui.api.attempts.attempt_until_settled`; what may be sent again
+    depends on the protocol, and each says so in its :class:`~tenktui.api.attempts.Exchange`."""
 
     url_label = "base_url"  # how the repr names the URL
     response_deadline = RESPONSE_DEADLINE  # seconds for one whole answer, body included
@@ -281,7 +272,7 @@ class HttpTransport:
     def redact(self, text: str) -> str:
         return redact(text, *self._secrets)
 
-    async def _attempt(
+    async def send_once(
         self, request: httpx.Request, route: str, level: Priority, attempt: int, throttled: int
     ) -> tuple[httpx.Response | None, httpx.TransportError | None, dt.datetime]:
         """Send once in a slot of the governor and count it: the response or the
@@ -290,7 +281,7 @@ class HttpTransport:
         failure: httpx.TransportError | None = None
         async with self.governor.slot(level) as slot:
             sent_at = dt.datetime.now(dt.UTC)
-            started, t0 = time.time(), time.perf_counter()
+            started, t0 = self.governor.clock.time(), time.perf_counter()
             try:
                 # httpx's read timeout is per read: a body trickled a byte at a time
                 # never trips it. The whole answer gets a deadline of its own.
@@ -328,7 +319,7 @@ class HttpTransport:
         """What the governor learns the budget from (``throttled``: 429s in a row so far)."""
         return response.headers
 
-    def _check_throttled(self, throttled: int, route: str) -> None:
+    def check_throttled(self, throttled: int, route: str) -> None:
         """Give up once the server has said 429 too often in a row."""
         if throttled > MAX_THROTTLE_RETRIES:
             raise Throttled(until=self.governor.state.until, status=429, route=route)
@@ -340,7 +331,7 @@ class HttpTransport:
             route=route,
         )
 
-    async def _backoff(self, route: str, reason: str, attempt: int) -> None:
+    async def backoff(self, route: str, reason: str, attempt: int) -> None:
         delay = self._rand() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
         log.warning(
             "%s failed (%s); retrying in %.2f s (attempt %d of %d)",
@@ -476,47 +467,10 @@ class ApiHttp(HttpTransport):
         block overrides it.
         """
         method = method.upper()
-        route = f"{method} {route_template(path)}"
         if priority is None:
             priority = Priority.VISIBLE if method == "GET" else Priority.EDIT
-        level = current_priority(priority)
-        attempt = 0
-        throttled = 0
-        while True:
-            attempt += 1
-            request = self._client.build_request(method, path, params=params, json=json)
-            response, failure, sent_at = await self._attempt(
-                request, route, level, attempt, throttled
-            )
-
-            if failure is not None:
-                if method not in IDEMPOTENT and not isinstance(failure, UNSENT_ERRORS):
-                    raise self._ambiguous(method, route, path, json, sent_at, failure) from None
-                if attempt < self.max_attempts:
-                    await self._backoff(route, type(failure).__name__, attempt)
-                    continue
-                raise self._offline(route, failure, attempt) from None
-
-            assert response is not None
-            status = response.status_code
-            if 300 <= status < 400:
-                raise self._redirected(method, route, path, json, sent_at, response)
-            if status < 400:
-                return response
-            if status in AMBIGUOUS_STATUSES and method not in IDEMPOTENT:
-                # Said after the request went out: a server may have saved it first.
-                raise self._ambiguous(method, route, path, json, sent_at, None, status=status)
-            if status == 429:
-                throttled += 1
-                attempt -= 1  # being throttled is not a failure
-                self._check_throttled(throttled, route)
-                continue  # the governor holds the next slot until the reset
-            if status >= 500 and status != 501 and method not in IDEMPOTENT:
-                raise self._ambiguous(method, route, path, json, sent_at, None, status=status)
-            if status in RETRY_STATUSES and attempt < self.max_attempts:
-                await self._backoff(route, str(status), attempt)
-                continue
-            raise self._error(status, route, response)
+        exchange = _RestExchange(self, method, path, params, json)
+        return await attempt_until_settled(self, exchange, current_priority(priority))
 
     async def get_json(
         self, path: str, params: Params = None, *, priority: Priority | None = None
@@ -535,10 +489,11 @@ class ApiHttp(HttpTransport):
             try:
                 return response.json()
             except ValueError:
-                raise self._ambiguous(
-                    method.upper(), route, path, payload, dt.datetime.now(dt.UTC), None,
-                    status=response.status_code, what="an answer that is not JSON",
-                ) from None  # fmt: skip
+                raise _RestExchange(self, method.upper(), path, None, payload).ambiguous(
+                    dt.datetime.now(dt.UTC),
+                    status=response.status_code,
+                    what="an answer that is not JSON",
+                ) from None
         if response.status_code == 204 or not response.content.strip():
             return None
         return self._json(response, route)
@@ -583,41 +538,36 @@ class ApiHttp(HttpTransport):
             **kw,
         )
 
-    def _redirected(
-        self,
-        method: str,
-        route: str,
-        path: str,
-        payload: Any,
-        sent_at: dt.datetime,
-        response: httpx.Response,
-    ) -> ApiError:
-        """A redirect is never success: say where to, and that the base URL may be wrong.
-        A write redirected may still have been acted on first: reconcile it."""
-        where = redirect_target(response, self.redact)
-        message = (
-            f"The server redirected {method} {route_template(path)} to {where}: the base URL "
-            f"({self.base_url}) may be wrong. Check it in your configuration."
-        )
-        status = response.status_code
-        if method not in IDEMPOTENT:
-            return Ambiguous(
-                message + " The change may or may not have been saved; the app will check "
-                "before sending it again.",
-                method=method, path=path, payload=payload, sent_at=sent_at,
-                status=status, route=route,
-            )  # fmt: skip
-        return ServerError(message, status=status, route=route)
 
-    def _ambiguous(
+@dataclass(frozen=True, slots=True)
+class _RestExchange:
+    """One REST call's rules: GET, PUT and DELETE may be resent; a POST that may
+    have reached the server never is."""
+
+    http: ApiHttp
+    method: str
+    path: str
+    params: Params
+    payload: Any
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {route_template(self.path)}"
+
+    @property
+    def resendable(self) -> bool:
+        return self.method in IDEMPOTENT
+
+    def build(self) -> httpx.Request:
+        return self.http._client.build_request(
+            self.method, self.path, params=self.params, json=self.payload
+        )
+
+    def ambiguous(
         self,
-        method: str,
-        route: str,
-        path: str,
-        payload: Any,
         sent_at: dt.datetime,
-        failure: Exception | None,
         *,
+        failure: Exception | None = None,
         status: int | None = None,
         what: str | None = None,
     ) -> Ambiguous:
@@ -628,10 +578,44 @@ class ApiHttp(HttpTransport):
         return Ambiguous(
             f"The connection broke after a change was sent ({what}); it may or may not have "
             "been saved. The app will check the server before sending it again.",
-            method=method,
-            path=path,
-            payload=payload,
+            method=self.method,
+            path=self.path,
+            payload=self.payload,
             sent_at=sent_at,
             status=status,
-            route=route,
+            route=self.route,
         )
+
+    def unreachable(
+        self, failure: Exception, *, sent: bool, sent_at: dt.datetime, attempt: int
+    ) -> ApiError:
+        return self.http._offline(self.route, failure, attempt)
+
+    def redirected(self, response: httpx.Response, sent_at: dt.datetime) -> ApiError:
+        """A redirect is never success: say where to, and that the base URL may be wrong.
+        A write redirected may still have been acted on first: reconcile it."""
+        where = redirect_target(response, self.http.redact)
+        message = (
+            f"The server redirected {self.route} to {where}: the base URL "
+            f"({self.http.base_url}) may be wrong. Check it in your configuration."
+        )
+        status = response.status_code
+        if not self.resendable:
+            return Ambiguous(
+                message + " The change may or may not have been saved; the app will check "
+                "before sending it again.",
+                method=self.method, path=self.path, payload=self.payload, sent_at=sent_at,
+                status=status, route=self.route,
+            )  # fmt: skip
+        return ServerError(message, status=status, route=self.route)
+
+    def judge(self, response: httpx.Response, sent_at: dt.datetime) -> httpx.Response | Retry:
+        status = response.status_code
+        if status < 400:
+            return response
+        if status >= 500 and status != 501 and not self.resendable:
+            raise self.ambiguous(sent_at, status=status)
+        error = self.http._error(status, self.route, response)
+        if status in RETRY_STATUSES:
+            return Retry(str(status), error)
+        raise error

@@ -10,7 +10,6 @@ from typing import Any
 
 from tenktui import paths, tokens
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
-from tenktui.commands.context import SECRETS, log_path
 from tenktui.commands.output import Output
 from tenktui.config import (
     EMAIL,
@@ -25,6 +24,7 @@ from tenktui.config import (
     local_timezone,
     save_config,
 )
+from tenktui.logs import log_path, remember_secret
 
 DEFAULT_PROFILE = "default"
 
@@ -83,10 +83,7 @@ async def _check(backend: str, base_url: str, token: str, email: str | None, tim
         client = make_backend(backend, base_url, token, email=email, timezone=timezone)
     except ValueError as err:
         raise CommandError(str(err), EXIT_USAGE) from None
-    for layer in ("http", "rpc"):
-        transport = getattr(client, layer, None)
-        if transport is not None and hasattr(transport, "max_attempts"):
-            transport.max_attempts = 3
+    client.limit_attempts(3)
     try:
         if email is None:
             me = await client.whoami()
@@ -179,7 +176,7 @@ def run_login(args: argparse.Namespace) -> int:
             "otherwise, log in again with --timezone or set timezone in the profile."
         )
     token = _read_token(args.backend)
-    SECRETS.add(token)
+    remember_secret(token)
     user = asyncio.run(_check(args.backend, base_url, token, args.email, timezone or "UTC"))
     email = args.email or user.email
     settings = {"base_url": base_url, "email": email, "backend": args.backend}

@@ -13,12 +13,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import logging
-import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from tenktui import paths, tokens
@@ -26,51 +23,11 @@ from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.dates import today as person_today
 from tenktui.commands.output import Output
 from tenktui.config import ConfigError, Profile, load_config
+from tenktui.logs import remember_secret, setup_logging
 
 T = TypeVar("T")
 CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries
 SYNC_DEADLINE = 20.0  # seconds a command's sync may take; past it the edit stays queued
-LOG_NAME = "tenktui.log"
-
-# Every token this process has seen, redacted from logs and error reports.
-SECRETS: set[str] = set()
-
-
-def redact(text: str) -> str:
-    for secret in SECRETS:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return text
-
-
-class _Redact(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = None
-        return True
-
-
-def log_path() -> Path:
-    """The same file the app logs to (``tenktui.ui.launch.log_file``)."""
-    return paths.cache_dir() / "log" / LOG_NAME
-
-
-def setup_logging() -> None:
-    """The commands log to ``<cache dir>/log/tenktui.log`` (0600), never the token."""
-    root = logging.getLogger("tenktui")
-    if any(getattr(h, "_tenktui", False) for h in root.handlers):
-        return
-    path = log_path()
-    paths.private_dir(path.parent)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-    os.chmod(path, 0o600)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler._tenktui = True  # type: ignore[attr-defined]
-    handler.addFilter(_Redact())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    root.propagate = False
 
 
 def load_profile(args: argparse.Namespace) -> tuple[Any, Profile]:
@@ -325,7 +282,7 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
             f"(or set {tokens.TOKEN_ENV}).",
             EXIT_USAGE,
         )
-    SECRETS.add(token)
+    remember_secret(token)
     setup_logging()
     now = person_today(profile.timezone)
     session = open_session(
@@ -348,10 +305,7 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
             file=sys.stderr,
             flush=True,
         )
-    for layer in ("http", "rpc"):  # the 10,000ft client's HTTP layer, Leantime's JSON-RPC
-        transport = getattr(session.backend, layer, None)
-        if transport is not None and hasattr(transport, "max_attempts"):
-            transport.max_attempts = CLI_ATTEMPTS
+    session.backend.limit_attempts(CLI_ATTEMPTS)
     try:
         yield Context(args, Output(getattr(args, "json", False)), profile, session, now)
     finally:

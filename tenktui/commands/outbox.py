@@ -192,7 +192,7 @@ MAX_BACKOFF = 300.0  # seconds between failing passes, at most (unless the inter
 
 
 def _watch_failed(ctx: Context, err: Exception, delay: float) -> None:
-    from tenktui.commands.context import log_path, redact
+    from tenktui.logs import log_path, redact
 
     reason = redact(f"{type(err).__name__}: {err}")
     if ctx.out.json:

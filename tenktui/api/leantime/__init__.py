@@ -1,6 +1,8 @@
 """The Leantime backend: JSON-RPC 2.0 to ``{site}/api/jsonrpc``, 3.5 to 3.9.
 
-- :mod:`.client`: ``LeantimeClient``, the :class:`~tenktui.api.base.Backend`;
+- :mod:`.client`: ``LeantimeClient``, the :class:`~tenktui.api.base.Backend` (thin: the
+  work is in :mod:`.probe`, :mod:`.lookups`, :mod:`.people`, :mod:`.fallbacks`,
+  :mod:`.tickets`, :mod:`.subtasks` and :mod:`.timesheets`, sharing a :mod:`.site`);
 - :mod:`.rpc`: the JSON-RPC layer (auth header, batches, retries, error mapping);
 - :mod:`.mapping`: Leantime rows as the 10,000ft-shaped payloads the store keeps.
 """

@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from tenktui.api.attempts import Retry, attempt_until_settled
 from tenktui.api.errors import (
     Ambiguous,
     ApiError,
@@ -40,9 +41,7 @@ from tenktui.api.errors import (
 )
 from tenktui.api.governor import Priority, RateGovernor, current_priority
 from tenktui.api.http import (
-    AMBIGUOUS_STATUSES,
     DEFAULT_TIMEOUT,
-    UNSENT_ERRORS,
     HttpTransport,
     RequestRecord,
     check_token,
@@ -241,106 +240,8 @@ class JsonRpc(HttpTransport):
         self, payload: Any, route: str, *, writes: bool, safe: bool, level: Priority
     ) -> Any:
         content = json.dumps(payload, separators=(",", ":")).encode()
-        attempt = 0
-        throttled = 0
-        while True:
-            attempt += 1
-            request = self._client.build_request(
-                "POST",
-                self.endpoint,
-                content=content,
-                headers={"Content-Type": "application/json"},
-            )
-            response, failure, sent_at = await self._attempt(
-                request, route, level, attempt, throttled
-            )
-
-            if failure is not None:
-                sent = not isinstance(failure, UNSENT_ERRORS)
-                if sent and writes and not safe:
-                    raise self._ambiguous(route, payload, sent_at, type(failure).__name__)
-                if attempt < self.max_attempts:
-                    await self._backoff(route, type(failure).__name__, attempt)
-                    continue
-                if sent and writes:
-                    raise self._ambiguous(route, payload, sent_at, type(failure).__name__)
-                raise self._offline(route, failure, attempt) from None
-
-            assert response is not None
-            status = response.status_code
-            ambiguous_write = writes and not safe
-            if 300 <= status < 400:
-                where = redirect_target(response, self.redact)
-                message = (
-                    f"The Leantime server redirected the request to {where}: the site address "
-                    f"({self.base_url}) may be wrong. Check it in your configuration."
-                )
-                if ambiguous_write:
-                    raise self._ambiguous(route, payload, sent_at, message, status)
-                raise ServerError(message, status=status, route=route)
-            if ambiguous_write and status in AMBIGUOUS_STATUSES:
-                raise self._ambiguous(route, payload, sent_at, f"HTTP {status}", status)
-            if status == 429:
-                throttled += 1
-                attempt -= 1  # being throttled is not a failure
-                self._check_throttled(throttled, route)
-                continue
-            if status in (401, 403):
-                raise Unauthorized(
-                    "Leantime refused the API key. Check the key in your configuration "
-                    "(Leantime: Company Settings > API, or your profile's access tokens).",
-                    status=status,
-                    route=route,
-                    server_message=self._server_message(response),
-                )
-            if status in RETRY_STATUSES:
-                if writes and not safe:
-                    raise self._ambiguous(route, payload, sent_at, f"HTTP {status}", status)
-                if attempt < self.max_attempts:
-                    await self._backoff(route, str(status), attempt)
-                    continue
-                raise ServerError(
-                    f"The Leantime server failed ({status}). Your changes are kept and "
-                    "will be retried.",
-                    status=status,
-                    route=route,
-                    server_message=self._server_message(response),
-                )
-            if status == 404:
-                raise NotFound(
-                    f"No Leantime API at {self.endpoint}: check the site address "
-                    "(the site root, without /api/jsonrpc).",
-                    status=status,
-                    route=route,
-                )
-            if status >= 400:
-                said = self._server_message(response)
-                raise Rejected(
-                    f"Leantime refused the request ({status}){': ' + said if said else ''}.",
-                    status=status,
-                    route=route,
-                    server_message=said,
-                )
-            if not response.content.strip():
-                if writes and not safe:
-                    raise self._ambiguous(route, payload, sent_at, "an empty answer", status)
-                if attempt < self.max_attempts:
-                    await self._backoff(route, "empty answer", attempt)
-                    continue
-                raise ServerError("Leantime answered with nothing; try again later.", route=route)
-            try:
-                return response.json()
-            except ValueError:
-                if ambiguous_write:
-                    raise self._ambiguous(
-                        route, payload, sent_at, "an answer that is not JSON", status
-                    ) from None
-                raise ServerError(
-                    "Leantime answered with something that is not JSON; check the site "
-                    "address and try again later.",
-                    status=status,
-                    route=route,
-                ) from None
+        exchange = _RpcExchange(self, route, payload, content, writes=writes, safe=safe)
+        return await attempt_until_settled(self, exchange, level)
 
     def _rate_headers(self, response: httpx.Response, throttled: int) -> Mapping[str, str]:
         if response.status_code == 429:
@@ -353,21 +254,126 @@ class JsonRpc(HttpTransport):
         ceiling = min(self.throttle_cap, self.throttle_base * 2 ** (n - 1))
         return max(1, math.ceil(ceiling * (0.5 + self._rand() / 2)))
 
-    def _ambiguous(
+
+@dataclass(frozen=True, slots=True)
+class _RpcExchange:
+    """One JSON-RPC request's rules: every call is a POST, so the methods in it decide
+    what may be resent (a batch with a ``NOT_IDEMPOTENT`` call never is)."""
+
+    rpc: JsonRpc
+    route: str
+    payload: Any
+    content: bytes
+    writes: bool
+    safe: bool
+
+    @property
+    def resendable(self) -> bool:
+        return not (self.writes and not self.safe)
+
+    def build(self) -> httpx.Request:
+        return self.rpc._client.build_request(
+            "POST",
+            self.rpc.endpoint,
+            content=self.content,
+            headers={"Content-Type": "application/json"},
+        )
+
+    def ambiguous(
         self,
-        route: str,
-        payload: Any,
         sent_at: dt.datetime,
-        what: str,
+        *,
+        failure: Exception | None = None,
         status: int | None = None,
+        what: str | None = None,
     ) -> Ambiguous:
+        if what is None:
+            what = type(failure).__name__ if failure is not None else f"HTTP {status}"
         return Ambiguous(
             f"The connection broke after a change was sent to Leantime ({what}); it may or "
             "may not have been saved. The app will check before sending it again.",
             method="POST",
             path=ENDPOINT,
-            payload=payload,
+            payload=self.payload,
             sent_at=sent_at,
             status=status,
-            route=route,
+            route=self.route,
         )
+
+    def unreachable(
+        self, failure: Exception, *, sent: bool, sent_at: dt.datetime, attempt: int
+    ) -> ApiError:
+        if sent and self.writes:
+            return self.ambiguous(sent_at, failure=failure)
+        return self.rpc._offline(self.route, failure, attempt)
+
+    def redirected(self, response: httpx.Response, sent_at: dt.datetime) -> ApiError:
+        rpc = self.rpc
+        where = redirect_target(response, rpc.redact)
+        message = (
+            f"The Leantime server redirected the request to {where}: the site address "
+            f"({rpc.base_url}) may be wrong. Check it in your configuration."
+        )
+        status = response.status_code
+        if not self.resendable:
+            return self.ambiguous(sent_at, status=status, what=message)
+        return ServerError(message, status=status, route=self.route)
+
+    def judge(self, response: httpx.Response, sent_at: dt.datetime) -> Any:
+        rpc, route, status = self.rpc, self.route, response.status_code
+        if status in (401, 403):
+            raise Unauthorized(
+                "Leantime refused the API key. Check the key in your configuration "
+                "(Leantime: Company Settings > API, or your profile's access tokens).",
+                status=status,
+                route=route,
+                server_message=rpc._server_message(response),
+            )
+        if status in RETRY_STATUSES:
+            if not self.resendable:
+                raise self.ambiguous(sent_at, status=status)
+            return Retry(
+                str(status),
+                ServerError(
+                    f"The Leantime server failed ({status}). Your changes are kept and "
+                    "will be retried.",
+                    status=status,
+                    route=route,
+                    server_message=rpc._server_message(response),
+                ),
+            )
+        if status == 404:
+            raise NotFound(
+                f"No Leantime API at {rpc.endpoint}: check the site address "
+                "(the site root, without /api/jsonrpc).",
+                status=status,
+                route=route,
+            )
+        if status >= 400:
+            said = rpc._server_message(response)
+            raise Rejected(
+                f"Leantime refused the request ({status}){': ' + said if said else ''}.",
+                status=status,
+                route=route,
+                server_message=said,
+            )
+        if not response.content.strip():
+            if not self.resendable:
+                raise self.ambiguous(sent_at, status=status, what="an empty answer")
+            return Retry(
+                "empty answer",
+                ServerError("Leantime answered with nothing; try again later.", route=route),
+            )
+        try:
+            return response.json()
+        except ValueError:
+            if not self.resendable:
+                raise self.ambiguous(
+                    sent_at, status=status, what="an answer that is not JSON"
+                ) from None
+            raise ServerError(
+                "Leantime answered with something that is not JSON; check the site "
+                "address and try again later.",
+                status=status,
+                route=route,
+            ) from None
