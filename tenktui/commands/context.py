@@ -117,8 +117,10 @@ class Context:
 
     # -- reading -------------------------------------------------------------------
     def cache_empty(self) -> bool:
-        d = self.store.database
-        return d.get_meta("me") is None or d.get_meta("reference_pulled_at") is None
+        return (
+            self.store.me_id() is None
+            or self.store.database.get_meta("reference_pulled_at") is None
+        )
 
     async def sync(self, *, reference: bool | None = None, deadline: float | None = None) -> Any:
         report = await self.engine.sync_once(reference=reference, deadline=deadline)

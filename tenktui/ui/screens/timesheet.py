@@ -106,7 +106,7 @@ class TimesheetScreen(Screen[None]):
 
     @property
     def user_id(self) -> int | None:
-        return self.store.database.get_meta("me")
+        return self.store.me_id()
 
     def reload(self) -> None:
         """Redraw from the store (instant: it is local)."""
