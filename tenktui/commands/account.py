@@ -131,18 +131,9 @@ def _drop_stale_cache(name: str, old: Profile | None, new: dict[str, str]) -> No
     db = paths.profile_db(name)
     if not db.exists():
         return
-    import sqlite3
+    from tenktui.store.peek import unsent_count
 
-    conn = sqlite3.connect(db)
-    try:
-        unsent = conn.execute(
-            "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'failed', "
-            "'conflict')"
-        ).fetchone()[0]
-    except sqlite3.DatabaseError:
-        unsent = 0
-    finally:
-        conn.close()
+    unsent = unsent_count(db)
     if unsent:
         raise CommandError(
             f"Profile {name!r} holds {unsent} edit(s) not yet sent to {old.base_url} as "

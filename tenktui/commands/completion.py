@@ -41,25 +41,18 @@ def complete(parser: argparse.ArgumentParser) -> None:
 def project_names(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
     """Project codes, project names, ``Project/Phase`` and leave types from the profile's
     cache, read-only and without waiting on a writer; nothing when there is no cache."""
-    import contextlib
-    import sqlite3
-
     from tenktui import paths
     from tenktui.config import ConfigError, load_config
+    from tenktui.store.peek import assignable_names
 
     try:
         profile = load_config().pick(getattr(parsed_args, "profile", None))
         path = paths.profile_db(profile.name)
         if not path.exists():
             return []
-        uri = f"{path.as_uri()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as conn:
-            rows = conn.execute(
-                "SELECT kind, name, phase_name, project_code FROM assignables "
-                "WHERE COALESCE(archived, 0) = 0"
-            ).fetchall()
-    except (ConfigError, sqlite3.Error, OSError, ValueError):
+    except (ConfigError, OSError, ValueError):
         return []
+    rows = assignable_names(path)
     names: set[str] = set()
     for kind, name, phase, code in rows:
         if kind == "phase":

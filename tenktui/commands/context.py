@@ -74,8 +74,10 @@ class Context:
 
     # -- reading -------------------------------------------------------------------
     def cache_empty(self) -> bool:
-        d = self.store.database
-        return d.get_meta("me") is None or d.get_meta("reference_pulled_at") is None
+        return (
+            self.store.me_id() is None
+            or self.store.database.get_meta("reference_pulled_at") is None
+        )
 
     async def sync(self, *, reference: bool | None = None, deadline: float | None = None) -> Any:
         report = await self.engine.sync_once(reference=reference, deadline=deadline)
@@ -195,13 +197,7 @@ class Context:
         return outcome.code
 
     def _open_rows(self) -> dict[int, tuple[str, str]]:
-        return {
-            r["seq"]: (r["state"], r["target"])
-            for r in self.store.database.rows(
-                "SELECT seq, state, target FROM outbox WHERE state IN "
-                "('pending', 'sending', 'failed', 'conflict')"
-            )
-        }
+        return self.store.unsent.open_versions()
 
 
 def login_command(profile: Profile) -> str:
@@ -224,7 +220,7 @@ def describe_row(store: Any, row: Any) -> dict[str, Any]:
     t = row.target
     what = f"{row.op} {row.kind.replace('_', ' ')}"
     if row.kind == "time_entry":
-        entry = store.database.row("SELECT * FROM time_entries WHERE id = ?", (row.local_id,))
+        entry = store.lookups.entry(row.local_id)
         source = {**(entry or {}), **t}
         assignable = store.queries.assignable(source.get("assignable_id") or 0)
         label = display_name(assignable) if assignable else f"#{source.get('assignable_id')}"
@@ -238,7 +234,7 @@ def describe_row(store: Any, row: Any) -> dict[str, Any]:
             f" ({t['message']})" if t.get("message") else ""
         )
     elif row.kind == "subtask":
-        sub = store.database.row("SELECT * FROM subtasks WHERE id = ?", (row.local_id,))
+        sub = store.lookups.subtask(row.local_id)
         text = t.get("description") or (sub and sub["description"]) or ""
         extra = ""
         if "completed" in t and row.op == "update":

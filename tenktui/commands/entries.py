@@ -16,8 +16,6 @@ from tenktui.commands.dates import parse_day
 from tenktui.commands.output import hours, table
 from tenktui.commands.time import day_remark, hours_arg
 
-_OPEN = ("pending", "sending", "failed", "conflict")
-
 
 def _day(ctx: Context) -> dt.date:
     raw = getattr(ctx.args, "date", None)
@@ -26,11 +24,7 @@ def _day(ctx: Context) -> dt.date:
 
 def _state(ctx: Context, local_id: int) -> str | None:
     """The entry's unfinished outbox state, as ``outbox`` shows it (``None``: in step)."""
-    state = ctx.store.database.scalar(
-        "SELECT state FROM outbox WHERE kind = 'time_entry' AND local_id = ? "
-        f"AND state IN ({', '.join('?' * len(_OPEN))}) ORDER BY seq DESC LIMIT 1",
-        (local_id, *_OPEN),
-    )
+    state = ctx.store.unsent.latest_states("time_entry", [local_id]).get(local_id)
     return "pending" if state == "sending" else state
 
 
@@ -53,9 +47,7 @@ def entry_json(ctx: Context, entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _entry(ctx: Context, local_id: int, me: int) -> dict[str, Any]:
-    row = ctx.store.database.row(
-        "SELECT * FROM time_entries WHERE id = ? AND user_id = ? AND deleted = 0", (local_id, me)
-    )
+    row = ctx.store.lookups.entry(local_id, user_id=me, live=True)
     if row is None:
         raise CommandError(
             f"No time entry {local_id} of yours here: tenktui entries --date D lists a day's "
@@ -71,10 +63,7 @@ async def run_entries(ctx: Context) -> int:
     day = _day(ctx)
     await ctx.ready()
     me = ctx.me()
-    rows = ctx.store.database.rows(
-        "SELECT * FROM time_entries WHERE user_id = ? AND date = ? AND deleted = 0 ORDER BY id",
-        (me, day.isoformat()),
-    )
+    rows = ctx.store.lookups.entries_between(me, day, day)
     items = [entry_json(ctx, r) for r in rows]
     total = round(sum(e["hours"] for e in items), 2)
     lines = [
@@ -111,9 +100,7 @@ async def run_edit(ctx: Context) -> int:
     await ctx.ready()
     entry = _entry(ctx, args.entry_id, ctx.me())
     _, outcome = await ctx.edit(lambda: ctx.store.edits.update_entry(entry["id"], **changes))
-    after = ctx.store.database.row(
-        "SELECT * FROM time_entries WHERE id = ? AND deleted = 0", (entry["id"],)
-    )
+    after = ctx.store.lookups.entry(entry["id"], live=True)
     day = dt.date.fromisoformat(entry["date"])
     if after is None:
         text = f"Removed entry {entry['id']} ({hours(entry['hours'])} h on {day:%a %Y-%m-%d})."

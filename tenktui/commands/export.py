@@ -59,17 +59,8 @@ def _label(assignables: dict[int, dict[str, Any]], assignable_id: int) -> tuple[
 
 
 def _cached(ctx: Context, me: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    rows = ctx.store.database.rows(
-        "SELECT * FROM time_entries WHERE user_id = ? AND date BETWEEN ? AND ? AND deleted = 0",
-        (me, start.isoformat(), end.isoformat()),
-    )
-    states = {
-        r["local_id"]: r["state"]
-        for r in ctx.store.database.rows(
-            "SELECT local_id, state FROM outbox WHERE kind = 'time_entry' "
-            "AND state IN ('pending', 'sending', 'failed', 'conflict') ORDER BY seq"
-        )
-    }
+    rows = ctx.store.lookups.entries_between(me, start, end)
+    states = ctx.store.unsent.latest_states("time_entry")
     return [
         {
             "date": r["date"],
@@ -166,12 +157,7 @@ async def run_export(ctx: Context) -> int:
         entries += await _fetched(ctx, me, start, min(end, lo - one_day))
     if end > hi:
         entries += await _fetched(ctx, me, max(start, hi + one_day), end)
-    assignables = {
-        a["id"]: a
-        for a in ctx.store.database.rows(
-            "SELECT id, kind, name, phase_name, parent_id, project_code FROM assignables"
-        )
-    }
+    assignables = {a["id"]: a for a in ctx.store.lookups.assignables()}
     await _fetch_unknown(ctx, assignables, {e["assignable_id"] for e in entries})
     for e in entries:
         e["project"], e["project_code"], e["kind"] = _label(assignables, e["assignable_id"])

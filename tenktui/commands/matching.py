@@ -41,17 +41,10 @@ def describe(a: dict[str, Any]) -> str:
     return f"{display_name(a)} ({kind}, {code}id {a['id']}{archived})"
 
 
-def all_assignables(store: Any) -> list[dict[str, Any]]:
-    return store.database.rows(
-        "SELECT id, kind, name, phase_name, parent_id, project_code, archived, "
-        "timeentry_lockout FROM assignables ORDER BY kind = 'leave', name, phase_name, id"
-    )
-
-
 def find(store: Any, text: str) -> dict[str, Any] | None:
     """The one assignable ``text`` names; ``None`` when nothing matches.
     ``CommandError`` (exit 2) listing the candidates when several do."""
-    items = all_assignables(store)
+    items = store.lookups.assignables()
     query = _norm(text)
     if not query:
         raise CommandError("Name a project, phase or leave type.", EXIT_USAGE)
@@ -108,7 +101,7 @@ def _one(text: str, found: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def not_found(store: Any, text: str) -> CommandError:
-    names = [display_name(a) for a in all_assignables(store) if not a["archived"]]
+    names = [display_name(a) for a in store.lookups.assignables() if not a["archived"]]
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     return CommandError(

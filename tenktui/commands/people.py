@@ -37,12 +37,7 @@ async def _refresh(ctx: Context, user_ids: list[int], force: bool) -> None:
 
     def unfetched() -> list[int]:
         cutoff = (dt.datetime.now(dt.UTC) - STALE_AFTER).strftime("%Y-%m-%dT%H:%M:%SZ")
-        fresh = {
-            r["user_id"]
-            for r in ctx.store.database.rows(
-                "SELECT user_id FROM statuses WHERE fetched_at >= ?", (cutoff,)
-            )
-        }
+        fresh = ctx.store.people.statuses_fetched_since(cutoff)
         return [u for u in user_ids if u not in fresh]
 
     todo = user_ids if force else unfetched()

@@ -69,7 +69,7 @@ async def run_log(ctx: Context) -> int:
             me, target["id"], day, amount, task=ctx.args.task, notes=ctx.args.notes
         )
     )
-    entry = ctx.store.database.row("SELECT * FROM time_entries WHERE id = ?", (local_id,))
+    entry = ctx.store.lookups.entry(local_id)
     label = display_name(target)
     return ctx.report(
         outcome,

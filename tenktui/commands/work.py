@@ -134,11 +134,7 @@ def _subtask_json(s: dict[str, Any]) -> dict[str, Any]:
 def _assignment(ctx: Context, assignment_id: int) -> dict[str, Any]:
     from tenktui.store.validation import display_name
 
-    row = ctx.store.database.row(
-        "SELECT a.id, a.assignable_id, a.user_id, s.kind, s.name, s.phase_name "
-        "FROM assignments a LEFT JOIN assignables s ON s.id = a.assignable_id WHERE a.id = ?",
-        (assignment_id,),
-    )
+    row = ctx.store.lookups.assignment(assignment_id)
     if row is None:
         raise CommandError(
             f"Assignment {assignment_id} is not one of yours here: tenktui assignments lists "
@@ -150,7 +146,7 @@ def _assignment(ctx: Context, assignment_id: int) -> dict[str, Any]:
 
 
 def _subtask(ctx: Context, local_id: int) -> dict[str, Any]:
-    row = ctx.store.database.row("SELECT * FROM subtasks WHERE id = ? AND deleted = 0", (local_id,))
+    row = ctx.store.lookups.subtask(local_id, live=True)
     if row is None:
         raise CommandError(
             f"No subtask {local_id}: tenktui subtasks ASSIGNMENT_ID lists them with their ids.",
@@ -219,6 +215,6 @@ async def run_subtasks_change(ctx: Context) -> int:
             _, outcome = await ctx.edit(lambda: edits.delete_subtask(sub["id"]))
             text = f"Removed subtask {sub['id']}: {sub['description']}."
         local_id = sub["id"]
-    row = ctx.store.database.row("SELECT * FROM subtasks WHERE id = ?", (local_id,))
+    row = ctx.store.lookups.subtask(local_id)
     data = {"subtask": _subtask_json(row) if row and not row["deleted"] else None}
     return ctx.report(outcome, data, text)

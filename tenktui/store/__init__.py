@@ -1,9 +1,12 @@
 """The local cache: the only data the UI and the commands ever read or write.
 
-``Store(path)`` opens one profile's SQLite file and gives four views of it:
+``Store(path)`` opens one profile's SQLite file and gives views of it:
 ``cache`` (what pulls write), ``queries`` (what screens read), ``edits`` (what
 people change: validated, applied and queued at once), ``outbox`` (what the
-sync engine replays) and ``resolutions`` (retry, discard, settle a conflict).
+sync engine replays), ``resolutions`` (retry, discard, settle a conflict),
+``lookups`` (one record by id, short lists), ``unsent`` (open outbox rows seen
+from the records) and ``people`` (who the person is, whose status is fresh).
+Only the store runs SQL (``tests/test_shape.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from pathlib import Path
 from tenktui.store.cache import Cache
 from tenktui.store.database import Database
 from tenktui.store.edits import Edits
+from tenktui.store.lookups import Lookups
 from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
+from tenktui.store.people import People
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
 from tenktui.store.resolve import Resolutions
+from tenktui.store.unsent import Unsent
 from tenktui.store.validation import InvalidEdit, parse_hours
 
 
@@ -31,10 +37,17 @@ class Store:
         self.edits = Edits(self.database, self.outbox)
         self.queries = Queries(self.database)
         self.resolutions = Resolutions(self.database, self.outbox, self.cache)
+        self.lookups = Lookups(self.database)
+        self.unsent = Unsent(self.database)
+        self.people = People(self.database)
 
     @property
     def path(self) -> Path:
         return self.database.path
+
+    def me_id(self) -> int | None:
+        """The profile's person's user id (``None`` until a sync has resolved it)."""
+        return self.people.me_id()
 
     def close(self) -> None:
         self.database.close()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenktui.store.database import Database
+from tenktui.store.people import me_id
 from tenktui.store.validation import display_name, lock_for
 
 DEFAULT_WORK_WEEK = [0.0, 8.0, 8.0, 8.0, 8.0, 8.0, 0.0]  # index 0 = Sunday, as the API counts
@@ -101,7 +102,7 @@ class Queries:
 
     # -- the person -------------------------------------------------------
     def me(self) -> dict[str, Any] | None:
-        user_id = self.d.get_meta("me")
+        user_id = me_id(self.d)
         return self.d.row("SELECT * FROM users WHERE id = ?", (user_id,)) if user_id else None
 
     def work_week(self) -> list[float]:
@@ -329,7 +330,7 @@ class Queries:
     # -- statuses ---------------------------------------------------------
     def status_board(self) -> list[dict[str, Any]]:
         """The people the person works with (and pins): their current status, if known."""
-        me = self.d.get_meta("me")
+        me = me_id(self.d)
         teammates = set(self.d.get_meta("teammates", []))
         teammates |= {r["user_id"] for r in self.d.rows("SELECT user_id FROM pins")}
         if me:

@@ -32,7 +32,7 @@ class Puller:
 
     async def me(self) -> int:
         """The person's user id, resolved from their email once and remembered."""
-        user_id = self.d.get_meta("me")
+        user_id = self.store.me_id()
         if user_id is not None and self.d.get_meta("me_email") == self.email.lower():
             return int(user_id)
         user = payload(await self.backend.resolve_user(self.email))

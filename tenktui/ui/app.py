@@ -296,7 +296,7 @@ class TenkApp(App[int]):
         from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
 
         store = self.session.store
-        user = store.database.get_meta("me")
+        user = store.me_id()
         if user is None:
             self.notify("Wait for the first sync to finish.")
             return
@@ -377,7 +377,7 @@ class TenkApp(App[int]):
 
     def set_status(self, code: str, message: str | None = None) -> None:
         store = self.session.store
-        user = store.database.get_meta("me")
+        user = store.me_id()
         if user is None:
             self.notify("Wait for the first sync to finish.")
             return

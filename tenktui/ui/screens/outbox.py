@@ -230,9 +230,7 @@ class OutboxScreen(StoreScreen):
         if row is None:
             return
         if row.kind == "time_entry":
-            entry = self.store.database.row(
-                "SELECT assignable_id, date FROM time_entries WHERE id = ?", (row.local_id,)
-            ) or {**(row.base or {}), **row.target}
+            entry = self.store.lookups.entry(row.local_id) or {**(row.base or {}), **row.target}
             if entry.get("assignable_id") and entry.get("date"):
                 self.post_message(
                     OpenTimesheetRow(entry["assignable_id"], dt.date.fromisoformat(entry["date"]))

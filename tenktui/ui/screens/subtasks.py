@@ -73,11 +73,7 @@ class SubtasksScreen(StoreScreen):
 
     # -- reading the store -------------------------------------------------
     def _assignment(self) -> dict[str, Any] | None:
-        return self.store.database.row(
-            "SELECT a.*, s.kind, s.name, s.phase_name FROM assignments a "
-            "LEFT JOIN assignables s ON s.id = a.assignable_id WHERE a.id = ?",
-            (self.assignment_id,),
-        )
+        return self.store.lookups.assignment(self.assignment_id)
 
     def refresh_from_store(self) -> None:
         assignment = self._assignment()

@@ -266,12 +266,7 @@ class EntryListDialog(ModalScreen[bool]):
         return self.entries[index]
 
     def _categories(self) -> list[str]:
-        return [
-            r["category"]
-            for r in self.store.database.rows(
-                "SELECT category FROM time_entry_categories ORDER BY category"
-            )
-        ]
+        return self.store.lookups.categories()
 
     def _refused(self) -> bool:
         if self.lock:

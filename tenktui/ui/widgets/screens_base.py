@@ -82,8 +82,7 @@ class StoreScreen(Screen[None]):
     @property
     def me(self) -> int | None:
         """The person's user id, once the first sync has found it."""
-        value = self.store.database.get_meta("me")
-        return int(value) if value is not None else None
+        return self.store.me_id()
 
     @property
     def today(self) -> dt.date:
