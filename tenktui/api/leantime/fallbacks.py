@@ -29,7 +29,7 @@ class Fallbacks:
         self._delete_time = True  # Timesheets.deleteTime exists (3.6 and later)
         self._patch: str | None = None  # Tickets.patchTicket (3.9) or Tickets.patch
 
-    async def row(self, user_id: int, entry_id: int) -> m.Row | None:
+    async def timesheet_row(self, user_id: int, entry_id: int) -> m.Row | None:
         """One timesheet row as the server has it, ``None`` when it is gone.
         ``getTimesheet`` exists from 3.9.0 only; before, the person's rows of the day
         the row was last seen on (or of every day) are read and the id picked out."""
@@ -48,7 +48,7 @@ class Fallbacks:
         )
         if found is None and day is not None:  # moved or gone: look everywhere once
             self.lookups.row_days.pop(entry_id, None)
-            return await self.row(user_id, entry_id)
+            return await self.timesheet_row(user_id, entry_id)
         return found
 
     async def patch_and_read(self, ticket_id: int, values: dict[str, Any]) -> m.Row:
@@ -91,7 +91,7 @@ class Fallbacks:
                 if deleted is False:
                     raise NotFound("The time entry is already gone.", route="RPC deleteTime")
                 return
-        row = await self.row(user_id, entry_id)
+        row = await self.timesheet_row(user_id, entry_id)
         if row is None:
             raise NotFound("The time entry is already gone.", route="RPC Timesheets.getAll")
         work = m.parse_moment(row["workDate"])

@@ -77,7 +77,7 @@ class Timesheets:
 
     async def get_time_entry(self, user_id: int, entry_id: int) -> TimeEntry:
         kinds = await self.lookups.kinds_known()
-        return self.lookups.entry(await self.site.fallbacks.row(user_id, entry_id), kinds)
+        return self.lookups.entry(await self.site.fallbacks.timesheet_row(user_id, entry_id), kinds)
 
     async def create_time_entry(
         self,
@@ -164,7 +164,7 @@ class Timesheets:
             raise Rejected("Leantime time has no task field; put it in the notes instead.")
         lookups, fallbacks = self.lookups, self.site.fallbacks
         kinds = await lookups.kinds_known()
-        row = await fallbacks.row(user_id, entry_id)
+        row = await fallbacks.timesheet_row(user_id, entry_id)
         current = lookups.entry(row, kinds)
         assert row is not None
         await self._check_can_log_for(int(row["userId"]))
@@ -192,7 +192,7 @@ class Timesheets:
         await self.rpc.call(
             "Timesheets.upsertTime", {"ticketId": int(row["ticketId"]), "params": params}
         )
-        return lookups.entry(await fallbacks.row(user_id, entry_id), kinds)
+        return lookups.entry(await fallbacks.timesheet_row(user_id, entry_id), kinds)
 
     async def delete_time_entry(self, user_id: int, entry_id: int) -> None:
         """Delete the row (see :meth:`.fallbacks.Fallbacks.delete_row`); ``NotFound``
