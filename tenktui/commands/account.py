@@ -25,6 +25,7 @@ from tenktui.config import (
     local_timezone,
     save_config,
 )
+from tenktui.store.states import OPEN_SQL
 
 DEFAULT_PROFILE = "default"
 
@@ -138,10 +139,9 @@ def _drop_stale_cache(name: str, old: Profile | None, new: dict[str, str]) -> No
 
     conn = sqlite3.connect(db)
     try:
-        unsent = conn.execute(
-            "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'failed', "
-            "'conflict')"
-        ).fetchone()[0]
+        unsent = conn.execute(f"SELECT COUNT(*) FROM outbox WHERE state IN {OPEN_SQL}").fetchone()[
+            0
+        ]
     except sqlite3.DatabaseError:
         unsent = 0
     finally:

@@ -26,6 +26,7 @@ from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.dates import today as person_today
 from tenktui.commands.output import Output
 from tenktui.config import ConfigError, Profile, load_config
+from tenktui.store.states import OPEN_SQL, REPLAYABLE_STATES
 
 T = TypeVar("T")
 CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries
@@ -172,7 +173,7 @@ class Context:
         described = [describe_row(self.store, r) for r in rows]
         failed = [r for r in rows if r.state == "failed"]
         conflicts = [r for r in rows if r.state == "conflict"]
-        waiting = [r for r in rows if r.state in ("pending", "sending")]
+        waiting = [r for r in rows if r.state in REPLAYABLE_STATES]
         if failed:
             r = failed[0]
             return Outcome(
@@ -241,8 +242,7 @@ class Context:
         return {
             r["seq"]: (r["state"], r["target"])
             for r in self.store.database.rows(
-                "SELECT seq, state, target FROM outbox WHERE state IN "
-                "('pending', 'sending', 'failed', 'conflict')"
+                f"SELECT seq, state, target FROM outbox WHERE state IN {OPEN_SQL}"
             )
         }
 

@@ -15,8 +15,7 @@ from tenktui.commands.context import Context
 from tenktui.commands.dates import parse_day
 from tenktui.commands.output import hours, table
 from tenktui.commands.time import day_remark, hours_arg
-
-_OPEN = ("pending", "sending", "failed", "conflict")
+from tenktui.store.states import OPEN_SQL
 
 
 def _day(ctx: Context) -> dt.date:
@@ -28,8 +27,8 @@ def _state(ctx: Context, local_id: int) -> str | None:
     """The entry's unfinished outbox state, as ``outbox`` shows it (``None``: in step)."""
     state = ctx.store.database.scalar(
         "SELECT state FROM outbox WHERE kind = 'time_entry' AND local_id = ? "
-        f"AND state IN ({', '.join('?' * len(_OPEN))}) ORDER BY seq DESC LIMIT 1",
-        (local_id, *_OPEN),
+        f"AND state IN {OPEN_SQL} ORDER BY seq DESC LIMIT 1",
+        (local_id,),
     )
     return "pending" if state == "sending" else state
 

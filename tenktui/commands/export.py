@@ -16,6 +16,7 @@ from typing import Any
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.context import Context
 from tenktui.commands.dates import parse_day
+from tenktui.store.states import OPEN_SQL
 from tenktui.text import clean
 
 COLUMNS = (
@@ -67,7 +68,7 @@ def _cached(ctx: Context, me: int, start: dt.date, end: dt.date) -> list[dict[st
         r["local_id"]: r["state"]
         for r in ctx.store.database.rows(
             "SELECT local_id, state FROM outbox WHERE kind = 'time_entry' "
-            "AND state IN ('pending', 'sending', 'failed', 'conflict') ORDER BY seq"
+            f"AND state IN {OPEN_SQL} ORDER BY seq"
         )
     }
     return [

@@ -10,6 +10,7 @@ from typing import Any
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.context import Context, describe_row
 from tenktui.commands.output import table
+from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def _report_text(ctx: Context, data: dict[str, Any]) -> str:
     else:
         lines.append(f"Sync did not complete: {state.message or state.describe()}")
     lines.append(f"Outbox: {state.describe()}.")
-    stuck = [r for r in open_rows(ctx) if r["state"] in ("failed", "conflict")]
+    stuck = [r for r in open_rows(ctx) if r["state"] in STUCK_STATES]
     if stuck:
         lines += ["", _rows_text(stuck)]
     return "\n".join(lines)
@@ -156,7 +157,7 @@ async def run_sync(ctx: Context) -> int:
     if not ctx.args.watch:
         report = await ctx.sync()
         data = _report_json(ctx, report)
-        data["stuck"] = [r for r in open_rows(ctx) if r["state"] in ("failed", "conflict")]
+        data["stuck"] = [r for r in open_rows(ctx) if r["state"] in STUCK_STATES]
         ctx.out.result(data, _report_text(ctx, data))
         return _sync_code(ctx)
     interval = ctx.args.interval or ctx.profile.sync_interval
