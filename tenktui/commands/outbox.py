@@ -10,6 +10,7 @@ from typing import Any
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.context import Context, describe_row
 from tenktui.commands.output import table
+from tenktui.kinds import Resolutions
 from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean
 
@@ -54,7 +55,7 @@ def _seq(ctx: Context) -> int:
 
 
 async def run_retry(ctx: Context) -> int:
-    resolutions = ctx.store.resolutions
+    resolutions = Resolutions(ctx.store)
     if ctx.args.all:
         if not ctx.store.outbox.counts().failed:
             ctx.out.result({"retried": 0}, "Nothing to retry: no edit has failed.")
@@ -75,7 +76,7 @@ async def run_discard(ctx: Context) -> int:
     assert row is not None
     what = describe_row(ctx.store, row)["what"]
     try:
-        ctx.store.resolutions.discard(seq)
+        Resolutions(ctx.store).discard(seq)
     except InvalidEdit as err:
         raise CommandError(str(err), EXIT_USAGE) from None
     ctx.out.result(
@@ -88,7 +89,7 @@ async def run_discard(ctx: Context) -> int:
 async def run_resolve(ctx: Context) -> int:
     seq = _seq(ctx)
     keep = ctx.args.keep
-    _, outcome = await ctx.edit(lambda: ctx.store.resolutions.resolve(seq, keep))
+    _, outcome = await ctx.edit(lambda: Resolutions(ctx.store).resolve(seq, keep))
     if keep == "theirs":
         outcome.message = "The server's version is back in place."
     text = f"Resolved outbox entry {seq}, keeping {keep}."

@@ -1,9 +1,10 @@
 """The local cache: the only data the UI and the commands ever read or write.
 
-``Store(path)`` opens one profile's SQLite file and gives four views of it:
+``Store(path)`` opens one profile's SQLite file and gives these views of it:
 ``cache`` (what pulls write), ``queries`` (what screens read), ``edits`` (what
 people change: validated, applied and queued at once), ``outbox`` (what the
-sync engine replays) and ``resolutions`` (retry, discard, settle a conflict).
+sync engine replays) and ``records`` (the rows outbox records change, by name,
+for the record kinds of ``tenktui.kinds``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tenktui.store.database import Database
 from tenktui.store.edits import Edits
 from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
-from tenktui.store.resolve import Resolutions
+from tenktui.store.records import Records
 from tenktui.store.validation import InvalidEdit, parse_hours
 
 
@@ -30,7 +31,7 @@ class Store:
         self.cache = Cache(self.database)
         self.edits = Edits(self.database, self.outbox)
         self.queries = Queries(self.database)
-        self.resolutions = Resolutions(self.database, self.outbox, self.cache)
+        self.records = Records(self.database)
 
     @property
     def path(self) -> Path:
