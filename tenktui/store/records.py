@@ -101,7 +101,9 @@ class Records:
     def merge_orphan(self, kind: str, local_id: int | None, server_id: int) -> None:
         """A pull may already have cached our landed create as a row of its own (the
         process died before it heard the answer): fold that row into ours."""
-        table = RECORD_TABLES[kind]
+        table = RECORD_TABLES.get(kind)
+        if table is None:
+            return  # a kind without a cache table of its own has no orphans
         orphan = self.d.scalar(
             f"SELECT id FROM {table} WHERE server_id = ? AND id != ?", (server_id, local_id)
         )
