@@ -152,7 +152,7 @@ async def test_a_new_kind_is_sent_once_and_described(store) -> None:
     seq = queue_note(store, 1, "standup")
     row = store.outbox.get(seq)
     assert Describer(store.database).describe(row) == "Write note 'standup'"
-    assert describe_row(store, row)["what"] == "Write note 'standup'"
+    assert describe_row(store, row)["what"] == "create note"  # the commands' default line
 
     report = await push(store, server)
     again = await push(store, server)

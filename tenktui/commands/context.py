@@ -261,8 +261,8 @@ def login_command(profile: Profile) -> str:
 
 
 def describe_row(store: Any, row: Any) -> dict[str, Any]:
-    """An outbox row for people and scripts: what it changes, in the words the outbox
-    screen uses (its record kind's), and for a conflict what the server holds."""
+    """An outbox row for people and scripts: what it changes, in its record kind's
+    words, and for a conflict what the server holds."""
     from tenktui.kinds import Describer
 
     describer = Describer(store.database)
@@ -275,7 +275,7 @@ def describe_row(store: Any, row: Any) -> dict[str, Any]:
         "state": OutboxState.PENDING.value if row.state == OutboxState.SENDING else row.state,
         "op": row.op,
         "kind": row.kind,
-        "what": describer.describe(row),
+        "what": describer.summary(row),
         "error": error,
         "theirs": row.theirs if row.state == OutboxState.CONFLICT else None,
         "created_at": row.created_at,

@@ -113,5 +113,9 @@ class ApprovalKind(RecordKind):
         week = f"{day.day} {day:%b}" if day else "?"
         return f"Submit week of {week} ({count} entr{'y' if count == 1 else 'ies'})"
 
+    def summary(self, records: Records, row: OutboxRow) -> str:
+        t = row.target
+        return f"submit week of {t.get('week_start')} · {len(t.get('entries', []))} entries"
+
     def restore(self, store: Store, row: OutboxRow) -> None:
         store.records.unmark_submitting(row.target.get("entries", []))

@@ -45,7 +45,8 @@ class Outcome:
     the cache; with ``refused`` it fails with that reason instead. ``conflict``:
     the server copy moved (``theirs``; ``None`` when it is gone). ``lands``:
     false when nothing was sent and nothing is to be written. ``pushed``: a
-    request changed the server, so the sync report counts it.
+    request changed the server, and ``failed``: the server left part of it
+    out; the sync report counts either.
     """
 
     server: Any = None
@@ -101,7 +102,8 @@ class RecordKind:
     name: ClassVar[str]
     # The record's fields as people see them in a conflict, in order.
     fields: ClassVar[tuple[str, ...]] = ()
-    # Whether its reconciled creates show in the sync report's adopted/resent counts.
+    # Whether its reconciled creates show in the sync report's adopted/resent counts
+    # (time entries' do; the report has never counted subtasks').
     counts_reconciled: ClassVar[bool] = False
 
     # -- sending ----------------------------------------------------------------
@@ -148,6 +150,10 @@ class RecordKind:
     def describe(self, records: Records, row: OutboxRow) -> str:
         """What the row will do, in a person's words."""
         return f"{row.op} {row.kind}"
+
+    def summary(self, records: Records, row: OutboxRow) -> str:
+        """The row in one compact line for the commands' listings (``op kind · what``)."""
+        return f"{row.op} {row.kind.replace('_', ' ')}"
 
     def shown_fields(self, row: OutboxRow) -> tuple[str, ...]:
         """The fields a conflict view compares (its own list, else what the edit sets)."""

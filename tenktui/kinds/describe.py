@@ -29,6 +29,11 @@ class Describer:
         kind = REGISTRY.get(row.kind)
         return kind.describe(self.records, row) if kind else f"{row.op} {row.kind}"
 
+    def summary(self, row: OutboxRow) -> str:
+        """The row in one compact line, for the commands' listings."""
+        kind = REGISTRY.get(row.kind)
+        return kind.summary(self.records, row) if kind else f"{row.op} {row.kind.replace('_', ' ')}"
+
     def theirs_note(self, row: OutboxRow) -> str | None:
         """The server's side of a conflict in a sentence, where the kind has one."""
         kind = REGISTRY.get(row.kind)

@@ -60,5 +60,9 @@ class StatusKind(RecordKind):
         message = row.target.get("message")
         return f"Set status {row.target.get('status')}" + (f': "{message}"' if message else "")
 
+    def summary(self, records: Records, row: OutboxRow) -> str:
+        message = row.target.get("message")
+        return f"set status · {row.target.get('status')}" + (f" ({message})" if message else "")
+
     def restore(self, store: Store, row: OutboxRow) -> None:
         store.records.restore_status(row.local_id)

@@ -92,6 +92,15 @@ class SubtaskKind(RecordKind):
             parts.append(f"{'Tick' if t['completed'] else 'Untick'} '{name}'")
         return "; ".join(parts) or f"Change subtask '{name}'"
 
+    def summary(self, records: Records, row: OutboxRow) -> str:
+        t = row.target
+        sub = records.subtask(row.local_id)
+        text = t.get("description") or (sub and sub["description"]) or ""
+        extra = ""
+        if "completed" in t and row.op == "update":
+            extra = " → done" if t["completed"] else " → not done"
+        return f"{row.op} subtask · {text}{extra}"
+
     def mine(self, records: Records, row: OutboxRow) -> Payload:
         if row.op == "delete":
             return {}

@@ -174,6 +174,14 @@ class TimeEntryKind(RecordKind):
         what += [k for k in ("task", "notes") if k in t]
         return f"Change {' and '.join(what) or 'entry'} {where}"
 
+    def summary(self, records: Records, row: OutboxRow) -> str:
+        source = {**(records.entry(row.local_id) or {}), **row.target}
+        detail = f"{records.label(source.get('assignable_id'))} on {source.get('date')}"
+        hours = source.get("hours")
+        if row.op != "delete" and hours is not None:
+            detail += f": {hours:g} h"
+        return f"{row.op} time entry · {detail}"
+
     def mine(self, records: Records, row: OutboxRow) -> Payload:
         if row.op == "delete":
             return {}
