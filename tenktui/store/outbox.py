@@ -14,7 +14,7 @@ mid-request wakes up knowing which operation may or may not have landed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,27 +177,20 @@ class Outbox:
         target: dict[str, Any],
         *,
         local_id: int,
-        into: Iterable[str],
-        states: Iterable[OutboxState] = (OutboxState.PENDING,),
+        into: tuple[str, ...],
+        states: tuple[OutboxState, ...] = (OutboxState.PENDING,),
         server_id: int | None = None,
-        base: dict[str, Any] | Callable[[], dict[str, Any] | None] | None = None,
+        base: dict[str, Any] | None = None,
     ) -> int:
-        """Queue an edit: it folds into the record's last open row when that row is in
-        ``states`` (not sent yet) and its op is one of ``into``; else a new row.
-        ``base`` may be a callable, read only when a new row is made. The row's seq."""
+        """Queue an edit (inside its transaction). Absolute values fold into the record's
+        last open row when that row is in ``states`` (not sent yet) and its op is one of
+        ``into``: one row per record keeps the replay short. Else a new row. Its seq."""
         rows = self.for_record(kind, local_id)
         last = rows[-1] if rows else None
-        if last is not None and last.state in tuple(states) and last.op in tuple(into):
+        if last is not None and last.state in states and last.op in into:
             self.fold(last.seq, target)
             return last.seq
-        return self.enqueue(
-            op,
-            kind,
-            target,
-            local_id=local_id,
-            server_id=server_id,
-            base=base() if callable(base) else base,
-        )
+        return self.enqueue(op, kind, target, local_id=local_id, server_id=server_id, base=base)
 
     def drop(self, seq: int) -> None:
         """Forget an unsent row whose effect was cancelled by a later edit."""
