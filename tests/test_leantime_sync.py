@@ -26,6 +26,7 @@ import pytest
 from tenktui.api.governor import RateGovernor
 from tenktui.api.leantime import LeantimeClient
 from tenktui.api.leantime import mapping as m
+from tenktui.kinds import Resolutions
 from tenktui.store import InvalidEdit, Store
 from tenktui.sync.engine import SyncEngine
 from tests.conftest import TODAY
@@ -249,7 +250,7 @@ async def test_conflict_keep_mine(rig: Rig) -> None:
     await rig.engine.sync_once(reference=False)
     (row,) = rig.store.outbox.open_rows()
     assert row.state == "conflict" and row.theirs["hours"] == 7 and row.target == {"hours": 5}
-    rig.store.resolutions.resolve(row.seq, "mine")
+    Resolutions(rig.store).resolve(row.seq, "mine")
     await rig.drain()
     assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 5.0, "base")] == 1
     assert (

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tenktui.kinds import Resolutions
 from tenktui.store import InvalidEdit, Store, week_start_for
 from tenktui.store.migrations import MIGRATIONS, current_version, migrate
 
@@ -293,7 +294,7 @@ def test_discarding_a_failed_create_removes_the_local_entry(store: Store) -> Non
     store.edits.create_entry(ME, 100, TODAY, 2)
     (row,) = store.outbox.open_rows()
     store.outbox.mark_failed(row.seq, "Project is locked")
-    store.resolutions.discard(row.seq)
+    Resolutions(store).discard(row.seq)
     assert store.outbox.open_rows() == []
     assert store.database.scalar("SELECT COUNT(*) FROM time_entries") == 0
 
@@ -303,7 +304,7 @@ def test_discarding_an_update_restores_the_server_copy(store: Store) -> None:
     store.edits.update_entry(local, hours=9, notes="mine")
     (row,) = store.outbox.open_rows()
     store.outbox.mark_failed(row.seq, "nope")
-    store.resolutions.discard(row.seq)
+    Resolutions(store).discard(row.seq)
     entry = store.database.row("SELECT hours, notes FROM time_entries WHERE id = ?", (local,))
     assert entry == {"hours": 4, "notes": None}
 
@@ -315,13 +316,13 @@ def test_resolving_a_conflict_each_way(store: Store) -> None:
     theirs = server_entry(5, 100, "2026-11-24", 7, updated_at="2026-11-24T09:00:00Z")
     store.outbox.mark_conflict(row.seq, theirs)
 
-    store.resolutions.resolve(row.seq, "mine")
+    Resolutions(store).resolve(row.seq, "mine")
     (again,) = store.outbox.open_rows()
     assert again.state == "pending" and again.target == {"hours": 6}
     assert again.base["updated_at"] == "2026-11-24T09:00:00Z"  # replayed over theirs
 
     store.outbox.mark_conflict(again.seq, theirs)
-    store.resolutions.resolve(again.seq, "theirs")
+    Resolutions(store).resolve(again.seq, "theirs")
     assert store.outbox.open_rows() == []
     assert store.database.scalar("SELECT hours FROM time_entries WHERE id = ?", (local,)) == 7
 
@@ -331,7 +332,7 @@ def test_keeping_mine_over_a_server_deletion_creates_it_again(store: Store) -> N
     store.edits.update_entry(local, hours=6)
     (row,) = store.outbox.open_rows()
     store.outbox.mark_conflict(row.seq, None)
-    store.resolutions.resolve(row.seq, "mine")
+    Resolutions(store).resolve(row.seq, "mine")
     (again,) = store.outbox.open_rows()
     assert again.op == "create" and again.target["hours"] == 6 and again.server_id is None
 
@@ -340,9 +341,9 @@ def test_retry_only_applies_to_failed_rows(store: Store) -> None:
     store.edits.create_entry(ME, 100, TODAY, 2)
     (row,) = store.outbox.open_rows()
     with pytest.raises(InvalidEdit, match="not failed"):
-        store.resolutions.retry(row.seq)
+        Resolutions(store).retry(row.seq)
     store.outbox.mark_failed(row.seq, "boom")
-    store.resolutions.retry(row.seq)
+    Resolutions(store).retry(row.seq)
     assert store.outbox.get(row.seq).state == "pending"
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import time_machine
 
-from tenktui.store.describe import Describer, ago, when_label
+from tenktui.kinds import Describer
+from tenktui.store.describe import ago, when_label
 from tenktui.store.queries import week_start_for
 from tests.conftest import TODAY
 from tests.screens_support import NOW, demo_session

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tenktui.api.tenkft.client import TenKftClient
+from tenktui.kinds import Describer, Resolutions
 from tenktui.store import InvalidEdit, Store
-from tenktui.store.describe import Describer
 from tenktui.sync.engine import SyncEngine
 from tenktui.sync.state import SyncReport
 from tests.conftest import TODAY, TOKEN, RunningSandbox, both_readings, start_sandbox
@@ -164,7 +164,7 @@ async def test_conflict_keep_mine(rig: Rig) -> None:
     await rig.engine.sync_once(reference=False)
     (row,) = rig.store.outbox.open_rows()
     assert row.state == "conflict" and row.theirs["hours"] == 7 and row.target == {"hours": 5}
-    rig.store.resolutions.resolve(row.seq, "mine")
+    Resolutions(rig.store).resolve(row.seq, "mine")
     await rig.drain()
     with rig.server.api() as api:
         assert api.get(f"/users/{rig.me}/time_entries/{server_id}").json()["hours"] == 5
@@ -177,7 +177,7 @@ async def test_conflict_take_theirs(rig: Rig) -> None:
     await rig.engine.sync_once(reference=False)
     (row,) = rig.store.outbox.open_rows()
     assert row.state == "conflict"
-    rig.store.resolutions.resolve(row.seq, "theirs")
+    Resolutions(rig.store).resolve(row.seq, "theirs")
     await rig.engine.sync_once(reference=False)
     assert rig.store.outbox.open_rows() == []
     assert rig.store.database.scalar("SELECT hours FROM time_entries WHERE id = ?", (local,)) == 7
@@ -206,7 +206,7 @@ async def test_a_refused_edit_stays_visible_with_the_server_reason(rig: Rig) -> 
     assert rig.engine.state.failed == 1
     cell = rig.store.queries.entries(rig.me, project, TODAY)
     assert [e["id"] for e in cell] == [local] and cell[0]["state"] == "failed"
-    rig.store.resolutions.discard(row.seq)
+    Resolutions(rig.store).discard(row.seq)
     assert rig.store.queries.entries(rig.me, project, TODAY) == []
 
 

@@ -24,6 +24,7 @@ from tenktui.commands.dates import today as person_today
 from tenktui.commands.output import Output
 from tenktui.config import ConfigError, Profile, load_config
 from tenktui.logs import remember_secret, setup_logging
+from tenktui.store.states import REPLAYABLE_STATES, OutboxState
 
 T = TypeVar("T")
 CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries
@@ -131,7 +132,7 @@ class Context:
         described = [describe_row(self.store, r) for r in rows]
         failed = [r for r in rows if r.state == "failed"]
         conflicts = [r for r in rows if r.state == "conflict"]
-        waiting = [r for r in rows if r.state in ("pending", "sending")]
+        waiting = [r for r in rows if r.state in REPLAYABLE_STATES]
         if failed:
             r = failed[0]
             return Outcome(
@@ -214,49 +215,23 @@ def login_command(profile: Profile) -> str:
 
 
 def describe_row(store: Any, row: Any) -> dict[str, Any]:
-    """An outbox row for people and scripts: what it changes, in words."""
-    from tenktui.store.validation import display_name
+    """An outbox row for people and scripts: what it changes, in its record kind's
+    words, and for a conflict what the server holds."""
+    from tenktui.kinds import Describer
 
-    t = row.target
-    what = f"{row.op} {row.kind.replace('_', ' ')}"
-    if row.kind == "time_entry":
-        entry = store.lookups.entry(row.local_id)
-        source = {**(entry or {}), **t}
-        assignable = store.queries.assignable(source.get("assignable_id") or 0)
-        label = display_name(assignable) if assignable else f"#{source.get('assignable_id')}"
-        hours = source.get("hours")
-        detail = f"{label} on {source.get('date')}"
-        if row.op != "delete" and hours is not None:
-            detail += f": {hours:g} h"
-        what = f"{row.op} time entry · {detail}"
-    elif row.kind == "status":
-        what = f"set status · {t.get('status')}" + (
-            f" ({t['message']})" if t.get("message") else ""
-        )
-    elif row.kind == "subtask":
-        sub = store.lookups.subtask(row.local_id)
-        text = t.get("description") or (sub and sub["description"]) or ""
-        extra = ""
-        if "completed" in t and row.op == "update":
-            extra = " → done" if t["completed"] else " → not done"
-        what = f"{row.op} subtask · {text}{extra}"
-    elif row.kind == "approval":
-        what = f"submit week of {t.get('week_start')} · {len(t.get('entries', []))} entries"
+    describer = Describer(store.database)
     error = row.last_error
-    if row.state == "conflict" and row.kind == "time_entry":
-        theirs = row.theirs or {"deleted": True}
-        if theirs.get("deleted"):
-            error = f"{error} Theirs: deleted on the server."
-        else:
-            error = f"{error} Theirs: {theirs.get('hours', 0):g} h, notes {theirs.get('notes')!r}."
+    note = describer.theirs_note(row) if row.state == OutboxState.CONFLICT else None
+    if note:
+        error = f"{error} {note}"
     return {
         "id": row.seq,
-        "state": "pending" if row.state == "sending" else row.state,
+        "state": OutboxState.PENDING.value if row.state == OutboxState.SENDING else row.state,
         "op": row.op,
         "kind": row.kind,
-        "what": what,
+        "what": describer.summary(row),
         "error": error,
-        "theirs": row.theirs if row.state == "conflict" else None,
+        "theirs": row.theirs if row.state == OutboxState.CONFLICT else None,
         "created_at": row.created_at,
     }
 

@@ -10,6 +10,8 @@ from typing import Any
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.context import Context, describe_row
 from tenktui.commands.output import table
+from tenktui.kinds import Resolutions
+from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ def _seq(ctx: Context) -> int:
 
 
 async def run_retry(ctx: Context) -> int:
-    resolutions = ctx.store.resolutions
+    resolutions = Resolutions(ctx.store)
     if ctx.args.all:
         if not ctx.store.outbox.counts().failed:
             ctx.out.result({"retried": 0}, "Nothing to retry: no edit has failed.")
@@ -74,7 +76,7 @@ async def run_discard(ctx: Context) -> int:
     assert row is not None
     what = describe_row(ctx.store, row)["what"]
     try:
-        ctx.store.resolutions.discard(seq)
+        Resolutions(ctx.store).discard(seq)
     except InvalidEdit as err:
         raise CommandError(str(err), EXIT_USAGE) from None
     ctx.out.result(
@@ -87,7 +89,7 @@ async def run_discard(ctx: Context) -> int:
 async def run_resolve(ctx: Context) -> int:
     seq = _seq(ctx)
     keep = ctx.args.keep
-    _, outcome = await ctx.edit(lambda: ctx.store.resolutions.resolve(seq, keep))
+    _, outcome = await ctx.edit(lambda: Resolutions(ctx.store).resolve(seq, keep))
     if keep == "theirs":
         outcome.message = "The server's version is back in place."
     text = f"Resolved outbox entry {seq}, keeping {keep}."
@@ -139,7 +141,7 @@ def _report_text(ctx: Context, data: dict[str, Any]) -> str:
     else:
         lines.append(f"Sync did not complete: {state.message or state.describe()}")
     lines.append(f"Outbox: {state.describe()}.")
-    stuck = [r for r in open_rows(ctx) if r["state"] in ("failed", "conflict")]
+    stuck = [r for r in open_rows(ctx) if r["state"] in STUCK_STATES]
     if stuck:
         lines += ["", _rows_text(stuck)]
     return "\n".join(lines)
@@ -156,7 +158,7 @@ async def run_sync(ctx: Context) -> int:
     if not ctx.args.watch:
         report = await ctx.sync()
         data = _report_json(ctx, report)
-        data["stuck"] = [r for r in open_rows(ctx) if r["state"] in ("failed", "conflict")]
+        data["stuck"] = [r for r in open_rows(ctx) if r["state"] in STUCK_STATES]
         ctx.out.result(data, _report_text(ctx, data))
         return _sync_code(ctx)
     interval = ctx.args.interval or ctx.profile.sync_interval

@@ -3,10 +3,11 @@
 ``Store(path)`` opens one profile's SQLite file and gives views of it:
 ``cache`` (what pulls write), ``queries`` (what screens read), ``edits`` (what
 people change: validated, applied and queued at once), ``outbox`` (what the
-sync engine replays), ``resolutions`` (retry, discard, settle a conflict),
-``lookups`` (one record by id, short lists), ``unsent`` (open outbox rows seen
-from the records) and ``people`` (who the person is, whose status is fresh).
-Only the store runs SQL (``tests/test_shape.py`` keeps it so).
+sync engine replays), ``records`` (the rows outbox records change, by name, for
+the record kinds of ``tenktui.kinds``), ``lookups`` (one record by id, short
+lists), ``unsent`` (open outbox rows seen from the records) and ``people`` (who
+the person is, whose status is fresh). Only the store runs SQL
+(``tests/test_shape.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tenktui.store.lookups import Lookups
 from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.people import People
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
-from tenktui.store.resolve import Resolutions
+from tenktui.store.records import Records
 from tenktui.store.unsent import Unsent
 from tenktui.store.validation import InvalidEdit, parse_hours
 
@@ -36,7 +37,7 @@ class Store:
         self.cache = Cache(self.database)
         self.edits = Edits(self.database, self.outbox)
         self.queries = Queries(self.database)
-        self.resolutions = Resolutions(self.database, self.outbox, self.cache)
+        self.records = Records(self.database)
         self.lookups = Lookups(self.database)
         self.unsent = Unsent(self.database)
         self.people = People(self.database)

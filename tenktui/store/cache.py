@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from tenktui.store.database import Database
+from tenktui.store.states import FOLDABLE_STATES, OPEN_SQL, sql_states
 
-UNFINISHED = ("pending", "sending", "failed", "conflict")
 Payload = dict[str, Any]
 
 
@@ -179,7 +179,7 @@ class Cache:
             # A status change not yet sent stays on screen over the pulled copy.
             for r in self.d.rows(
                 "SELECT local_id, target FROM outbox WHERE kind = 'assignment' "
-                "AND state IN ('pending', 'sending', 'failed', 'conflict') ORDER BY seq"
+                f"AND state IN {OPEN_SQL} ORDER BY seq"
             ):
                 c.execute(
                     "UPDATE assignments SET status_option_id = ? WHERE id = ?",
@@ -373,8 +373,8 @@ class Cache:
         return (
             self.d.scalar(
                 f"SELECT 1 FROM outbox WHERE kind = ? AND local_id = ? "
-                f"AND state IN ({', '.join('?' * len(UNFINISHED))}) LIMIT 1",
-                (kind, local_id, *UNFINISHED),
+                f"AND state IN {OPEN_SQL} LIMIT 1",
+                (kind, local_id),
             )
             is not None
         )
@@ -383,6 +383,6 @@ class Cache:
         """Keep the latest server copy on the record's unfinished rows (``null``: deleted)."""
         self.d.conn.execute(
             "UPDATE outbox SET theirs = ? WHERE kind = ? AND local_id = ? "
-            "AND state IN ('pending', 'failed')",
+            f"AND state IN {sql_states(FOLDABLE_STATES)}",
             (json.dumps(payload if payload is not None else {"deleted": True}), kind, local_id),
         )

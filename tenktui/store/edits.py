@@ -12,8 +12,9 @@ import datetime as dt
 from typing import Any
 
 from tenktui.store.database import Database
-from tenktui.store.outbox import Outbox
+from tenktui.store.outbox import FOLDABLE_STATES, Outbox, OutboxState
 from tenktui.store.queries import cell_entries
+from tenktui.store.records import ENTRY_EDITABLE, TIME_ENTRY_FIELDS, stored_raw
 from tenktui.store.validation import (
     InvalidEdit,
     check_day_total,
@@ -23,8 +24,6 @@ from tenktui.store.validation import (
     display_name,
     lock_for,
 )
-
-ENTRY_FIELDS = ("user_id", "assignable_id", "date", "hours", "task", "notes")
 
 
 class Edits:
@@ -136,7 +135,7 @@ class Edits:
 
     def update_entry(self, local_id: int, **changes: Any) -> None:
         """Set hours, task and/or notes of one entry (absolute values)."""
-        unknown = set(changes) - {"hours", "task", "notes"}
+        unknown = set(changes) - set(ENTRY_EDITABLE)
         if unknown:
             raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a time entry")
         if "hours" in changes:
@@ -171,18 +170,15 @@ class Edits:
             self._queue_update(row, changes)
 
     def _queue_update(self, row: dict[str, Any], changes: dict[str, Any]) -> None:
-        rows = self.outbox.for_record("time_entry", row["id"])
-        last = rows[-1] if rows else None
-        if last and last.op in ("create", "update") and last.state in ("pending", "failed"):
-            # Not sent yet, or refused by the server: the corrected absolute values fold
-            # into it and it goes back in the queue.
-            self.outbox.fold(last.seq, changes)
-            return
-        self.outbox.enqueue(
+        # Not sent yet, or refused by the server: the corrected absolute values fold
+        # into it and it goes back in the queue.
+        self.outbox.fold_or_enqueue(
             "update",
             "time_entry",
             changes,
             local_id=row["id"],
+            into=("create", "update"),
+            states=FOLDABLE_STATES,
             server_id=row["server_id"],
             base=_server_copy(row),
         )
@@ -192,9 +188,9 @@ class Edits:
             row = self._entry(local_id)
             self.check_loggable(row["user_id"], row["assignable_id"], _day(row["date"]))
             rows = self.outbox.for_record("time_entry", local_id)
-            unsent = [r for r in rows if r.state == "pending"]
+            unsent = [r for r in rows if r.state == OutboxState.PENDING]
             if any(r.op == "create" for r in unsent) and not any(
-                r.state != "pending" for r in rows
+                r.state != OutboxState.PENDING for r in rows
             ):
                 # Never left this machine: forget it entirely.
                 for r in unsent:
@@ -362,12 +358,13 @@ class Edits:
                 "status = excluded.status, message = excluded.message",
                 (user_id, code, message, previous["raw"] if previous else None),
             )
-            unsent = [r for r in self.outbox.for_record("status", user_id) if r.state == "pending"]
-            target = {"status": code, "message": message}
-            if unsent:
-                self.outbox.fold(unsent[-1].seq, target)
-            else:
-                self.outbox.enqueue("set_status", "status", target, local_id=user_id)
+            self.outbox.fold_or_enqueue(
+                "set_status",
+                "status",
+                {"status": code, "message": message},
+                local_id=user_id,
+                into=("set_status",),
+            )
 
     # -- assignments ------------------------------------------------------
     def set_assignment_status(self, assignment_id: int, status_option_id: int | None) -> None:
@@ -388,23 +385,15 @@ class Edits:
                 "UPDATE assignments SET status_option_id = ? WHERE id = ?",
                 (status_option_id, assignment_id),
             )
-            target = {"user_id": row["user_id"], "status_option_id": status_option_id}
-            unsent = [
-                r
-                for r in self.outbox.for_record("assignment", assignment_id)
-                if r.state == "pending"
-            ]
-            if unsent:
-                self.outbox.fold(unsent[-1].seq, target)
-            else:
-                self.outbox.enqueue(
-                    "set_status",
-                    "assignment",
-                    target,
-                    local_id=assignment_id,
-                    server_id=assignment_id,
-                    base={"status_option_id": row["status_option_id"]},
-                )
+            self.outbox.fold_or_enqueue(
+                "set_status",
+                "assignment",
+                {"user_id": row["user_id"], "status_option_id": status_option_id},
+                local_id=assignment_id,
+                into=("set_status",),
+                server_id=assignment_id,
+                base={"status_option_id": row["status_option_id"]},
+            )
 
     # -- subtasks ---------------------------------------------------------
     def add_subtask(self, assignment_id: int, description: str) -> int:
@@ -468,28 +457,19 @@ class Edits:
                 f"UPDATE subtasks SET {sets} WHERE id = ?",
                 (*(int(v) if isinstance(v, bool) else v for v in changes.values()), local_id),
             )
-            unsent = [
-                r for r in self.outbox.for_record("subtask", local_id) if r.state == "pending"
-            ]
-            if unsent and unsent[-1].op in ("create", "update"):
-                self.outbox.fold(unsent[-1].seq, changes)
-            else:
-                self.outbox.enqueue(
-                    "update",
-                    "subtask",
-                    {
-                        **changes,
-                        "assignment_id": row["assignment_id"],
-                        "project_id": row["project_id"],
-                    },
-                    local_id=local_id,
-                    server_id=row["server_id"],
-                    base={
-                        "description": row["description"],
-                        "completed": bool(row["completed"]),
-                        "updated_at": row["updated_at"],
-                    },
-                )
+            self.outbox.fold_or_enqueue(
+                "update",
+                "subtask",
+                {**changes, "assignment_id": row["assignment_id"], "project_id": row["project_id"]},
+                local_id=local_id,
+                into=("create", "update"),
+                server_id=row["server_id"],
+                base={
+                    "description": row["description"],
+                    "completed": bool(row["completed"]),
+                    "updated_at": row["updated_at"],
+                },
+            )
 
     def toggle_subtask(self, local_id: int) -> bool:
         row = self._subtask(local_id)
@@ -501,13 +481,17 @@ class Edits:
         with self.d.write() as c:
             row = self._subtask(local_id)
             rows = self.outbox.for_record("subtask", local_id)
-            if rows and all(r.state == "pending" for r in rows) and rows[0].op == "create":
+            if (
+                rows
+                and all(r.state == OutboxState.PENDING for r in rows)
+                and rows[0].op == "create"
+            ):
                 for r in rows:
                     self.outbox.drop(r.seq)
                 c.execute("DELETE FROM subtasks WHERE id = ?", (local_id,))
                 return
             for r in rows:
-                if r.state == "pending" and r.op == "update":
+                if r.state == OutboxState.PENDING and r.op == "update":
                     self.outbox.drop(r.seq)
             c.execute("UPDATE subtasks SET deleted = 1 WHERE id = ?", (local_id,))
             self.outbox.enqueue(
@@ -553,10 +537,8 @@ def _day(value: str) -> dt.date:
 
 def _server_copy(row: dict[str, Any]) -> dict[str, Any]:
     """The server's values of an entry as last pulled (its ``raw``), for conflict checks."""
-    import json
-
-    raw = json.loads(row["raw"]) if row.get("raw") else {}
-    return {k: raw.get(k) for k in (*ENTRY_FIELDS, "updated_at")}
+    raw = stored_raw(row) or {}
+    return {k: raw.get(k) for k in (*TIME_ENTRY_FIELDS, "updated_at")}
 
 
 def _subtask_text(description: str) -> str:

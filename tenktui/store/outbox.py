@@ -14,12 +14,21 @@ mid-request wakes up knowing which operation may or may not have landed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tenktui.store.cache import raw_json
 from tenktui.store.database import Database, utc_now
-
-OPEN_STATES = ("pending", "sending", "failed", "conflict")
+from tenktui.store.states import (
+    FOLDABLE_STATES,
+    OPEN_SQL,
+    OPEN_STATES,
+    REPLAYABLE_STATES,
+    STUCK_STATES,
+    OutboxState,
+    sql_states,
+)
 
 
 @dataclass(frozen=True)
@@ -88,10 +97,7 @@ class Outbox:
         """Everything not yet done, in replay order."""
         return [
             OutboxRow.from_row(r)
-            for r in self.d.rows(
-                "SELECT * FROM outbox WHERE state IN ('pending', 'sending', 'failed', 'conflict') "
-                "ORDER BY seq"
-            )
+            for r in self.d.rows(f"SELECT * FROM outbox WHERE state IN {OPEN_SQL} ORDER BY seq")
         ]
 
     def replayable(self) -> list[OutboxRow]:
@@ -99,7 +105,7 @@ class Outbox:
         return [
             OutboxRow.from_row(r)
             for r in self.d.rows(
-                "SELECT * FROM outbox WHERE state IN ('pending', 'sending') ORDER BY seq"
+                f"SELECT * FROM outbox WHERE state IN {sql_states(REPLAYABLE_STATES)} ORDER BY seq"
             )
         ]
 
@@ -108,7 +114,7 @@ class Outbox:
             OutboxRow.from_row(r)
             for r in self.d.rows(
                 "SELECT * FROM outbox WHERE kind = ? AND local_id = ? "
-                "AND state IN ('pending', 'sending', 'failed', 'conflict') ORDER BY seq",
+                f"AND state IN {OPEN_SQL} ORDER BY seq",
                 (kind, local_id),
             )
         ]
@@ -117,8 +123,7 @@ class Outbox:
         found = {
             r["state"]: r["n"]
             for r in self.d.rows(
-                "SELECT state, COUNT(*) AS n FROM outbox "
-                "WHERE state IN ('pending', 'sending', 'failed', 'conflict') GROUP BY state"
+                f"SELECT state, COUNT(*) AS n FROM outbox WHERE state IN {OPEN_SQL} GROUP BY state"
             )
         }
         return OutboxCounts(
@@ -158,12 +163,34 @@ class Outbox:
     def fold(self, seq: int, target: dict[str, Any]) -> None:
         """Merge newer absolute values into a row not sent yet (or refused): queued again."""
         row = self.get(seq)
-        assert row is not None and row.state in ("pending", "failed")
+        assert row is not None and row.state in FOLDABLE_STATES
         self.d.conn.execute(
             "UPDATE outbox SET target = ?, state = 'pending', last_error = NULL, updated_at = ? "
             "WHERE seq = ?",
             (json.dumps({**row.target, **target}), utc_now(), seq),
         )
+
+    def fold_or_enqueue(
+        self,
+        op: str,
+        kind: str,
+        target: dict[str, Any],
+        *,
+        local_id: int,
+        into: tuple[str, ...],
+        states: tuple[OutboxState, ...] = (OutboxState.PENDING,),
+        server_id: int | None = None,
+        base: dict[str, Any] | None = None,
+    ) -> int:
+        """Queue an edit (inside its transaction). Absolute values fold into the record's
+        last open row when that row is in ``states`` (not sent yet) and its op is one of
+        ``into``: one row per record keeps the replay short. Else a new row. Its seq."""
+        rows = self.for_record(kind, local_id)
+        last = rows[-1] if rows else None
+        if last is not None and last.state in states and last.op in into:
+            self.fold(last.seq, target)
+            return last.seq
+        return self.enqueue(op, kind, target, local_id=local_id, server_id=server_id, base=base)
 
     def drop(self, seq: int) -> None:
         """Forget an unsent row whose effect was cancelled by a later edit."""
@@ -219,6 +246,73 @@ class Outbox:
                 ),
             )
 
+    def note_error(self, seq: int, error: str) -> None:
+        """Keep the row where it is (``sending`` that may have landed) and say why."""
+        with self.d.write():
+            self.d.conn.execute(
+                "UPDATE outbox SET last_error = ?, updated_at = ? WHERE seq = ?",
+                (error, utc_now(), seq),
+            )
+
+    # -- the record's other rows -------------------------------------------
+    def blocked(self, row: OutboxRow) -> bool:
+        """Whether an earlier row of the same record is failed or in conflict."""
+        if row.local_id is None:
+            return False
+        return (
+            self.d.scalar(
+                "SELECT 1 FROM outbox WHERE kind = ? AND local_id = ? AND seq < ? "
+                f"AND state IN {sql_states(STUCK_STATES)} LIMIT 1",
+                (row.kind, row.local_id, row.seq),
+            )
+            is not None
+        )
+
+    def has_newer(self, row: OutboxRow) -> bool:
+        """Whether a later open row of the record exists: the cache then shows that edit,
+        and a server answer to this one must not overwrite it."""
+        return any(r.seq > row.seq for r in self.for_record(row.kind, row.local_id or 0))
+
+    def claimed_ids(self, kind: str, seq: int) -> set[int]:
+        """Server ids other creates of this kind already claimed as theirs."""
+        return {
+            r["server_id"]
+            for r in self.d.rows(
+                "SELECT server_id FROM outbox WHERE kind = ? AND op = 'create' "
+                "AND server_id IS NOT NULL AND seq != ?",
+                (kind, seq),
+            )
+        }
+
+    def pass_server_id(self, row: OutboxRow, server_id: int) -> None:
+        """Later rows of a created record now know which server record they change."""
+        self.d.conn.execute(
+            "UPDATE outbox SET server_id = ? WHERE kind = ? AND local_id = ? AND seq > ?",
+            (server_id, row.kind, row.local_id, row.seq),
+        )
+
+    def rebase_later(self, row: OutboxRow, base: dict[str, Any]) -> None:
+        """Edits queued on top of this one were based on it, not on what the server had
+        before: the server's copy after it is their base (and nobody else's change)."""
+        self.d.conn.execute(
+            "UPDATE outbox SET base = ?, theirs = NULL WHERE kind = ? AND local_id = ? "
+            f"AND seq > ? AND state IN {sql_states(FOLDABLE_STATES)}",
+            (raw_json(base), row.kind, row.local_id, row.seq),
+        )
+
+    def remove(self, seqs: Iterable[int]) -> None:
+        """Delete rows (a discard), inside the caller's transaction."""
+        self.d.conn.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
+
+    def recreate(self, seq: int, target: dict[str, Any]) -> None:
+        """Turn a row into a fresh create of ``target`` (the record is gone on the server)."""
+        self.d.conn.execute(
+            "UPDATE outbox SET op = 'create', server_id = NULL, target = ?, base = NULL, "
+            "theirs = NULL, snapshot = NULL, state = 'pending', last_error = NULL "
+            "WHERE seq = ?",
+            (json.dumps(target), seq),
+        )
+
     def rebase(self, seq: int, base: dict[str, Any]) -> None:
         """Keep mine: the server copy becomes the base and the row is replayed."""
         with self.d.write():
@@ -236,3 +330,14 @@ class Outbox:
                 (utc_now(), seq),
             )
         return cur.rowcount > 0
+
+
+__all__ = [
+    "OPEN_STATES",
+    "REPLAYABLE_STATES",
+    "STUCK_STATES",
+    "Outbox",
+    "OutboxCounts",
+    "OutboxRow",
+    "OutboxState",
+]

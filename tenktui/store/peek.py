@@ -12,7 +12,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from tenktui.store.outbox import OPEN_STATES
+from tenktui.store.states import OPEN_SQL
 
 COMPLETION_WAIT = 0.2  # seconds a completion waits on a writer before giving up
 
@@ -21,10 +21,7 @@ def unsent_count(path: Path) -> int:
     """How many edits in the cache at ``path`` are not yet sent (0 if it is unreadable)."""
     conn = sqlite3.connect(path)
     try:
-        found = conn.execute(
-            f"SELECT COUNT(*) FROM outbox WHERE state IN ({', '.join('?' * len(OPEN_STATES))})",
-            OPEN_STATES,
-        ).fetchone()
+        found = conn.execute(f"SELECT COUNT(*) FROM outbox WHERE state IN {OPEN_SQL}").fetchone()
     except sqlite3.DatabaseError:
         return 0
     finally:

@@ -10,6 +10,7 @@ from typing import Any
 
 from tenktui.store.database import Database
 from tenktui.store.people import me_id
+from tenktui.store.states import OPEN_SQL
 from tenktui.store.validation import display_name, lock_for
 
 DEFAULT_WORK_WEEK = [0.0, 8.0, 8.0, 8.0, 8.0, 8.0, 0.0]  # index 0 = Sunday, as the API counts
@@ -239,7 +240,7 @@ class Queries:
         found: dict[int, tuple[str, str | None]] = {}
         for r in self.d.rows(
             "SELECT local_id, state, last_error FROM outbox WHERE kind = 'time_entry' "
-            f"AND state IN ('pending', 'sending', 'failed', 'conflict') AND local_id IN ({marks}) "
+            f"AND state IN {OPEN_SQL} AND local_id IN ({marks}) "
             "ORDER BY seq",
             local_ids,
         ):
@@ -315,7 +316,7 @@ class Queries:
         ids = [r["id"] for r in rows]
         for r in self.d.rows(
             "SELECT local_id, state, last_error FROM outbox WHERE kind = 'subtask' "
-            "AND state IN ('pending', 'sending', 'failed', 'conflict') "
+            f"AND state IN {OPEN_SQL} "
             f"AND local_id IN ({', '.join('?' * len(ids))}) ORDER BY seq",
             ids,
         ):

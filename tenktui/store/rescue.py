@@ -19,10 +19,8 @@ from typing import Any
 
 from tenktui.store.database import Database, NewerCache
 from tenktui.store.migrations import LATEST, stored_version
-
-OPEN_STATES = ("pending", "sending", "failed", "conflict")
-# The outbox kinds whose local_id is a row of the cache (the others name server ids).
-RECORD_TABLES = {"time_entry": "time_entries", "subtask": "subtasks"}
+from tenktui.store.records import RECORD_TABLES
+from tenktui.store.states import OPEN_STATES
 
 
 def check(path: Path) -> str | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tenktui.store.database import Database
-from tenktui.store.outbox import OPEN_STATES
+from tenktui.store.states import OPEN_SQL
 
-_IN_OPEN = f"state IN ({', '.join('?' * len(OPEN_STATES))})"
+_IN_OPEN = f"state IN {OPEN_SQL}"
 
 
 class Unsent:
@@ -25,16 +25,14 @@ class Unsent:
         differ exactly in the rows written (or folded into) between them."""
         return {
             r["seq"]: (r["state"], r["target"])
-            for r in self.d.rows(
-                f"SELECT seq, state, target FROM outbox WHERE {_IN_OPEN}", OPEN_STATES
-            )
+            for r in self.d.rows(f"SELECT seq, state, target FROM outbox WHERE {_IN_OPEN}")
         }
 
     def latest_states(self, kind: str, local_ids: Iterable[int] | None = None) -> dict[int, str]:
         """The state of the newest open row of each record of ``kind`` (all records, or
         those in ``local_ids``), as stored: ``sending`` is not renamed here."""
         sql = f"SELECT local_id, state FROM outbox WHERE kind = ? AND {_IN_OPEN}"
-        params: list[object] = [kind, *OPEN_STATES]
+        params: list[object] = [kind]
         if local_ids is not None:
             ids = list(local_ids)
             sql += f" AND local_id IN ({', '.join('?' * len(ids))})"

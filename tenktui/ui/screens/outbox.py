@@ -9,7 +9,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from tenktui.store.describe import Describer, when_label
+from tenktui.kinds import Describer, Resolutions
+from tenktui.store.describe import when_label
 from tenktui.store.outbox import OutboxRow
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
@@ -74,6 +75,7 @@ class OutboxScreen(StoreScreen):
         super().__init__(session)
         self.rows: list[OutboxRow] = []
         self.describer = Describer(session.store.database)
+        self.resolutions = Resolutions(session.store)
 
     def compose(self) -> ComposeResult:
         yield ScreenTitle()
@@ -182,14 +184,14 @@ class OutboxScreen(StoreScreen):
             return
         self.edit(
             f"Retry: {self.describer.describe(row)}",
-            lambda: self.store.resolutions.retry(row.seq),
+            lambda: self.resolutions.retry(row.seq),
         )
 
     def action_retry_all(self) -> None:
         if not any(r.state == "failed" for r in self.rows):
             self.say("Nothing has failed.")
             return
-        self.edit("Retry every failed edit", self.store.resolutions.retry_all)
+        self.edit("Retry every failed edit", self.resolutions.retry_all)
 
     def action_discard(self) -> None:
         row = self.highlighted
@@ -199,7 +201,7 @@ class OutboxScreen(StoreScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.edit(f"Discard: {what}", lambda: self.store.resolutions.discard(row.seq))
+                self.edit(f"Discard: {what}", lambda: self.resolutions.discard(row.seq))
 
         self.app.push_screen(
             ConfirmDialog(
@@ -221,7 +223,7 @@ class OutboxScreen(StoreScreen):
         words = "Keep mine" if keep == "mine" else "Take theirs"
         self.edit(
             f"{words}: {self.describer.describe(row)}",
-            lambda: self.store.resolutions.resolve(row.seq, keep),
+            lambda: self.resolutions.resolve(row.seq, keep),
         )
 
     def action_open(self) -> None:
