@@ -60,10 +60,7 @@ class TenKftClient(HttpBackend):
     """
 
     name = "10,000ft"
-    capabilities = TENKFT
-    # The reference documents subtasks per assignment and counts on lists, not
-    # ``fields=subtasks`` on a list: the sync asks for counts and fetches the rest.
-    nested_subtasks = False
+    capabilities = TENKFT  # nested_subtasks=False: counts on lists, subtasks per assignment
 
     def __init__(
         self,
