@@ -4,7 +4,7 @@ store writes their fields into columns.
 This module names no backend and imports nothing of ``tenktui``: ``api`` (which
 builds records), ``sync`` and ``store`` all import it. A record is built by
 ``Kind.from_api(data)`` from a document whose keys are the record's own field
-names (the 10,000ft wire format uses them as they are; other backends translate
+names (one backend's wire format uses them as they are; the others translate
 their rows to them in ``api/``, at the edge):
 
 - documented fields become typed attributes (dates as :class:`datetime.date`;
