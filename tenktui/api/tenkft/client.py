@@ -19,7 +19,7 @@ from tenktui.api.errors import NotFound, ServerError
 from tenktui.api.governor import Priority, RateGovernor
 from tenktui.api.http import DEFAULT_TIMEOUT, ApiHttp, RequestRecord, route_template
 from tenktui.api.paging import MAX_PER_PAGE, complete_nested, encode_params, iter_collection
-from tenktui.api.records import (
+from tenktui.records import (
     Approval,
     Assignable,
     Assignment,
