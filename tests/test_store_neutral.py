@@ -9,8 +9,11 @@ strings and comments alike.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,9 @@ import pytest
 from tenktui.api.base import Backend
 from tenktui.api.leantime.client import LeantimeClient
 from tenktui.api.tenkft.client import TenKftClient
+from tenktui.records import Assignment, StatusOption
+from tenktui.store import Store
+from tenktui.store.migrations import current_version, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tenktui"
@@ -106,3 +112,71 @@ def test_both_clients_offer_the_whole_backend_protocol(client: type) -> None:
                 inspect.signature(wanted).parameters
             ), f"{client.__name__}.{name}"
     assert isinstance(client.name, str)
+
+
+# -- caches written before the neutral columns ---------------------------------
+
+
+def _version_2_cache(path: Path) -> None:
+    """A cache as the app wrote it before migration 3: scope and subtask counts only
+    inside ``raw``, where the backend's translation had left them."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=2) == 2
+    ticket = {"id": 42, "projectId": "3", "headline": "Fix the login"}
+    for id_, raw in (
+        (42, {"id": 42, "subtask_counts": {"completed": 1, "total": 4}, "leantime": ticket}),
+        (43, {"id": 43, "status_option_id": 1}),
+    ):
+        conn.execute(
+            "INSERT INTO assignments (id, user_id, assignable_id, starts_at, ends_at, "
+            "allocation_mode, raw) VALUES (?, 7, ?, '2026-11-01', '2026-12-31', 'fixed', ?)",
+            (id_, id_ * 16, json.dumps(raw)),
+        )
+    for id_, label, raw in (
+        (1, "On track", {"id": 1}),
+        (3001, "New", {"id": 3001, "leantime": {"project_id": 3, "status_id": 1}}),
+        (4001, "New", {"id": 4001, "leantime": {"project_id": 4, "status_id": 1}}),
+    ):
+        conn.execute(
+            "INSERT INTO status_options (id, label, sort_order, raw) VALUES (?, ?, ?, ?)",
+            (id_, label, id_, json.dumps(raw)),
+        )
+    conn.close()
+
+
+def test_a_cache_from_before_the_scope_column_keeps_its_status_menus(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _version_2_cache(path)
+    store = Store(path, today=lambda: dt.date(2026, 11, 25))
+    assert current_version(store.database.conn) >= 3
+    assert [o["id"] for o in store.queries.status_options_for(42)] == [3001]
+    assert [o["id"] for o in store.queries.status_options_for(43)] == [1, 3001, 4001]
+    counts = {
+        a["id"]: (a["subtasks_done"], a["subtasks_total"])
+        for a in store.queries.assignments(7, dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    }
+    assert counts == {42: (1, 4), 43: (0, 0)}
+    store.close()
+
+
+def test_pulled_records_carry_their_scope_into_the_menus(tmp_path: Path) -> None:
+    store = Store(tmp_path / "new.db", today=lambda: dt.date(2026, 11, 25))
+    start, end = dt.date(2026, 11, 23), dt.date(2026, 11, 29)
+    store.cache.replace_assignments(
+        7,
+        start,
+        end,
+        [
+            Assignment(
+                id=42, user_id=7, assignable_id=672, starts_at=start, ends_at=end, scope="3"
+            ),
+            Assignment(id=43, user_id=7, assignable_id=100, starts_at=start, ends_at=end),
+        ],
+    )
+    store.cache.replace_reference(
+        "status_options",
+        [StatusOption(id=9, label="Open", order=1, scope="3"), StatusOption(id=1, label="Done")],
+    )
+    assert [o["id"] for o in store.queries.status_options_for(42)] == [9]
+    assert [o["id"] for o in store.queries.status_options_for(43)] == [1, 9]
+    store.close()
