@@ -387,6 +387,60 @@ class Cache:
                 )
         return len(rows)
 
+    # -- what a pull asks before it pulls ----------------------------------
+    def assignable_ids(self) -> set[int]:
+        """Every cached project, phase and leave type."""
+        return {r["id"] for r in self.d.rows("SELECT id FROM assignables")}
+
+    def assignables_in_use(self, user_id: int) -> set[int]:
+        """What the person's time, suggestions and assignments point at."""
+        return {
+            r["assignable_id"]
+            for r in self.d.rows(
+                "SELECT assignable_id FROM time_entries WHERE user_id = ? UNION "
+                "SELECT assignable_id FROM suggestions WHERE user_id = ? UNION "
+                "SELECT assignable_id FROM assignments WHERE user_id = ?",
+                (user_id, user_id, user_id),
+            )
+        }
+
+    def projects_of(self, user_id: int) -> set[int]:
+        """The projects (a phase counts as its project) the person is assigned to,
+        leave aside."""
+        return {
+            r["project_id"]
+            for r in self.d.rows(
+                "SELECT COALESCE(s.parent_id, s.id) AS project_id FROM assignments a "
+                "JOIN assignables s ON s.id = a.assignable_id "
+                "WHERE a.user_id = ? AND s.kind != 'leave'",
+                (user_id,),
+            )
+        }
+
+    def project_of_assignment(self, assignment_id: int) -> int | None:
+        """The assignable a (non-leave) assignment's subtasks are kept and pushed under."""
+        return self.d.scalar(
+            "SELECT a.assignable_id FROM assignments a "
+            "JOIN assignables s ON s.id = a.assignable_id "
+            "WHERE a.id = ? AND s.kind != 'leave'",
+            (assignment_id,),
+        )
+
+    def people_ids(self) -> set[int]:
+        """Every cached user who is a person, not a placeholder."""
+        return {r["id"] for r in self.d.rows("SELECT id FROM users WHERE is_placeholder = 0")}
+
+    def statuses_fetched_at(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """When each of these people's status was last fetched (``""``: never)."""
+        ids = list(user_ids)
+        marks = ", ".join("?" * len(ids))
+        return {
+            r["user_id"]: r["fetched_at"] or ""
+            for r in self.d.rows(
+                f"SELECT user_id, fetched_at FROM statuses WHERE user_id IN ({marks})", ids
+            )
+        }
+
     # -- outbox bookkeeping -----------------------------------------------
     def _unfinished(self, kind: str, local_id: int) -> bool:
         return (

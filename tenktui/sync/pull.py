@@ -66,7 +66,7 @@ class Puller:
         assignments = [a async for a in self.backend.iter_assignments(me, start, end)]
         self.store.cache.replace_assignments(me, start, end, assignments)
         counts["assignments"] = len(assignments)
-        known = {r["id"] for r in self.d.rows("SELECT id FROM assignables")}
+        known = self.store.cache.assignable_ids()
         await self._look_up_assignables(
             {x.assignable_id for x in (*entries, *assignments) if x.assignable_id} - known
         )
@@ -107,18 +107,7 @@ class Puller:
         # A project archived since it was cached no longer comes in the list: ask again
         # for those the person's time points at.
         listed = {a.id for a in (*projects, *leave)}
-        await self._look_up_assignables(
-            {
-                r["assignable_id"]
-                for r in self.d.rows(
-                    "SELECT assignable_id FROM time_entries WHERE user_id = ? UNION "
-                    "SELECT assignable_id FROM suggestions WHERE user_id = ? UNION "
-                    "SELECT assignable_id FROM assignments WHERE user_id = ?",
-                    (me, me, me),
-                )
-            }
-            - listed
-        )
+        await self._look_up_assignables(self.store.cache.assignables_in_use(me) - listed)
         users = [u async for u in self.backend.iter_users()]
         counts["users"] = self.store.cache.upsert_users(users)
         cache = self.store.cache
@@ -142,15 +131,7 @@ class Puller:
         me = await self.me()
         caps = self.backend.capabilities
         start, end = self.window.around(self.d.today())
-        projects = {
-            r["project_id"]
-            for r in self.d.rows(
-                "SELECT COALESCE(s.parent_id, s.id) AS project_id FROM assignments a "
-                "JOIN assignables s ON s.id = a.assignable_id "
-                "WHERE a.user_id = ? AND s.kind != 'leave'",
-                (me,),
-            )
-        }
+        projects = self.store.cache.projects_of(me)
         # Where a list of assignments cannot carry their subtasks, the counts say which
         # assignments have any, and only those are fetched.
         nested = caps.subtasks and caps.nested_subtasks
@@ -175,8 +156,7 @@ class Puller:
                         to_fetch.append((a.assignable_id, a.id))
         for project_id, assignment_id in to_fetch:
             await self._fetch_subtasks(project_id, assignment_id)
-        known = {r["id"] for r in self.d.rows("SELECT id FROM users WHERE is_placeholder = 0")}
-        self.d.set_meta("teammates", sorted(people & known))
+        self.d.set_meta("teammates", sorted(people & self.store.cache.people_ids()))
         self.d.set_meta("reference_pulled_at", utc_now())
 
     async def _fetch_subtasks(self, project_id: int, assignment_id: int) -> None:
@@ -188,15 +168,10 @@ class Puller:
         screen); how many were fetched."""
         fetched = 0
         for assignment_id in dict.fromkeys(assignment_ids):
-            row = self.d.row(
-                "SELECT a.assignable_id FROM assignments a "
-                "JOIN assignables s ON s.id = a.assignable_id "
-                "WHERE a.id = ? AND s.kind != 'leave'",
-                (assignment_id,),
-            )
-            if row is not None:
+            project_id = self.store.cache.project_of_assignment(assignment_id)
+            if project_id is not None:
                 # The same project id the subtasks are kept (and later pushed) under.
-                await self._fetch_subtasks(row["assignable_id"], assignment_id)
+                await self._fetch_subtasks(project_id, assignment_id)
                 fetched += 1
         return fetched
 
@@ -205,13 +180,7 @@ class Puller:
         ids = list(dict.fromkeys(user_ids))
         if not ids:
             return 0
-        marks = ", ".join("?" * len(ids))
-        fetched = {
-            r["user_id"]: r["fetched_at"] or ""
-            for r in self.d.rows(
-                f"SELECT user_id, fetched_at FROM statuses WHERE user_id IN ({marks})", ids
-            )
-        }
+        fetched = self.store.cache.statuses_fetched_at(ids)
         order = sorted(ids, key=lambda i: fetched.get(i, ""))[:limit]
         for user_id in order:
             status = await self.backend.current_status(user_id)
