@@ -1,13 +1,14 @@
 """Writing what a pull brought into the cache, without trampling local edits.
 
 Pulls arrive as typed records (:mod:`tenktui.records`); each is written into
-columns from its fields. ``raw`` keeps the document a record was made from. For
-time entries, subtasks and statuses it is the server copy that resolving a
+columns from its fields. Time entries, subtasks and statuses keep ``raw``, the
+document the record was made from: it is the server copy that resolving a
 conflict or discarding an edit goes back to (as an outbox row's ``theirs`` is the
-copy a push compares with the edit's base); on the other tables it is kept so
-nothing the server sent is lost, and no query reads it. A record with an
-unfinished outbox row is never overwritten: the pulled copy is recorded on that
-row as ``theirs``.
+copy a push compares with the edit's base). Assignments keep it because the push
+writes a status change's answer there whole; status options for the status
+menu's test, which reads a backend's own status id from it. No query reads
+``raw``. A record with an unfinished outbox row is never overwritten: the pulled
+copy is recorded on that row as ``theirs``.
 """
 
 from __future__ import annotations
@@ -114,7 +115,6 @@ class Cache:
                 "archived": _flag(u.archived or u.deleted_at),
                 "is_placeholder": _flag(u.type == "PlaceholderResource"),
                 "license_type": u.license_type,
-                "raw": _raw(u),
             }
             for u in users
         ]
@@ -177,7 +177,6 @@ class Cache:
                     "starts_at": _iso(getattr(a, "starts_at", None)),
                     "ends_at": _iso(getattr(a, "ends_at", None)),
                     "updated_at": a.updated_at,
-                    "raw": _raw(a),
                 }
             )
         return self._upsert("assignables", rows)
@@ -475,7 +474,7 @@ def _reference_row(item: Reference) -> dict[str, Any]:
             "raw": _raw(item),
         }
     if isinstance(item, Holiday):
-        return {"id": item.id, "date": _iso(item.date), "name": item.name, "raw": _raw(item)}
+        return {"id": item.id, "date": _iso(item.date), "name": item.name}
     if isinstance(item, Availability):
         return {
             "id": item.id,
@@ -483,6 +482,5 @@ def _reference_row(item: Reference) -> dict[str, Any]:
             "starts_at": _iso(item.starts_at),
             "ends_at": _iso(item.ends_at),
             **{f"day{i}": getattr(item, f"day{i}") for i in range(7)},
-            "raw": _raw(item),
         }
     return {"id": item.id, "category": item.category or ""}

@@ -206,6 +206,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             WHERE json_valid(raw) AND json_type(raw, '{LEGACY_SCOPE[1]}') IN ('integer', 'text');
         """,
     ),
+    (
+        4,
+        "raw only where something reads it",
+        # Queries read columns; ``raw`` stays on time entries, subtasks and statuses,
+        # the server copies that discarding an edit goes back to; on assignments, which
+        # a status change's answer still writes whole; and on status options, whose
+        # server document a status menu's test reads.
+        """
+        ALTER TABLE users DROP COLUMN raw;
+        ALTER TABLE assignables DROP COLUMN raw;
+        ALTER TABLE holidays DROP COLUMN raw;
+        ALTER TABLE availabilities DROP COLUMN raw;
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
