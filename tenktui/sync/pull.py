@@ -19,12 +19,10 @@ from collections.abc import Iterable
 
 from tenktui.api.base import Backend
 from tenktui.api.errors import NotFound
-from tenktui.records import Assignable, LeaveType, Project
+from tenktui.records import Assignable
 from tenktui.store import Store
 from tenktui.store.database import utc_now
 from tenktui.sync.window import Window
-
-AnyAssignable = Project | LeaveType | Assignable
 
 
 class Puller:
