@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tenktui"
 OWNERS = ("tenktui/store/", "tenktui/sandbox/")
 ALLOWED = {
-    "tenktui/sync/pull.py",  # emptied at merge (issue 13)
 }
 QUERY_METHODS = {"execute", "executemany", "executescript", "rows", "row", "scalar"}
 SQL_VERB = re.compile(

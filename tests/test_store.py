@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tenktui.kinds import Resolutions
+from tenktui.records import Assignable, Holiday, LeaveType, Project, TimeEntry, User
 from tenktui.store import InvalidEdit, Store, week_start_for
 from tenktui.store.migrations import MIGRATIONS, current_version, migrate
 
@@ -19,8 +20,10 @@ MONDAY = dt.date(2026, 11, 23)
 ME = 7
 
 
-def project(id_: int, name: str, **extra: object) -> dict:
-    return {"id": id_, "name": name, "type": "Project", "timeentry_lockout": -1, **extra}
+def project(id_: int, name: str, **extra: object) -> Project:
+    return Project.from_api(
+        {"id": id_, "name": name, "type": "Project", "timeentry_lockout": -1, **extra}
+    )
 
 
 @pytest.fixture
@@ -28,8 +31,10 @@ def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "profile.db", today=lambda: TODAY)
     s.cache.upsert_users(
         [
-            {"id": ME, "first_name": "Me", "last_name": "Example", "email": "me@example.com"},
-            {"id": 8, "title": "Designer", "type": "PlaceholderResource"},
+            User.from_api(
+                {"id": ME, "first_name": "Me", "last_name": "Example", "email": "me@example.com"}
+            ),
+            User.from_api({"id": 8, "title": "Designer", "type": "PlaceholderResource"}),
         ]
     )
     s.cache.upsert_assignables(
@@ -39,39 +44,43 @@ def store(tmp_path: Path) -> Store:
             project(102, "Locked", timeentry_lockout=0),
             project(103, "Week-locked", timeentry_lockout=7),
             project(104, "Old", archived=True),
-            {"id": 200, "name": "Vacation", "type": "LeaveType"},
+            Assignable.from_api({"id": 200, "name": "Vacation", "type": "LeaveType"}),
         ]
     )
     s.database.set_meta("me", ME)
     return s
 
 
-def server_entry(id_: int, assignable: int, day: str, hours: float, **extra: object) -> dict:
-    return {
-        "id": id_,
-        "user_id": ME,
-        "assignable_id": assignable,
-        "date": day,
-        "hours": hours,
-        "is_suggestion": False,
-        "task": None,
-        "notes": None,
-        "updated_at": "2026-11-20T10:00:00Z",
-        "created_at": "2026-11-20T10:00:00Z",
-        **extra,
-    }
+def server_entry(id_: int, assignable: int, day: str, hours: float, **extra: object) -> TimeEntry:
+    return TimeEntry.from_api(
+        {
+            "id": id_,
+            "user_id": ME,
+            "assignable_id": assignable,
+            "date": day,
+            "hours": hours,
+            "is_suggestion": False,
+            "task": None,
+            "notes": None,
+            "updated_at": "2026-11-20T10:00:00Z",
+            "created_at": "2026-11-20T10:00:00Z",
+            **extra,
+        }
+    )
 
 
-def suggestion(assignable: int, day: str, hours: float) -> dict:
-    return {
-        "id": 10**12 + assignable,
-        "user_id": ME,
-        "assignable_id": assignable,
-        "date": day,
-        "hours": None,
-        "is_suggestion": True,
-        "scheduled_hours": hours,
-    }
+def suggestion(assignable: int, day: str, hours: float, nth: int = 0) -> TimeEntry:
+    return TimeEntry.from_api(
+        {
+            "id": 10**12 + assignable + nth,
+            "user_id": ME,
+            "assignable_id": assignable,
+            "date": day,
+            "hours": None,
+            "is_suggestion": True,
+            "scheduled_hours": hours,
+        }
+    )
 
 
 # -- the file ---------------------------------------------------------------
@@ -231,7 +240,7 @@ def test_a_full_window_refresh_notices_server_side_deletions(store: Store) -> No
 
 def test_week_grid_rows_totals_and_capacity(store: Store) -> None:
     store.cache.replace_reference(
-        "holidays", [{"id": 1, "date": "2026-11-26", "name": "Thanksgiving"}]
+        "holidays", [Holiday.from_api({"id": 1, "date": "2026-11-26", "name": "Thanksgiving"})]
     )
     store.cache.replace_time_window(
         ME,
@@ -313,7 +322,8 @@ def test_resolving_a_conflict_each_way(store: Store) -> None:
     local = _pulled_entry(store)
     store.edits.update_entry(local, hours=6)
     (row,) = store.outbox.open_rows()
-    theirs = server_entry(5, 100, "2026-11-24", 7, updated_at="2026-11-24T09:00:00Z")
+    # The outbox keeps the server's copy as the document it came as.
+    theirs = server_entry(5, 100, "2026-11-24", 7, updated_at="2026-11-24T09:00:00Z").raw
     store.outbox.mark_conflict(row.seq, theirs)
 
     Resolutions(store).resolve(row.seq, "mine")
@@ -414,8 +424,7 @@ def test_long_notes_say_how_long_in_plain_words(store: Store) -> None:
 
 def test_two_suggestions_for_one_cell_show_and_confirm_their_sum(store: Store) -> None:
     # Two assignments of one person on one project: the server suggests each.
-    first, second = suggestion(100, "2026-11-23", 3), suggestion(100, "2026-11-23", 2.5)
-    second["id"] += 1
+    first, second = suggestion(100, "2026-11-23", 3), suggestion(100, "2026-11-23", 2.5, nth=1)
     store.cache.replace_time_window(ME, MONDAY, MONDAY + dt.timedelta(6), [first, second])
     (row,) = store.queries.week(ME, MONDAY).rows
     assert row.cells[0].suggestion == 5.5
@@ -457,6 +466,6 @@ def test_dismissing_a_suggestion_queues_zero_hours_and_confirm_leaves_it(store: 
 
 def test_leave_types_without_a_type_field_are_known_by_their_source(store: Store) -> None:
     # The reference's /leave_types sample carries no "type".
-    store.cache.upsert_assignables([{"id": 201, "name": "Sick"}], leave=True)
+    store.cache.upsert_assignables([LeaveType.from_api({"id": 201, "name": "Sick"})], leave=True)
     kind = store.database.scalar("SELECT kind FROM assignables WHERE id = 201")
     assert kind == "leave"

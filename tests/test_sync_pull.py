@@ -10,6 +10,7 @@ from typing import Any
 
 from tenktui.api.capabilities import TENKFT
 from tenktui.api.errors import NotFound
+from tenktui.records import Assignable, Assignment, TimeEntry
 from tenktui.store import Store
 from tenktui.sync.pull import Puller
 from tenktui.sync.window import Window
@@ -24,23 +25,25 @@ class GoneProjects:
 
     capabilities = TENKFT
 
-    async def iter_time_entries(self, *args: Any, **kw: Any) -> AsyncIterator[dict[str, Any]]:
+    async def iter_time_entries(self, *args: Any, **kw: Any) -> AsyncIterator[TimeEntry]:
         for id_, assignable in ((1, 68), (2, 70)):
-            yield {
+            yield TimeEntry.from_api({
                 "id": id_, "user_id": ME, "assignable_id": assignable, "date": "2026-11-23",
                 "hours": 2.0, "is_suggestion": False, "updated_at": "2026-11-23T17:00:00Z",
-            }  # fmt: skip
+            })  # fmt: skip
 
-    async def iter_assignments(self, *args: Any, **kw: Any) -> AsyncIterator[dict[str, Any]]:
+    async def iter_assignments(self, *args: Any, **kw: Any) -> AsyncIterator[Assignment]:
         for _ in ():
-            yield {}
+            yield Assignment(id=1)
 
-    async def get_assignable(self, assignable_id: int) -> dict[str, Any]:
+    async def get_assignable(self, assignable_id: int) -> Assignable:
         if assignable_id == 69:
-            return {"id": 69, "name": "Legacy", "type": "Project", "archived": True}
+            return Assignable.from_api(
+                {"id": 69, "name": "Legacy", "type": "Project", "archived": True}
+            )
         if assignable_id == 70:
-            return {"id": 70, "name": "Legacy", "phase_name": "Run", "parent_id": 69,
-                    "type": "Project", "archived": False}  # fmt: skip
+            return Assignable.from_api({"id": 70, "name": "Legacy", "phase_name": "Run",
+                    "parent_id": 69, "type": "Project", "archived": False})  # fmt: skip
         raise NotFound(route="GET /assignables/{id}")
 
 

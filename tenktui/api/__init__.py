@@ -2,7 +2,7 @@
 
 - :mod:`tenktui.api.base`: ``Backend`` (the protocol) and ``Capabilities``;
 - :mod:`tenktui.api.tenkft`: ``TenKftClient``, the 10,000ft implementation;
-- :mod:`tenktui.api.records`: typed records (``from_api``, ``raw``, ``extra``);
+- :mod:`tenktui.records` (re-exported as ``tenktui.api.records``): typed records;
 - :mod:`tenktui.api.errors`: ``ApiError`` and its kinds, each readable by people;
 - :mod:`tenktui.api.governor`: the per-token rate budget, ``Priority``, ``priority()``;
 - :mod:`tenktui.api.http` and :mod:`tenktui.api.paging`: the HTTP layer and collections.

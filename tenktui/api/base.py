@@ -1,6 +1,6 @@
 """What the sync engine needs from any backend (10,000ft today, Leantime next).
 
-A backend speaks in the typed records of :mod:`tenktui.api.records` and raises the
+A backend speaks in the typed records of :mod:`tenktui.records` and raises the
 errors of :mod:`tenktui.api.errors`. Collections are async iterators that run to
 the end of the collection. Requests carry a default priority (own edits first,
 then what is on screen, then background refreshes, then other people's
@@ -16,7 +16,7 @@ from typing import Any, Protocol, Self, runtime_checkable
 from tenktui.api.capabilities import Capabilities
 from tenktui.api.governor import Priority, RateGovernor, priority
 from tenktui.api.http import HttpTransport, RequestStats
-from tenktui.api.records import (
+from tenktui.records import (
     Approval,
     Assignable,
     Assignment,

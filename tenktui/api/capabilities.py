@@ -21,6 +21,9 @@ class Capabilities:
     entry_stamps: bool = True
     # Notes of time already on the server can change (Leantime's upsertTime keeps them).
     notes_editable: bool = True
+    # A list of a project's assignments can carry each one's subtasks. 10,000ft does
+    # not document it on a list: there the counts say which assignments have any.
+    nested_subtasks: bool = True
 
 
 TENKFT = Capabilities(
@@ -30,6 +33,7 @@ TENKFT = Capabilities(
     itemized_entries=True,
     subtasks=True,
     phases=True,
+    nested_subtasks=False,
 )
 
 LEANTIME = Capabilities(

@@ -1,9 +1,14 @@
 """Writing what a pull brought into the cache, without trampling local edits.
 
-Payloads arrive as the server's JSON objects (dicts); each is reduced to typed
-columns here and kept whole in ``raw``. A record with an unfinished outbox row
-is never overwritten: the pulled copy is recorded on that row as ``theirs``,
-where the push compares it with the edit's base to detect a conflict.
+Pulls arrive as typed records (:mod:`tenktui.records`); each is written into
+columns from its fields. Time entries, subtasks and statuses keep ``raw``, the
+document the record was made from: it is the server copy that resolving a
+conflict or discarding an edit goes back to (as an outbox row's ``theirs`` is the
+copy a push compares with the edit's base). Assignments keep it because the push
+writes a status change's answer there whole; status options for the status
+menu's test, which reads a backend's own status id from it. No query reads
+``raw``. A record with an unfinished outbox row is never overwritten: the pulled
+copy is recorded on that row as ``theirs``.
 """
 
 from __future__ import annotations
@@ -13,10 +18,27 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from tenktui.records import (
+    Assignable,
+    Assignment,
+    Availability,
+    Holiday,
+    LeaveType,
+    Project,
+    Record,
+    Status,
+    StatusOption,
+    Subtask,
+    TimeEntry,
+    TimeEntryCategory,
+    User,
+)
 from tenktui.store.database import Database
 from tenktui.store.states import FOLDABLE_STATES, OPEN_SQL, sql_states
 
 Payload = dict[str, Any]
+AnyAssignable = Project | LeaveType | Assignable
+Reference = StatusOption | Holiday | Availability | TimeEntryCategory
 
 
 def raw_json(payload: Payload) -> str:
@@ -24,8 +46,17 @@ def raw_json(payload: Payload) -> str:
     return json.dumps(payload, separators=(",", ":"), sort_keys=True)
 
 
-def _lockout(assignable: Payload, is_leave: bool) -> int:
-    value = assignable.get("timeentry_lockout")
+def _raw(record: Record) -> str:
+    """What ``raw`` keeps of a record: the document it was made from."""
+    return raw_json(record.raw or {"id": record.id})
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _lockout(assignable: AnyAssignable, is_leave: bool) -> int:
+    value = getattr(assignable, "timeentry_lockout", None)
     return -1 if is_leave or value is None else int(value)
 
 
@@ -33,20 +64,26 @@ def _flag(value: Any) -> int:
     return 1 if value else 0
 
 
-def _cell_suggestions(user_id: int, suggested: Iterable[Payload]) -> list[tuple[Any, ...]]:
+def _entry(e: TimeEntry | Payload) -> TimeEntry:
+    """The server's answer to a write, given as a record or (from an outbox row or
+    an older caller) as the document it was made from."""
+    return e if isinstance(e, TimeEntry) else TimeEntry.from_api(e)
+
+
+def _cell_suggestions(user_id: int, suggested: Iterable[TimeEntry]) -> list[tuple[Any, ...]]:
     """One row per cell: the server makes a suggestion per assignment, so two
     assignments on one assignable and day give two, and the cell suggests their sum
     (kept under the lowest suggestion id)."""
     cells: dict[tuple[int, int, str], list[Any]] = {}
     for s in suggested:
-        key = (s.get("user_id", user_id), s["assignable_id"], s["date"])
-        hours = float(s.get("scheduled_hours") or 0)
+        key = (s.user_id or user_id, s.assignable_id, _iso(s.date))
+        hours = float(s.scheduled_hours or 0)
         found = cells.get(key)
         if found is None:
-            cells[key] = [hours, s.get("id")]
+            cells[key] = [hours, s.id]
         else:
             found[0] += hours
-            ids = [i for i in (found[1], s.get("id")) if i is not None]
+            ids = [i for i in (found[1], s.id) if i is not None]
             found[1] = min(ids, default=None)
     return [
         (user, assignable, date, round(hours, 2), server_id)
@@ -61,24 +98,23 @@ class Cache:
         self.d = database
 
     # -- people -----------------------------------------------------------
-    def upsert_users(self, users: Iterable[Payload]) -> int:
+    def upsert_users(self, users: Iterable[User]) -> int:
         rows = [
             {
-                "id": u["id"],
-                "email": u.get("email"),
-                "first_name": u.get("first_name") or "",
-                "last_name": u.get("last_name") or "",
-                "display_name": u.get("display_name")
-                or f"{u.get('first_name') or ''} {u.get('last_name') or ''}".strip()
-                or u.get("title")
+                "id": u.id,
+                "email": u.email,
+                "first_name": u.first_name or "",
+                "last_name": u.last_name or "",
+                "display_name": u.display_name
+                or f"{u.first_name or ''} {u.last_name or ''}".strip()
+                or u.title
                 or "",
-                "role": u.get("role"),
-                "discipline": u.get("discipline"),
-                "location": u.get("location"),
-                "archived": _flag(u.get("archived") or u.get("deleted_at")),
-                "is_placeholder": _flag(u.get("type") == "PlaceholderResource"),
-                "license_type": u.get("license_type"),
-                "raw": raw_json(u),
+                "role": u.role,
+                "discipline": u.discipline,
+                "location": u.location,
+                "archived": _flag(u.archived or u.deleted_at),
+                "is_placeholder": _flag(u.type == "PlaceholderResource"),
+                "license_type": u.license_type,
             }
             for u in users
         ]
@@ -92,75 +128,83 @@ class Cache:
         return len(rows)
 
     def upsert_statuses(
-        self, statuses: Iterable[tuple[int, Payload | None]], fetched_at: str
+        self, statuses: Iterable[tuple[int, Status | Payload | None]], fetched_at: str
     ) -> None:
-        """The current status of each user (``None``: the person has never set one)."""
+        """The current status of each user (``None``: the person has never set one).
+
+        A status may also come as the document it was made from (the push's answer
+        to a status change)."""
         with self.d.write() as c:
-            for user_id, status in statuses:
+            for user_id, found in statuses:
                 if self._unfinished("status", user_id):
                     continue
+                status = Status.from_api(found) if isinstance(found, dict) else found
                 c.execute(
                     "INSERT OR REPLACE INTO statuses "
                     "(user_id, status, message, updated_at, fetched_at, raw) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         user_id,
-                        status and status.get("status"),
-                        status and status.get("message"),
-                        status and status.get("updated_at"),
+                        status and status.status,
+                        status and status.message,
+                        status and status.updated_at,
                         fetched_at,
-                        raw_json(status) if status else None,
+                        _raw(status) if status else None,
                     ),
                 )
 
     # -- assignables ------------------------------------------------------
-    def upsert_assignables(self, items: Iterable[Payload], *, leave: bool = False) -> int:
-        """Projects, phases and leave types. ``leave``: these came from ``/leave_types``,
-        whose records may carry no ``type`` (the reference's sample has none)."""
+    def upsert_assignables(self, items: Iterable[AnyAssignable], *, leave: bool = False) -> int:
+        """Projects, phases and leave types. ``leave``: these came from the list of
+        leave types, whose records may carry no ``type``."""
         rows = []
         for a in items:
-            is_leave = leave or a.get("type") == "LeaveType"
+            is_leave = leave or isinstance(a, LeaveType) or a.type == "LeaveType"
+            # A leave type has no parent, code, client, state or lockout of its own.
+            parent_id = getattr(a, "parent_id", None)
             rows.append(
                 {
-                    "id": a["id"],
-                    "kind": "leave" if is_leave else ("phase" if a.get("parent_id") else "project"),
-                    "name": a.get("name") or "",
-                    "phase_name": a.get("phase_name"),
-                    "parent_id": a.get("parent_id"),
-                    "project_code": a.get("project_code"),
-                    "client": a.get("client"),
-                    "project_state": a.get("project_state"),
+                    "id": a.id,
+                    "kind": "leave" if is_leave else ("phase" if parent_id else "project"),
+                    "name": a.name or "",
+                    "phase_name": getattr(a, "phase_name", None),
+                    "parent_id": parent_id,
+                    "project_code": getattr(a, "project_code", None),
+                    "client": getattr(a, "client", None),
+                    "project_state": getattr(a, "project_state", None),
                     "timeentry_lockout": _lockout(a, is_leave),
-                    "archived": _flag(a.get("archived") or a.get("deleted_at")),
-                    "starts_at": a.get("starts_at"),
-                    "ends_at": a.get("ends_at"),
-                    "updated_at": a.get("updated_at"),
-                    "raw": raw_json(a),
+                    "archived": _flag(getattr(a, "archived", None) or a.deleted_at),
+                    "starts_at": _iso(getattr(a, "starts_at", None)),
+                    "ends_at": _iso(getattr(a, "ends_at", None)),
+                    "updated_at": a.updated_at,
                 }
             )
         return self._upsert("assignables", rows)
 
     # -- assignments ------------------------------------------------------
     def replace_assignments(
-        self, user_id: int, start: dt.date, end: dt.date, items: Iterable[Payload]
+        self, user_id: int, start: dt.date, end: dt.date, items: Iterable[Assignment]
     ) -> int:
         """The user's assignments overlapping [start, end], replacing what was cached there."""
         rows = [
             (
-                a["id"],
-                a.get("user_id", user_id),
-                a["assignable_id"],
-                a["starts_at"],
-                a["ends_at"],
-                a.get("allocation_mode") or "percent",
-                a.get("percent"),
-                a.get("hours_per_day"),
-                a.get("fixed_hours"),
-                a.get("status_option_id"),
-                a.get("description"),
-                a.get("note"),
-                a.get("updated_at"),
-                raw_json(a),
+                a.id,
+                a.user_id or user_id,
+                a.assignable_id,
+                _iso(a.starts_at),
+                _iso(a.ends_at),
+                a.allocation_mode or "percent",
+                a.percent,
+                a.hours_per_day,
+                a.fixed_hours,
+                a.status_option_id,
+                a.description,
+                a.note,
+                a.updated_at,
+                a.scope,
+                a.subtask_counts and a.subtask_counts.total,
+                a.subtask_counts and a.subtask_counts.completed,
+                _raw(a),
             )
             for a in items
         ]
@@ -172,8 +216,8 @@ class Cache:
             c.executemany(
                 "INSERT OR REPLACE INTO assignments (id, user_id, assignable_id, starts_at, "
                 "ends_at, allocation_mode, percent, hours_per_day, fixed_hours, "
-                "status_option_id, description, note, updated_at, raw) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "status_option_id, description, note, updated_at, scope, counted_subtasks, "
+                "counted_done, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             # A status change not yet sent stays on screen over the pulled copy.
@@ -189,20 +233,20 @@ class Cache:
 
     # -- time -------------------------------------------------------------
     def replace_time_window(
-        self, user_id: int, start: dt.date, end: dt.date, entries: Iterable[Payload]
+        self, user_id: int, start: dt.date, end: dt.date, entries: Iterable[TimeEntry]
     ) -> dict[str, int]:
         """A full refresh of the user's time in [start, end]: confirmed and suggested.
 
         Notices deletions made on the server. Records with unfinished edits keep
         the local values; the pulled copy becomes the outbox row's ``theirs``.
         """
-        confirmed: dict[int, Payload] = {}
-        suggested: list[Payload] = []
+        confirmed: dict[int, TimeEntry] = {}
+        suggested: list[TimeEntry] = []
         for e in entries:
-            if e.get("is_suggestion"):
+            if e.is_suggestion:
                 suggested.append(e)
             else:
-                confirmed[e["id"]] = e
+                confirmed[e.id] = e
         counts = {"added": 0, "updated": 0, "removed": 0}
         lo, hi = start.isoformat(), end.isoformat()
         with self.d.write() as c:
@@ -231,11 +275,11 @@ class Cache:
                     self._insert_entry(e)
                     counts["added"] += 1
                 elif self._unfinished("time_entry", row["id"]):
-                    self._note_theirs("time_entry", row["id"], e)
+                    self._note_theirs("time_entry", row["id"], e.raw)
                 else:
                     # Rewritten even when unchanged: nested approvals move without updated_at.
                     self._update_entry(row["id"], e)
-                    counts["updated"] += row["updated_at"] != e.get("updated_at")
+                    counts["updated"] += row["updated_at"] != e.updated_at
             c.execute(
                 "DELETE FROM suggestions WHERE user_id = ? AND date BETWEEN ? AND ?",
                 (user_id, lo, hi),
@@ -248,32 +292,31 @@ class Cache:
             )
         return counts
 
-    def _entry_values(self, e: Payload) -> tuple[Any, ...]:
-        approvals = (e.get("approvals") or {}).get("data") or []
-        latest = max(approvals, key=lambda a: (a.get("updated_at") or "", a["id"]), default=None)
+    def _entry_values(self, e: TimeEntry) -> tuple[Any, ...]:
+        latest = e.approval
         return (
-            e["user_id"],
-            e["assignable_id"],
-            e["date"],
-            float(e.get("hours") or 0),
-            e.get("task"),
-            e.get("notes"),
-            e.get("updated_at"),
-            e.get("created_at"),
-            latest and latest["id"],
-            latest and latest.get("status"),
-            raw_json(e),
+            e.user_id,
+            e.assignable_id,
+            _iso(e.date),
+            float(e.hours or 0),
+            e.task,
+            e.notes,
+            e.updated_at,
+            e.created_at,
+            latest and latest.id,
+            latest and latest.status,
+            _raw(e),
         )
 
-    def _insert_entry(self, e: Payload) -> None:
+    def _insert_entry(self, e: TimeEntry) -> None:
         self.d.conn.execute(
             "INSERT INTO time_entries (server_id, user_id, assignable_id, date, hours, task, "
             "notes, updated_at, created_at, approval_id, approval_status, raw) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e["id"], *self._entry_values(e)),
+            (e.id, *self._entry_values(e)),
         )
 
-    def _update_entry(self, local_id: int, e: Payload) -> None:
+    def _update_entry(self, local_id: int, e: TimeEntry) -> None:
         self.d.conn.execute(
             "UPDATE time_entries SET user_id = ?, assignable_id = ?, date = ?, hours = ?, "
             "task = ?, notes = ?, updated_at = ?, created_at = ?, approval_id = ?, "
@@ -281,19 +324,20 @@ class Cache:
             (*self._entry_values(e), local_id),
         )
 
-    def store_server_entry(self, local_id: int, e: Payload) -> None:
+    def store_server_entry(self, local_id: int, e: TimeEntry | Payload) -> None:
         """The server's answer to our own write: the local row becomes that copy."""
+        entry = _entry(e)
         with self.d.write():
             self.d.conn.execute(
-                "UPDATE time_entries SET server_id = ? WHERE id = ?", (e["id"], local_id)
+                "UPDATE time_entries SET server_id = ? WHERE id = ?", (entry.id, local_id)
             )
-            self._update_entry(local_id, e)
+            self._update_entry(local_id, entry)
 
     # -- subtasks ---------------------------------------------------------
     def replace_subtasks(
-        self, assignment_id: int, project_id: int, items: Iterable[Payload]
+        self, assignment_id: int, project_id: int, items: Iterable[Subtask]
     ) -> None:
-        pulled = {s["id"]: s for s in items}
+        pulled = {s.id: s for s in items}
         with self.d.write() as c:
             for row in self.d.rows(
                 "SELECT id, server_id FROM subtasks WHERE assignment_id = ? "
@@ -307,10 +351,10 @@ class Cache:
                 values = (
                     assignment_id,
                     project_id,
-                    s.get("description") or "",
-                    _flag(s.get("completed")),
-                    s.get("updated_at"),
-                    raw_json(s),
+                    s.description or "",
+                    _flag(s.completed),
+                    s.updated_at,
+                    _raw(s),
                 )
                 if row is None:
                     c.execute(
@@ -319,7 +363,7 @@ class Cache:
                         (server_id, *values),
                     )
                 elif self._unfinished("subtask", row["id"]):
-                    self._note_theirs("subtask", row["id"], s)
+                    self._note_theirs("subtask", row["id"], s.raw)
                 else:
                     c.execute(
                         "UPDATE subtasks SET assignment_id = ?, project_id = ?, description = ?, "
@@ -328,35 +372,9 @@ class Cache:
                     )
 
     # -- reference data ---------------------------------------------------
-    def replace_reference(self, table: str, items: Iterable[Payload]) -> int:
+    def replace_reference(self, table: str, items: Iterable[Reference]) -> int:
         """Status options, holidays, availabilities, categories: replaced whole."""
-        converters = {
-            "status_options": lambda o: {
-                "id": o["id"],
-                "label": o.get("label") or "",
-                "color": o.get("color"),
-                "stage": o.get("stage"),
-                "sort_order": o.get("order"),
-                "deleted": _flag(o.get("deleted") or o.get("deleted_at")),
-                "raw": raw_json(o),
-            },
-            "holidays": lambda h: {
-                "id": h["id"],
-                "date": h["date"],
-                "name": h.get("name"),
-                "raw": raw_json(h),
-            },
-            "availabilities": lambda a: {
-                "id": a["id"],
-                "user_id": a["user_id"],
-                "starts_at": a.get("starts_at"),
-                "ends_at": a.get("ends_at"),
-                **{f"day{i}": a.get(f"day{i}") for i in range(7)},
-                "raw": raw_json(a),
-            },
-            "time_entry_categories": lambda t: {"id": t["id"], "category": t.get("category") or ""},
-        }
-        rows = [converters[table](item) for item in items]
+        rows = [_reference_row(item) for item in items]
         with self.d.write() as c:
             c.execute(f"DELETE FROM {table}")
             if rows:
@@ -367,6 +385,60 @@ class Cache:
                     [tuple(r[k] for k in cols) for r in rows],
                 )
         return len(rows)
+
+    # -- what a pull asks before it pulls ----------------------------------
+    def assignable_ids(self) -> set[int]:
+        """Every cached project, phase and leave type."""
+        return {r["id"] for r in self.d.rows("SELECT id FROM assignables")}
+
+    def assignables_in_use(self, user_id: int) -> set[int]:
+        """What the person's time, suggestions and assignments point at."""
+        return {
+            r["assignable_id"]
+            for r in self.d.rows(
+                "SELECT assignable_id FROM time_entries WHERE user_id = ? UNION "
+                "SELECT assignable_id FROM suggestions WHERE user_id = ? UNION "
+                "SELECT assignable_id FROM assignments WHERE user_id = ?",
+                (user_id, user_id, user_id),
+            )
+        }
+
+    def projects_of(self, user_id: int) -> set[int]:
+        """The projects (a phase counts as its project) the person is assigned to,
+        leave aside."""
+        return {
+            r["project_id"]
+            for r in self.d.rows(
+                "SELECT COALESCE(s.parent_id, s.id) AS project_id FROM assignments a "
+                "JOIN assignables s ON s.id = a.assignable_id "
+                "WHERE a.user_id = ? AND s.kind != 'leave'",
+                (user_id,),
+            )
+        }
+
+    def project_of_assignment(self, assignment_id: int) -> int | None:
+        """The assignable a (non-leave) assignment's subtasks are kept and pushed under."""
+        return self.d.scalar(
+            "SELECT a.assignable_id FROM assignments a "
+            "JOIN assignables s ON s.id = a.assignable_id "
+            "WHERE a.id = ? AND s.kind != 'leave'",
+            (assignment_id,),
+        )
+
+    def people_ids(self) -> set[int]:
+        """Every cached user who is a person, not a placeholder."""
+        return {r["id"] for r in self.d.rows("SELECT id FROM users WHERE is_placeholder = 0")}
+
+    def statuses_fetched_at(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """When each of these people's status was last fetched (``""``: never)."""
+        ids = list(user_ids)
+        marks = ", ".join("?" * len(ids))
+        return {
+            r["user_id"]: r["fetched_at"] or ""
+            for r in self.d.rows(
+                f"SELECT user_id, fetched_at FROM statuses WHERE user_id IN ({marks})", ids
+            )
+        }
 
     # -- outbox bookkeeping -----------------------------------------------
     def _unfinished(self, kind: str, local_id: int) -> bool:
@@ -386,3 +458,29 @@ class Cache:
             f"AND state IN {sql_states(FOLDABLE_STATES)}",
             (json.dumps(payload if payload is not None else {"deleted": True}), kind, local_id),
         )
+
+
+def _reference_row(item: Reference) -> dict[str, Any]:
+    """The columns of a reference table for one record."""
+    if isinstance(item, StatusOption):
+        return {
+            "id": item.id,
+            "label": item.label or "",
+            "color": item.color,
+            "stage": item.stage,
+            "sort_order": item.order,
+            "deleted": _flag(item.deleted or item.deleted_at),
+            "scope": item.scope,
+            "raw": _raw(item),
+        }
+    if isinstance(item, Holiday):
+        return {"id": item.id, "date": _iso(item.date), "name": item.name}
+    if isinstance(item, Availability):
+        return {
+            "id": item.id,
+            "user_id": item.user_id,
+            "starts_at": _iso(item.starts_at),
+            "ends_at": _iso(item.ends_at),
+            **{f"day{i}": getattr(item, f"day{i}") for i in range(7)},
+        }
+    return {"id": item.id, "category": item.category or ""}

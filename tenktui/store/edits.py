@@ -368,7 +368,7 @@ class Edits:
 
     # -- assignments ------------------------------------------------------
     def set_assignment_status(self, assignment_id: int, status_option_id: int | None) -> None:
-        """Move one of the person's assignments (a Leantime ticket) to a status option."""
+        """Move one of the person's assignments to a status option."""
         with self.d.write() as c:
             row = self.d.row("SELECT * FROM assignments WHERE id = ?", (assignment_id,))
             if row is None:

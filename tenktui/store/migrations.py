@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 
+# Where caches written before migration 3 kept an assignment's and a status
+# option's scope inside ``raw`` (history: the only backend words in the store).
+LEGACY_SCOPE = ("$.leantime.projectId", "$.leantime.project_id")
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
         1,
@@ -175,6 +179,45 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             PRIMARY KEY (user_id, week_start, assignable_id)
         );
         CREATE TABLE pins (user_id INTEGER PRIMARY KEY);
+        """,
+    ),
+    (
+        3,
+        "columns for what queries read from raw: scope and subtask counts",
+        # ``scope``: the grouping a backend puts a record in (status options apply to
+        # the assignments of their scope). Caches written before it kept that only
+        # inside ``raw``, where the backend's translation had left it: read it from
+        # there once, so status menus stay right until the next pull rewrites them.
+        f"""
+        ALTER TABLE assignments ADD COLUMN scope TEXT;
+        ALTER TABLE assignments ADD COLUMN counted_subtasks INTEGER;
+        ALTER TABLE assignments ADD COLUMN counted_done INTEGER;
+        ALTER TABLE status_options ADD COLUMN scope TEXT;
+        UPDATE assignments SET
+            counted_subtasks = json_extract(raw, '$.subtask_counts.total'),
+            counted_done = json_extract(raw, '$.subtask_counts.completed')
+            WHERE json_valid(raw) AND json_type(raw, '$.subtask_counts.total') = 'integer'
+            AND json_type(raw, '$.subtask_counts.completed') = 'integer';
+        UPDATE assignments SET scope = CAST(CAST(json_extract(raw, '{LEGACY_SCOPE[0]}')
+            AS INTEGER) AS TEXT)
+            WHERE json_valid(raw) AND json_type(raw, '{LEGACY_SCOPE[0]}') IN ('integer', 'text');
+        UPDATE status_options SET scope = CAST(CAST(json_extract(raw, '{LEGACY_SCOPE[1]}')
+            AS INTEGER) AS TEXT)
+            WHERE json_valid(raw) AND json_type(raw, '{LEGACY_SCOPE[1]}') IN ('integer', 'text');
+        """,
+    ),
+    (
+        4,
+        "raw only where something reads it",
+        # Queries read columns; ``raw`` stays on time entries, subtasks and statuses,
+        # the server copies that discarding an edit goes back to; on assignments, which
+        # a status change's answer still writes whole; and on status options, whose
+        # server document a status menu's test reads.
+        """
+        ALTER TABLE users DROP COLUMN raw;
+        ALTER TABLE assignables DROP COLUMN raw;
+        ALTER TABLE holidays DROP COLUMN raw;
+        ALTER TABLE availabilities DROP COLUMN raw;
         """,
     ),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -288,24 +287,25 @@ class Queries:
         )
         for r in rows:
             r["label"] = display_name({**r, "id": r["assignable_id"]})
-            counts = json.loads(r["raw"]).get("subtask_counts") if r["raw"] else None
-            if counts and not r["subtasks_total"]:
-                r["subtasks_total"], r["subtasks_done"] = counts["total"], counts["completed"]
+            # Subtasks not fetched yet: the counts the server sent with the assignment.
+            if r["counted_subtasks"] and not r["subtasks_total"]:
+                r["subtasks_total"], r["subtasks_done"] = r["counted_subtasks"], r["counted_done"]
         return rows
 
     def status_options_for(self, assignment_id: int) -> list[dict[str, Any]]:
-        """The status options an assignment may take, in menu order. On Leantime each
-        project has its own ticket statuses (``raw.projectId``); on 10,000ft all apply."""
-        row = self.d.row("SELECT raw FROM assignments WHERE id = ?", (assignment_id,))
-        raw = json.loads(row["raw"]) if row and row["raw"] else {}
-        project = (raw.get("leantime") or {}).get("projectId")
-        options = self.d.rows(
+        """The status options an assignment may take, in menu order: those of its
+        ``scope`` when it has one (each scope has its own options), else all."""
+        scope = self.d.scalar("SELECT scope FROM assignments WHERE id = ?", (assignment_id,))
+        if scope is None:
+            return self.d.rows(
+                "SELECT id, label, stage, color, raw FROM status_options WHERE deleted = 0 "
+                "ORDER BY sort_order, id"
+            )
+        return self.d.rows(
             "SELECT id, label, stage, color, raw FROM status_options WHERE deleted = 0 "
-            "ORDER BY sort_order, id"
+            "AND scope = ? ORDER BY sort_order, id",
+            (scope,),
         )
-        if project is None:
-            return options
-        return [o for o in options if _leantime_project(o["raw"]) == int(project)]
 
     def subtasks(self, assignment_id: int) -> list[dict[str, Any]]:
         rows = self.d.rows(
@@ -349,12 +349,6 @@ class Queries:
 
     def status_of(self, user_id: int) -> dict[str, Any] | None:
         return self.d.row("SELECT * FROM statuses WHERE user_id = ?", (user_id,))
-
-
-def _leantime_project(raw: str | None) -> int | None:
-    """The project a Leantime ticket status belongs to (``None`` elsewhere)."""
-    project = (json.loads(raw or "{}").get("leantime") or {}).get("project_id")
-    return int(project) if project is not None else None
 
 
 _SEVERITY = {None: 0, "pending": 1, "failed": 2, "conflict": 3}

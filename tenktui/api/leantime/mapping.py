@@ -17,6 +17,8 @@ Translation happens here, at the edge, once:
   ``project_id * 1000 + status_id`` (labels are per project and their ids repeat).
 
 Every payload keeps the Leantime row under ``"leantime"``, so nothing is lost.
+Assignments and status options carry their project as ``scope`` (text): a
+project's ticket statuses apply to its tickets only.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tenktui.api.records import FIRST_YEAR, INT_MAX, INT_MIN, LAST_YEAR, NUMBER_LIMIT
+from tenktui.records import FIRST_YEAR, INT_MAX, INT_MIN, LAST_YEAR, NUMBER_LIMIT
 
 Row = dict[str, Any]
 _INTEGER = re.compile(r"[+-]?\d{1,19}(\.0*)?")
@@ -184,6 +186,11 @@ def as_float(value: Any) -> float | None:
     return number if math.isfinite(number) and abs(number) <= NUMBER_LIMIT else None
 
 
+def scope_of(project_id: int | None) -> str | None:
+    """A project id as the neutral ``scope`` of the records that belong to it."""
+    return str(project_id) if project_id is not None else None
+
+
 def as_id(value: Any) -> int | None:
     """A record id: a positive integer (see :func:`as_int`)."""
     number = as_int(value)
@@ -334,6 +341,7 @@ def assignment(
         "status_option_id": encode_status(project_id, status)
         if project_id is not None and status is not None
         else None,
+        "scope": scope_of(project_id),
         "created_at": stamp(ticket.get("date")),
         "updated_at": stamp(ticket.get("modified")),
         "leantime": ticket,
@@ -362,6 +370,7 @@ def status_option(project_id: int, status_id: int, label: Row) -> Row:
         "stage": STAGES.get(str(label.get("statusType")), "in_progress"),
         "order": as_float(label.get("sortKey")),
         "deleted": False,
+        "scope": scope_of(project_id),
         "leantime": {"project_id": project_id, "status_id": status_id, **label},
     }
 

@@ -19,7 +19,7 @@ from tenktui.api.errors import NotFound, ServerError
 from tenktui.api.governor import Priority, RateGovernor
 from tenktui.api.http import DEFAULT_TIMEOUT, ApiHttp, RequestRecord, route_template
 from tenktui.api.paging import MAX_PER_PAGE, complete_nested, encode_params, iter_collection
-from tenktui.api.records import (
+from tenktui.records import (
     Approval,
     Assignable,
     Assignment,
@@ -60,10 +60,7 @@ class TenKftClient(HttpBackend):
     """
 
     name = "10,000ft"
-    capabilities = TENKFT
-    # The reference documents subtasks per assignment and counts on lists, not
-    # ``fields=subtasks`` on a list: the sync asks for counts and fetches the rest.
-    nested_subtasks = False
+    capabilities = TENKFT  # nested_subtasks=False: counts on lists, subtasks per assignment
 
     def __init__(
         self,
