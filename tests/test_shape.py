@@ -22,8 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tenktui"
 OWNERS = ("tenktui/store/", "tenktui/sandbox/")
-ALLOWED = {
-}
 QUERY_METHODS = {"execute", "executemany", "executescript", "rows", "row", "scalar"}
 SQL_VERB = re.compile(
     r"(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH|REPLACE)\b", re.IGNORECASE
@@ -110,15 +108,9 @@ def test_no_sql_outside_the_store() -> None:
     found = [
         f"{name}:{where}"
         for name, path in _modules()
-        if name not in ALLOWED
         for where in sql_outside_store(path, path.read_text(encoding="utf-8"))
     ]
     assert not found, "SQL outside tenktui/store/ (add a named store method):\n" + "\n".join(found)
-
-
-def test_the_allow_list_names_real_modules() -> None:
-    for name in ALLOWED:
-        assert (ROOT / name).is_file(), f"{name} is allowed but does not exist: drop it"
 
 
 def test_the_guard_finds_calls_and_sql_text() -> None:
