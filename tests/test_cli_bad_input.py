@@ -13,16 +13,10 @@ import pytest
 from tenktui.session import Session
 from tenktui.store import InvalidEdit, parse_hours
 from tests import test_cli_helpers as helpers
+from tests.app_harness import running
 from tests.conftest import TOKEN, RunningSandbox
 from tests.test_cli_helpers import Cli, server_entries
 from tests.test_ui_timesheet import at, detail, queued
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    no_blink,
-    private_dirs,
-    running,
-    session_fixture,
-    synced_store_fixture,
-)
 
 cli = helpers.cli
 logged_in = helpers.logged_in

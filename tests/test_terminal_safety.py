@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Static
 from tenktui.text import clean, clean_line
 from tenktui.ui.screens.status import StatusScreen
 from tests import test_cli_helpers as helpers
+from tests.app_harness import cells, go, running_app, sandbox_client
 from tests.conftest import RunningSandbox
-from tests.screens_support import cells, go, running_app, sandbox_client
 from tests.test_cli_helpers import Cli, me_id, project_id
 
 cli = helpers.cli

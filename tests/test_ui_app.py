@@ -27,18 +27,8 @@ from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes, parse_theme
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
+from tests.app_harness import ALL_CAPABILITIES, live, offline_session, running, wait_for
 from tests.conftest import TODAY
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    ALL_CAPABILITIES,
-    live,
-    no_blink,
-    offline_session,
-    private_dirs,
-    running,
-    session_fixture,
-    synced_store_fixture,
-    wait_for,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED_ACTIONS = [

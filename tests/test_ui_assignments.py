@@ -13,18 +13,10 @@ from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.subtasks import SubtasksScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.load_strip import LABEL, LoadStrip, glyph
+from tests.app_harness import cells, go, running_app, wait_for
 from tests.conftest import TODAY
-from tests.screens_support import cells, go, running_app
 
 MONDAY = week_start_for(TODAY)
-
-
-async def wait_for(pilot, condition) -> None:
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.025)
-    assert condition(), "the app never got there"
 
 
 def hits(app) -> int:
@@ -149,7 +141,7 @@ async def test_enter_opens_subtasks_and_the_palette_the_timesheet_row(tmp_path) 
 
 async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_path) -> None:
     from tenktui.ui.widgets.picker import FuzzyPicker
-    from tests.screens_support import sandbox_client, sync
+    from tests.app_harness import sandbox_client, sync
 
     async with running_app(tmp_path, size=(120, 40)) as (app, pilot, session):
         screen = await go(pilot, "f3", AssignmentsScreen)

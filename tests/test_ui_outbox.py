@@ -12,8 +12,8 @@ from tenktui.ui.screens.status import StatusScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.conflict_view import ConflictView
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+from tests.app_harness import cells, go, make_trouble, running_app, sandbox_client, sync
 from tests.conftest import TODAY
-from tests.screens_support import cells, go, make_trouble, running_app, sandbox_client, sync
 
 trouble: dict[str, Any] = {}
 

@@ -15,7 +15,7 @@ import time_machine
 
 from tenktui.session import Session
 from tenktui.ui.app import TenkApp
-from tests.screens_support import NOW, make_trouble, prepared_store
+from tests.app_harness import NOW, make_trouble, prepared_store
 
 SIZES = [
     pytest.param((60, 20), id="60x20"),

@@ -16,13 +16,7 @@ import time_machine
 
 from tenktui.session import Session
 from tenktui.ui.app import TenkApp
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    NOW,
-    no_blink,
-    offline_session,
-    private_dirs,
-    synced_store_fixture,
-)
+from tests.app_harness import NOW, offline_session
 
 SMALL = (80, 24)
 LARGE = (120, 40)

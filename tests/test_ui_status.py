@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Static
 from tenktui.store.board import matches
 from tenktui.sync.engine import STATUSES_PER_PASS
 from tenktui.ui.screens.status import StatusScreen
-from tests.screens_support import NOW, cells, go, running_app, sandbox_client, sync
+from tests.app_harness import NOW, cells, go, running_app, sandbox_client, sync
 
 
 def mine(screen: StatusScreen) -> str:

@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Input
 from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.subtasks import SubtasksScreen
 from tenktui.ui.widgets.screens_confirm import ConfirmScreen
+from tests.app_harness import cells, go, running_app, sandbox_client, sync
 from tests.conftest import both_readings
-from tests.screens_support import cells, go, running_app, sandbox_client, sync
 
 # Every test here runs against the sandbox's default and strict readings.
 reading = both_readings

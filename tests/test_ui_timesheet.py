@@ -20,14 +20,8 @@ from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.entries import EntryForm, EntryListDialog
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tenktui.ui.widgets.week_grid import CELL, HEADER_LINES, WeekGridView
+from tests.app_harness import running
 from tests.conftest import TODAY
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    no_blink,
-    private_dirs,
-    running,
-    session_fixture,
-    synced_store_fixture,
-)
 
 LAST_MONDAY = TODAY - dt.timedelta(days=7)
 
