@@ -202,6 +202,7 @@ def large_server(
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("large-data-set")  # one worker builds the large template
 async def test_walks_every_collection_of_the_large_data_set(large_server: RunningSandbox) -> None:
     db = large_server.db_path
     started = time.perf_counter()

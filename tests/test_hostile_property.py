@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from tests.hostile_property import Arena, Mutation, arena_factories, examples
 
 EXAMPLES = int(os.environ.get("TENKTUI_HOSTILE_EXAMPLES", "12"))
+# The arenas are module-scoped servers: built once, on one worker.
+pytestmark = pytest.mark.xdist_group("hostile-property")
 
 
 @pytest.fixture(scope="module", params=["tenkft", "leantime"])

@@ -361,6 +361,7 @@ async def test_no_color_is_honoured(session: Session, monkeypatch: pytest.Monkey
         assert any(isinstance(f, Monochrome) for f in app._filters)
 
 
+@pytest.mark.xdist_group("wheel")  # pip builds in the source tree: one build at a time
 def test_the_wheel_carries_the_themes(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
@@ -374,6 +375,7 @@ def test_the_wheel_carries_the_themes(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("wheel")
 def test_an_installed_wheel_finds_its_themes(tmp_path: Path) -> None:
     """Installed (not from the source tree), the themes come from <prefix>/share."""
     subprocess.run(
