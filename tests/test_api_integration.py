@@ -122,6 +122,7 @@ async def walk_everything(client: TenKftClient, me: User) -> dict[str, list[Reco
     return walked
 
 
+@pytest.mark.slow
 async def test_walks_every_collection_of_the_demo(demo_server: RunningSandbox) -> None:
     db = demo_server.db_path
     async with client_for(demo_server) as big, client_for(demo_server, per_page=3) as small:
@@ -296,6 +297,7 @@ async def test_200_calls_from_8_tasks_under_10_requests_per_5_s(
 # -- faults --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_injected_503s_are_retried_for_reads_and_idempotent_writes(
     fresh_server: RunningSandbox,
 ) -> None:
@@ -396,6 +398,7 @@ async def test_connection_dropped_after_commit_makes_a_post_ambiguous(
         assert len(found) == 1
 
 
+@pytest.mark.slow
 async def test_injected_latency(fresh_server: RunningSandbox) -> None:
     async with client_for(fresh_server) as client:
         me = await client.resolve_user(ME)

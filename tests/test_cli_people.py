@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import test_cli_helpers as helpers
 from tests.conftest import RunningSandbox, both_readings
 from tests.test_cli_helpers import Cli, me_id
@@ -20,6 +22,7 @@ def design_assignment(cli: Cli) -> dict:
     return next(a for a in cli.json("assignments")["assignments"] if a["label"] == DESIGN)
 
 
+@pytest.mark.slow
 def test_status_show_set_and_who(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     shown = cli.json("status")["status"]
@@ -50,6 +53,7 @@ def test_status_show_set_and_who(logged_in: Cli, fresh_server: RunningSandbox) -
     assert "Robin Hale" in board and "Remote today" in board
 
 
+@pytest.mark.slow
 def test_assignments_of_the_week_and_a_range(logged_in: Cli) -> None:
     cli = logged_in
     week = cli.json("assignments")

@@ -45,6 +45,7 @@ def arena(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(todo=examples)
+@pytest.mark.slow
 def test_no_malformed_answer_crashes_a_sync_corrupts_the_cache_or_loses_an_edit(
     arena: tuple[Arena, asyncio.AbstractEventLoop], todo: list[Mutation]
 ) -> None:

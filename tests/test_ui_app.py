@@ -362,6 +362,7 @@ async def test_no_color_is_honoured(session: Session, monkeypatch: pytest.Monkey
 
 
 @pytest.mark.xdist_group("wheel")  # pip builds in the source tree: one build at a time
+@pytest.mark.slow
 def test_the_wheel_carries_the_themes(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
