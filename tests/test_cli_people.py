@@ -53,7 +53,6 @@ def test_status_show_set_and_who(logged_in: Cli, fresh_server: RunningSandbox) -
     assert "Robin Hale" in board and "Remote today" in board
 
 
-@pytest.mark.slow
 def test_assignments_of_the_week_and_a_range(logged_in: Cli) -> None:
     cli = logged_in
     week = cli.json("assignments")
@@ -74,6 +73,7 @@ def server_subtasks(server: RunningSandbox, project: int, assignment: int) -> di
     return {s["description"]: s["completed"] for s in items}
 
 
+@pytest.mark.slow
 def test_subtasks_list_add_done_undo_rename_rm(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:

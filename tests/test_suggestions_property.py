@@ -290,6 +290,7 @@ def test_a_window_shows_the_same_suggestions_as_the_whole(
 
 @settings(deadline=None, max_examples=100)
 @given(worlds())
+@pytest.mark.slow
 def test_capacity_and_scheduled_hours_ignore_confirmed_time(world: World) -> None:
     db = build(world)
     person = world.ids["person"]
