@@ -215,6 +215,7 @@ def _read_until(fd: int, marker: bytes | None, seen: bytearray) -> None:
         seen += chunk
 
 
+@pytest.mark.slow
 def test_login_asks_for_the_token_on_the_terminal_without_echo(
     cli: Cli, fresh_server: RunningSandbox
 ) -> None:

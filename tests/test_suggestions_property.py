@@ -226,6 +226,7 @@ def as_map(found: list[dict[str, Any]]) -> dict[tuple[int, dt.date], float]:
 
 @settings(deadline=None, max_examples=100)
 @given(worlds())
+@pytest.mark.slow
 def test_each_mode_schedules_what_it_says(world: World) -> None:
     db = build(world)
     person = world.ids["person"]

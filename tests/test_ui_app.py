@@ -566,6 +566,7 @@ async def test_key_hints_stay_visible_whatever_the_sync_state_says(
 
 
 @pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
+@pytest.mark.slow
 async def test_the_footers_help_hint_can_be_clicked_on_every_screen(
     session: Session, name: str
 ) -> None:

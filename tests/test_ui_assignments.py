@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.command import CommandList
 from textual.widgets import DataTable, Static
 
@@ -55,6 +56,7 @@ async def test_lists_the_assignments_around_the_week(tmp_path) -> None:
         assert first["label"] in detail and (first["description"] or "—") in detail
 
 
+@pytest.mark.slow
 async def test_the_load_strip_shows_booked_hours_against_capacity(tmp_path) -> None:
     async with running_app(tmp_path) as (_app, pilot, session):
         screen = await go(pilot, "f3", AssignmentsScreen)
@@ -101,6 +103,7 @@ async def test_keys_move_the_range_a_week_and_back(tmp_path) -> None:
         assert screen.start == start
 
 
+@pytest.mark.slow
 async def test_enter_opens_subtasks_and_the_palette_the_timesheet_row(tmp_path) -> None:
     async with running_app(tmp_path) as (app, pilot, _session):
         screen = await go(pilot, "f3", AssignmentsScreen)
@@ -139,6 +142,7 @@ async def test_enter_opens_subtasks_and_the_palette_the_timesheet_row(tmp_path) 
         assert row is not None and row.assignable_id == first["assignable_id"]
 
 
+@pytest.mark.slow
 async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_path) -> None:
     from tenktui.ui.widgets.picker import FuzzyPicker
     from tests.app_harness import sandbox_client, sync
@@ -167,6 +171,7 @@ async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_pa
         assert served["status_option_id"] == target["id"]
 
 
+@pytest.mark.slow
 async def test_at_60_by_20_nothing_wraps_and_cut_names_end_in_an_ellipsis(tmp_path) -> None:
     """Issue 12.10: the load strip wrapped at 60×20, and names were cut without a sign."""
     async with running_app(tmp_path, size=(60, 20)) as (_app, pilot, _session):

@@ -103,6 +103,7 @@ async def test_hours_typed_on_a_ticket_reach_leantime(
         assert hours_on(leantime, "2026-11-24") == 2.5
 
 
+@pytest.mark.slow
 async def test_a_subtask_ticks_and_the_ticket_status_changes(
     leantime: LeantimeServer, tmp_path: Path
 ) -> None:
@@ -151,6 +152,7 @@ async def test_a_subtask_ticks_and_the_ticket_status_changes(
 
 
 @pytest.mark.parametrize("keep", ["mine", "theirs"])
+@pytest.mark.slow
 async def test_a_conflict_is_settled_in_the_outbox_each_way(
     leantime: LeantimeServer, tmp_path: Path, keep: str
 ) -> None:
@@ -182,6 +184,7 @@ async def test_a_conflict_is_settled_in_the_outbox_each_way(
     assert hours_on(leantime, TODAY.isoformat()) == (5.0 if keep == "mine" else 7.0)
 
 
+@pytest.mark.slow
 async def test_notes_of_time_on_leantime_are_refused_in_the_form_and_nothing_queued(
     leantime: LeantimeServer, tmp_path: Path
 ) -> None:
