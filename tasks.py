@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Set up and run tenktui with nothing but Python 3.11+ installed.
 
-    python3 tasks.py demo   # the app on its built-in demo sandbox
-    python3 tasks.py test   # lint-free test suite
-    python3 tasks.py lint   # ruff check + ruff format --check
+    python3 tasks.py demo          # the app on its built-in demo sandbox
+    python3 tasks.py test          # the full test suite, on every core (at most 2 workers)
+    python3 tasks.py test --fast   # the same without the tests marked slow
+    python3 tasks.py test tests/test_store.py -k undo   # pytest arguments pass through
+    python3 tasks.py lint          # ruff check + ruff format --check
 
 The first run creates ``.venv`` beside this file and installs the project with
 its dev extra; later runs reinstall only when pyproject.toml has changed.
@@ -44,6 +46,41 @@ def run(*cmd: str) -> int:
     return subprocess.run(cmd, cwd=ROOT).returncode
 
 
+# Two workers: the suite's slow tests are subprocesses and servers that wait as much as
+# they compute, and CI has two cores; more workers only repeat the session fixtures (the
+# demo store and sandbox templates each worker builds once).
+MAX_WORKERS = 2
+
+
+def _names_tests(arg: str) -> bool:
+    """Whether a pytest argument is a test path (``tests/x.py``, ``tests/x.py::test``)."""
+    return not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists()
+
+
+def pytest_args(rest: list[str]) -> list[str]:
+    """pytest's arguments for ``tasks.py test [--fast] [pytest args...]``.
+
+    The whole suite (no test path given) runs on ``min(cores, 2)`` xdist workers, by
+    group (``--dist loadgroup``: tests sharing an expensive module fixture carry one
+    ``xdist_group``). Named files run in one process: starting workers costs each of them
+    a collection and the session fixtures, more than a few files gain. ``-n`` given
+    explicitly wins either way.
+    """
+    args = [a for a in rest if a != "--fast"]
+    if "--fast" in rest:
+        if "-m" in args[:-1]:  # one -m counts: fold "not slow" into the one given
+            at = args.index("-m") + 1
+            args[at] = f"({args[at]}) and not slow"
+        else:
+            args = ["-m", "not slow", *args]
+    explicit = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(cores or 1, MAX_WORKERS)
+    if not explicit and workers > 1 and not any(_names_tests(a) for a in args):
+        args = ["-n", str(workers), "--dist", "loadgroup", *args]
+    return ["-q", *args]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"demo", "test", "lint"}:
         print(__doc__)
@@ -56,7 +93,7 @@ def main(argv: list[str]) -> int:
         return run(str(BIN / "ruff"), "check", ".") or run(
             str(BIN / "ruff"), "format", "--check", "."
         )
-    return run(str(PYTHON), "-m", "pytest", "-q", *rest)
+    return run(str(PYTHON), "-m", "pytest", *pytest_args(rest))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Shared fixtures: sandboxes served over real HTTP, and in-process."""
+"""Shared fixtures: every test's isolation (autouse), sandboxes served over real HTTP
+and in-process, and the demo store the app tests start from."""
 
 from __future__ import annotations
 
@@ -11,16 +12,66 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
 TOKEN = "test-token-0123456789abcdef"
 TODAY = dt.date(2026, 11, 23)  # a Monday
+# Monday morning of TODAY, where the app tests freeze the clock; a ZoneInfo also makes
+# UTC the local time zone.
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("UTC"))
 # Where the reference is silent, the sandbox serves one plausible reading (default) or
 # the least generous one (strict). A test module runs against both by overriding the
 # ``reading`` fixture with ``both_readings``.
 READINGS = ("default", "strict")
+
+
+# What the developer's environment could slip into a test: where config, cache and data
+# live, colour, and tenktui's own variables (a token, a profile, a date, the keyring).
+_XDG = ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")
+_UNSET = (
+    "NO_COLOR",
+    "TENKTUI_TOKEN",
+    "TENKTUI_PROFILE",
+    "TENKTUI_TODAY",
+    "TENKTUI_EXIT_AFTER_PAINT",
+)
+
+
+def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    for name in _XDG:
+        monkeypatch.setenv(name, str(home / name.lower()))
+    for name in _UNSET:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TENKTUI_KEYRING", "0")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_session_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Session fixtures (the synced store, shared servers) see no developer's config
+    either: they run before any test's own ``private_dirs``."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, tmp_path_factory.mktemp("session-home"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config, cache and data dirs of the test's own (themes, logs, profiles), whichever
+    harness it uses: the developer's theme or keymap never reaches a snapshot."""
+    home = tmp_path / "home"
+    _isolate(monkeypatch, home)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes screens differ from one moment to the next."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "cursor_blink", False)
 
 
 # The loggers the app and the commands configure for their log file (ui/launch.py).
@@ -210,3 +261,37 @@ async def hostile_rig(fresh_server: RunningSandbox, tmp_path: Path) -> AsyncIter
         client = TenKftClient(proxy.root + "/api/v1", TOKEN, backoff_base=0.01, backoff_cap=0.05)
         async with synced_rig(Rig, client, fresh_server, tmp_path) as rig:
             yield rig, proxy
+
+
+@pytest.fixture(scope="session")
+def synced_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo store filled by a real sync, made once; tests use copies
+    (``tests.app_harness.offline_session``)."""
+    import asyncio
+
+    import time_machine
+
+    from tenktui.session import open_demo_session
+
+    workdir = tmp_path_factory.mktemp("synced")
+
+    async def fill() -> None:
+        session = open_demo_session(workdir, today=TODAY)
+        try:
+            await session.engine.sync_once()
+        finally:
+            await session.aclose()
+
+    with time_machine.travel(NOW, tick=False):
+        asyncio.run(fill())
+    return workdir / "demo.db"
+
+
+@pytest.fixture
+async def session(synced_store: Path, tmp_path: Path) -> AsyncIterator:
+    """An offline session on a copy of the synced store, closed after the test."""
+    from tests.app_harness import offline_session
+
+    made = offline_session(synced_store, tmp_path / "profile")
+    yield made
+    await made.aclose()

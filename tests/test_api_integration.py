@@ -122,6 +122,7 @@ async def walk_everything(client: TenKftClient, me: User) -> dict[str, list[Reco
     return walked
 
 
+@pytest.mark.slow
 async def test_walks_every_collection_of_the_demo(demo_server: RunningSandbox) -> None:
     db = demo_server.db_path
     async with client_for(demo_server) as big, client_for(demo_server, per_page=3) as small:
@@ -202,6 +203,7 @@ def large_server(
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("large-data-set")  # one worker builds the large template
 async def test_walks_every_collection_of_the_large_data_set(large_server: RunningSandbox) -> None:
     db = large_server.db_path
     started = time.perf_counter()
@@ -297,6 +299,7 @@ async def test_calls_from_8_tasks_stay_under_10_requests_per_1_s_over_real_http(
 # -- faults --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_injected_503s_are_retried_for_reads_and_idempotent_writes(
     fresh_server: RunningSandbox,
 ) -> None:
@@ -397,6 +400,7 @@ async def test_connection_dropped_after_commit_makes_a_post_ambiguous(
         assert len(found) == 1
 
 
+@pytest.mark.slow
 async def test_injected_latency(fresh_server: RunningSandbox) -> None:
     async with client_for(fresh_server) as client:
         me = await client.resolve_user(ME)

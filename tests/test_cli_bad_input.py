@@ -13,16 +13,10 @@ import pytest
 from tenktui.session import Session
 from tenktui.store import InvalidEdit, parse_hours
 from tests import test_cli_helpers as helpers
+from tests.app_harness import running
 from tests.conftest import TOKEN, RunningSandbox
 from tests.test_cli_helpers import Cli, server_entries
 from tests.test_ui_timesheet import at, detail, queued
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    no_blink,
-    private_dirs,
-    running,
-    session_fixture,
-    synced_store_fixture,
-)
 
 cli = helpers.cli
 logged_in = helpers.logged_in
@@ -75,6 +69,7 @@ BAD_ARGS = [
 ]
 
 
+@pytest.mark.slow
 def test_bad_arguments_are_refused_clearly_and_change_nothing(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -90,6 +85,7 @@ def test_bad_arguments_are_refused_clearly_and_change_nothing(
     assert server_entries(fresh_server, *WINDOW) == before
 
 
+@pytest.mark.slow
 def test_a_profile_name_with_a_newline_is_refused_and_the_config_still_loads(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -104,6 +100,7 @@ def test_a_profile_name_with_a_newline_is_refused_and_the_config_still_loads(
     assert "[profiles.default]" in (logged_in.config_dir / "config.toml").read_text()
 
 
+@pytest.mark.slow
 def test_a_config_file_that_is_not_utf8_is_refused_with_a_message(logged_in: Cli) -> None:
     path = logged_in.config_dir / "config.toml"
     path.write_bytes(path.read_bytes() + b"# caf\xe9 in Latin-1\n")
@@ -113,6 +110,7 @@ def test_a_config_file_that_is_not_utf8_is_refused_with_a_message(logged_in: Cli
     assert "Traceback" not in result.err
 
 
+@pytest.mark.slow
 async def test_31_digits_then_m_in_a_cell_is_refused_and_the_app_lives_on(
     session: Session,
 ) -> None:

@@ -76,6 +76,7 @@ SHELLS = [
 
 
 @pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.slow
 def test_each_shell_completes_commands_actions_options_and_values(cli: Cli, shell: str) -> None:
     assert "outbox" in complete(cli, shell, "tenktui ou")
     assert {"retry", "discard", "resolve"} <= set(complete(cli, shell, "tenktui outbox "))
@@ -90,6 +91,7 @@ def test_each_shell_completes_commands_actions_options_and_values(cli: Cli, shel
 
 
 @pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.slow
 def test_project_names_complete_from_the_cache(logged_in: Cli, shell: str) -> None:
     cli = logged_in
     assert complete(cli, shell, "tenktui log 2 INT-00") == []  # nothing cached yet

@@ -53,6 +53,7 @@ def test_unknown_date_words_are_refused(word: str) -> None:
         parse_day(word, TODAY)
 
 
+@pytest.mark.slow
 def test_date_words_reach_the_commands(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     entry = cli.json("log", "0.5", "INT-004", "--date", "tomorrow", "--notes", "t")["entry"]
@@ -67,6 +68,7 @@ def test_date_words_reach_the_commands(logged_in: Cli, fresh_server: RunningSand
 # -- a day's total (item 2) and long notes (item 5) ------------------------------------
 
 
+@pytest.mark.slow
 def test_a_day_over_24_hours_is_refused_and_over_capacity_is_shown(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -100,6 +102,7 @@ def test_a_day_over_24_hours_is_refused_and_over_capacity_is_shown(
     assert last["total"] == pytest.approx(cli.json("week", "--date", "last mon")["total"])
 
 
+@pytest.mark.slow
 def test_long_notes_are_counted_in_plain_words(logged_in: Cli) -> None:
     refused = logged_in.run("log", "1", "INT-004", "--notes", "x" * 300)
     assert refused.code == 2
@@ -109,6 +112,7 @@ def test_long_notes_are_counted_in_plain_words(logged_in: Cli) -> None:
 # -- entries, edit, rm (item 6) ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_entries_edit_and_rm_undo_a_mistaken_log(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -149,6 +153,7 @@ def test_entries_edit_and_rm_undo_a_mistaken_log(
     assert cli.outbox() == []
 
 
+@pytest.mark.slow
 def test_edit_and_rm_refuse_clearly(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     entry = cli.json("log", "1", "INT-004")["entry"]
@@ -173,6 +178,7 @@ def test_edit_and_rm_refuse_clearly(logged_in: Cli, fresh_server: RunningSandbox
 # -- one set of marks (item 8) -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_week_uses_the_apps_marks_and_its_help_lists_them(logged_in: Cli) -> None:
     cli = logged_in
     cli.ok("log", "2", "INT-004", "--no-sync")
@@ -212,6 +218,7 @@ def _cells(grid: dict, skip_leave: bool = True) -> dict[tuple[int, str], float]:
     }
 
 
+@pytest.mark.slow
 def test_copy_week_queues_last_weeks_hours_after_a_confirmation(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -258,6 +265,7 @@ def test_copy_week_queues_last_weeks_hours_after_a_confirmation(
 # -- JSON errors, exit codes in --help (item 19) ---------------------------------------
 
 
+@pytest.mark.slow
 def test_json_errors_are_json_with_the_same_exit_code(logged_in: Cli) -> None:
     cli = logged_in
     for args, code, message in (
@@ -308,6 +316,7 @@ def test_every_commands_help_lists_its_exit_codes(cli: Cli) -> None:
 # -- assignments' load, who's filter (item 19) -----------------------------------------
 
 
+@pytest.mark.slow
 def test_assignments_show_load_against_capacity_per_day(logged_in: Cli) -> None:
     cli = logged_in
     week = cli.json("week")
@@ -328,6 +337,7 @@ def test_assignments_show_load_against_capacity_per_day(logged_in: Cli) -> None:
     assert len(longer) == 14
 
 
+@pytest.mark.slow
 def test_who_filters_like_the_board(logged_in: Cli) -> None:
     cli = logged_in
     cli.ok("status", "WFH", "--message", "Remote")

@@ -24,6 +24,7 @@ def leantime(tmp_path: Path) -> Iterator[LeantimeServer]:
     server.stop()
 
 
+@pytest.mark.slow
 def test_a_leantime_profile_logs_time_within_what_leantime_can_do(
     cli: Cli, leantime: LeantimeServer
 ) -> None:
@@ -57,6 +58,7 @@ def test_a_leantime_profile_logs_time_within_what_leantime_can_do(
 
 
 @pytest.mark.parametrize("version", ["3.8", "3.9"])
+@pytest.mark.slow
 def test_the_profile_s_hour_kind_is_the_bare_ticket_name(
     cli: Cli, tmp_path: Path, version: str
 ) -> None:
@@ -73,6 +75,7 @@ def test_the_profile_s_hour_kind_is_the_bare_ticket_name(
         server.stop()
 
 
+@pytest.mark.slow
 def test_login_with_a_personal_token_needs_no_email(cli: Cli, tmp_path: Path) -> None:
     """Issue 10 item 1: the token is the person; 3.9 enforcing permissions, an editor."""
     server = start_leantime(tmp_path / "lt.db", "3.9", "--token-kind", "pat", "--role",

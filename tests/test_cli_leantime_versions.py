@@ -54,6 +54,7 @@ def leantime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]
     server.stop()
 
 
+@pytest.mark.slow
 def test_every_command_on_a_leantime_profile(cli: Cli, leantime: Served) -> None:
     env = {"TENKTUI_TOKEN": leantime.token, "TENKTUI_TODAY": TODAY.isoformat()}
     cli.env.update(env)

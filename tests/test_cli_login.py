@@ -10,6 +10,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from tests import test_cli_helpers as helpers
 from tests.conftest import TOKEN, RunningSandbox
 from tests.test_cli_helpers import ME_EMAIL, TENKTUI, Cli, Result
@@ -23,6 +25,7 @@ def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.slow
 def test_login_saves_a_private_profile_and_token(cli: Cli, fresh_server: RunningSandbox) -> None:
     result = cli.login(fresh_server)
     assert "Logged in as Robin Hale (me@example.com)" in result.out
@@ -49,6 +52,7 @@ def test_login_saves_a_private_profile_and_token(cli: Cli, fresh_server: Running
     assert places["themes"] == str(cli.config_dir / "themes")
 
 
+@pytest.mark.slow
 def test_logout_removes_the_token_and_the_environment_still_overrides(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -61,6 +65,7 @@ def test_logout_removes_the_token_and_the_environment_still_overrides(
     assert "No token was stored" in cli.ok("logout").out
 
 
+@pytest.mark.slow
 def test_login_refusals_save_nothing(cli: Cli, fresh_server: RunningSandbox) -> None:
     base = ["login", "--base-url", fresh_server.base_url, "--email"]
     bad = cli.run(*base, ME_EMAIL, env={"TENKTUI_TOKEN": "not-the-token"})
@@ -81,6 +86,7 @@ def test_login_refusals_save_nothing(cli: Cli, fresh_server: RunningSandbox) -> 
     assert not (cli.config_dir / "tokens" / "default").exists()
 
 
+@pytest.mark.slow
 def test_profiles_are_picked_by_flag_environment_or_default(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -102,6 +108,7 @@ def test_profiles_are_picked_by_flag_environment_or_default(
     assert unknown.code == 2 and "No profile named 'nope'" in unknown.err
 
 
+@pytest.mark.slow
 def test_invalid_config_names_file_key_and_expectation(cli: Cli) -> None:
     config = cli.config_dir / "config.toml"
     config.parent.mkdir(parents=True)
@@ -138,6 +145,7 @@ def test_plain_tenktui_without_a_profile_says_how_to_log_in(cli: Cli) -> None:
     assert "tenktui login --base-url" in result.err and "tenktui --demo" in result.err
 
 
+@pytest.mark.slow
 def test_headless_commands_never_import_textual(logged_in: Cli) -> None:
     cli = logged_in
     for args, proof in ((["week", "--json"], "tenktui.session"), (["--version"], "tenktui.cli")):
@@ -154,6 +162,7 @@ def test_headless_commands_never_import_textual(logged_in: Cli) -> None:
         assert not [m for m in imported if m == "textual" or m.startswith("textual.")], args
 
 
+@pytest.mark.slow
 def test_pointing_a_profile_elsewhere_waits_for_its_unsent_edits(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -176,6 +185,7 @@ def test_pointing_a_profile_elsewhere_waits_for_its_unsent_edits(
     assert cli.json("week")["total"] == 1.0
 
 
+@pytest.mark.slow
 def test_plain_tenktui_opens_the_app_on_the_default_profile(logged_in: Cli) -> None:
     # The app quits once the Timesheet is painted, having opened the profile's cache.
     result = logged_in.run(env={"TENKTUI_EXIT_AFTER_PAINT": "1"})
@@ -183,6 +193,7 @@ def test_plain_tenktui_opens_the_app_on_the_default_profile(logged_in: Cli) -> N
     assert logged_in.db.exists()
 
 
+@pytest.mark.slow
 def test_demo_opens_the_app_without_a_profile(cli: Cli) -> None:
     result = cli.run("--demo", env={"TENKTUI_EXIT_AFTER_PAINT": "1"})
     assert result.code == 0, result.err
@@ -204,6 +215,7 @@ def _read_until(fd: int, marker: bytes | None, seen: bytearray) -> None:
         seen += chunk
 
 
+@pytest.mark.slow
 def test_login_asks_for_the_token_on_the_terminal_without_echo(
     cli: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -227,6 +239,7 @@ def test_login_asks_for_the_token_on_the_terminal_without_echo(
     assert (cli.config_dir / "tokens" / "default").read_text() == TOKEN
 
 
+@pytest.mark.slow
 def test_a_cache_error_is_one_line_with_the_traceback_in_the_log(logged_in: Cli) -> None:
     cli = logged_in
     cli.db.parent.mkdir(parents=True, exist_ok=True)

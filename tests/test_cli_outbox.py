@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 
+import pytest
+
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox, start_sandbox
 from tests.test_cli_helpers import TENKTUI, Cli, me_id, project_id, server_entries
@@ -25,6 +27,7 @@ def put(server: RunningSandbox, path: str, body: dict) -> None:
         api.put(path, json=body).raise_for_status()
 
 
+@pytest.mark.slow
 def test_conflicts_are_kept_and_resolved_mine_or_theirs(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -62,6 +65,7 @@ def test_conflicts_are_kept_and_resolved_mine_or_theirs(
     assert cli.run("outbox", "resolve", str(row["id"]), "--keep", "mine").code == 2
 
 
+@pytest.mark.slow
 def test_refused_edits_fail_then_retry_or_discard(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -95,6 +99,7 @@ def test_refused_edits_fail_then_retry_or_discard(
     assert "Nothing to retry" in cli.ok("outbox", "retry", "--all").out
 
 
+@pytest.mark.slow
 def test_offline_edits_queue_then_replay_once(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     internal = project_id(fresh_server, "INT-004")
@@ -144,6 +149,7 @@ def test_no_sync_only_queues(logged_in: Cli, fresh_server: RunningSandbox) -> No
     assert "The outbox is empty" in cli.ok("outbox").out
 
 
+@pytest.mark.slow
 def test_another_process_leading_the_sync_gets_the_edit(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -162,6 +168,7 @@ def test_another_process_leading_the_sync_gets_the_edit(
     assert [e["hours"] for e in server_entries(fresh_server, TODAY) if e["hours"] == 0.75] == [0.75]
 
 
+@pytest.mark.slow
 def test_sync_watch_reports_each_pass_until_interrupted(logged_in: Cli) -> None:
     proc = subprocess.Popen(
         [str(TENKTUI), "sync", "--watch", "--interval", "5", "--json"],

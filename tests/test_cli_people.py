@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import test_cli_helpers as helpers
 from tests.conftest import RunningSandbox, both_readings
 from tests.test_cli_helpers import Cli, me_id
@@ -20,6 +22,7 @@ def design_assignment(cli: Cli) -> dict:
     return next(a for a in cli.json("assignments")["assignments"] if a["label"] == DESIGN)
 
 
+@pytest.mark.slow
 def test_status_show_set_and_who(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     shown = cli.json("status")["status"]
@@ -70,6 +73,7 @@ def server_subtasks(server: RunningSandbox, project: int, assignment: int) -> di
     return {s["description"]: s["completed"] for s in items}
 
 
+@pytest.mark.slow
 def test_subtasks_list_add_done_undo_rename_rm(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:

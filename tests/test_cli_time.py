@@ -24,6 +24,7 @@ reading = both_readings
 DESIGN = "Website Redesign — Design"
 
 
+@pytest.mark.slow
 def test_log_twice_makes_two_itemized_entries_and_the_week_shows_them(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -49,6 +50,7 @@ def test_log_twice_makes_two_itemized_entries_and_the_week_shows_them(
     assert cli.outbox() == []
 
 
+@pytest.mark.slow
 def test_dates_are_today_yesterday_weekdays_or_iso(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -66,6 +68,7 @@ def test_dates_are_today_yesterday_weekdays_or_iso(
         assert [(e["assignable_id"], e["hours"]) for e in on_server] == [(internal, 0.25)]
 
 
+@pytest.mark.slow
 def test_set_makes_a_cell_total_and_zero_clears_it(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -84,6 +87,7 @@ def test_set_makes_a_cell_total_and_zero_clears_it(
     assert refused.code == 2 and "This cell holds 2 entries" in refused.err
 
 
+@pytest.mark.slow
 def test_set_0_on_a_suggested_cell_dismisses_it_and_confirm_leaves_it(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -98,6 +102,7 @@ def test_set_0_on_a_suggested_cell_dismisses_it_and_confirm_leaves_it(
     assert [e["hours"] for e in cell] == [0]
 
 
+@pytest.mark.slow
 def test_confirm_a_day_then_a_week(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     done = cli.json("confirm")
@@ -114,6 +119,7 @@ def test_confirm_a_day_then_a_week(logged_in: Cli, fresh_server: RunningSandbox)
     assert grid["total"] == pytest.approx(5 * 6.63)
 
 
+@pytest.mark.slow
 def test_submit_a_week_for_approval(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     cli = logged_in
     last_week = dt.date(2026, 11, 16)
@@ -133,6 +139,7 @@ def test_submit_a_week_for_approval(logged_in: Cli, fresh_server: RunningSandbox
     assert again.code == 2 and "Nothing to submit" in again.err
 
 
+@pytest.mark.slow
 def test_export_matches_the_server_inside_and_outside_the_window(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -175,6 +182,7 @@ BAD_INPUT = [
 
 # Refused before anything is sent: the server's reading plays no part.
 @pytest.mark.parametrize("reading", ["default"])
+@pytest.mark.slow
 def test_bad_input_is_refused_clearly_and_changes_nothing(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:

@@ -13,6 +13,8 @@ import sqlite3
 import subprocess
 from contextlib import closing
 
+import pytest
+
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox
 from tests.test_cli_helpers import TENKTUI, Cli, me_id
@@ -53,6 +55,7 @@ def _stop(cli: Cli, proc: subprocess.Popen[str]) -> tuple[str, str]:
     return out, err
 
 
+@pytest.mark.slow
 def test_watch_goes_on_after_a_pass_fails(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     logged_in.ok("sync")
     hours = _mangle_first(fresh_server)

@@ -66,6 +66,7 @@ def _corrupt(db: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [_truncate, _corrupt])
+@pytest.mark.slow
 def test_doctor_rescues_unsent_edits_rebuilds_and_puts_them_back(
     logged_in: Cli, fresh_server: RunningSandbox, damage
 ) -> None:
@@ -94,6 +95,7 @@ def test_doctor_rescues_unsent_edits_rebuilds_and_puts_them_back(
     assert len(again) == 1
 
 
+@pytest.mark.slow
 def test_doctor_on_a_sound_cache_changes_nothing(logged_in: Cli) -> None:
     _prepare(logged_in)
     assert "is sound" in logged_in.ok("doctor").out
@@ -108,6 +110,7 @@ def _bump_schema(db: Path) -> None:
         )
 
 
+@pytest.mark.slow
 def test_a_cache_from_a_newer_tenktui_is_refused_and_left_alone(logged_in: Cli) -> None:
     _prepare(logged_in)
     _bump_schema(logged_in.db)
@@ -176,6 +179,7 @@ def _others_can_run(program: Path) -> bool:
     return all(p.stat().st_mode & 0o001 for p in (program, *program.parents))
 
 
+@pytest.mark.slow
 def test_a_read_only_data_dir_still_reads_with_a_warning(logged_in: Cli) -> None:
     if os.geteuid() == 0 and not _others_can_run(helpers.TENKTUI):
         pytest.skip(f"nobody cannot run {helpers.TENKTUI} (a private folder on its path)")
@@ -235,6 +239,7 @@ def test_cache_errors_are_one_clear_line(capsys, error: str, said: str) -> None:
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_create_that_was_being_sent_is_reconciled_after_the_rebuild_not_doubled(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:

@@ -130,6 +130,7 @@ def shown(terminal: Terminal, text: str) -> bool:
     return text in screen and screen.lstrip().startswith(" ".join(TABS[:1]))
 
 
+@pytest.mark.slow
 def test_hours_typed_in_the_demo_reach_the_sandbox(terminal: Terminal) -> None:
     eventually("the timesheet", lambda: "this week" in terminal.screen(), terminal)
     eventually("the first sync", lambda: "online" in terminal.screen(), terminal)

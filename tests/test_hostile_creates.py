@@ -52,6 +52,7 @@ def is_create(ex: Exchange) -> bool:
 
 
 @pytest.mark.parametrize("answer", list(BAD_ANSWERS))
+@pytest.mark.slow
 async def test_a_create_saved_but_answered_unreadably_lands_once(
     hostile_rig: tuple, answer: str
 ) -> None:
@@ -105,6 +106,7 @@ LEANTIME_BAD: dict[str, Callable[[Reply], Reply]] = {
 
 
 @pytest.mark.parametrize("answer", list(LEANTIME_BAD))
+@pytest.mark.slow
 async def test_a_leantime_log_saved_but_answered_unreadably_lands_once(
     tmp_path: Path, answer: str
 ) -> None:

@@ -51,6 +51,7 @@ def endless(route_end: str, pager: Pager):
 
 
 @pytest.mark.parametrize("kind", list(PAGERS))
+@pytest.mark.slow
 async def test_endless_paging_stops_with_a_clear_error_and_edits_still_go_out(
     hostile_rig: tuple, kind: str
 ) -> None:

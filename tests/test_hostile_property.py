@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from tests.hostile_property import Arena, Mutation, arena_factories, examples
 
 EXAMPLES = int(os.environ.get("TENKTUI_HOSTILE_EXAMPLES", "12"))
+# The arenas are module-scoped servers: built once, on one worker.
+pytestmark = pytest.mark.xdist_group("hostile-property")
 
 
 @pytest.fixture(scope="module", params=["tenkft", "leantime"])
@@ -43,6 +45,7 @@ def arena(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(todo=examples)
+@pytest.mark.slow
 def test_no_malformed_answer_crashes_a_sync_corrupts_the_cache_or_loses_an_edit(
     arena: tuple[Arena, asyncio.AbstractEventLoop], todo: list[Mutation]
 ) -> None:

@@ -64,6 +64,7 @@ def broken_entries(me: int, assignable: int) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.slow
 async def test_invalid_pulled_entries_are_skipped_and_logged_and_the_rest_is_used(
     hostile_rig: tuple, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests import test_cli_helpers as helpers
 from tests.conftest import TOKEN, RunningSandbox
 from tests.hostile import Exchange, HostileProxy, Reply
@@ -43,6 +45,7 @@ def throttle_everything(ex: Exchange, reply: Reply) -> Reply:
     return Reply.of_json(429, {"message": "slow down"}, **{"Retry-After": "999999999"})
 
 
+@pytest.mark.slow
 def test_log_returns_with_the_edit_queued_and_says_until_when(
     cli: Cli, fresh_server: RunningSandbox
 ) -> None:

@@ -211,6 +211,7 @@ async def test_every_account_syncs_both_ways(other_rig: Rig) -> None:
     assert people >= 3  # teammates, from the roster or from the key's projects
 
 
+@pytest.mark.slow
 async def test_drops_and_503s_over_100_edits_end_exactly_as_queued(rig: Rig) -> None:
     queued = queue_cell_edits(rig, 100, seed=11)
     assert queued == 100

@@ -406,6 +406,7 @@ def large(large_db_template: Path) -> SandboxDB:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("large-data-set")  # one worker builds the large template
 def test_large_account_counts(large: SandboxDB) -> None:
     assert large.count("users") == 500
     assert large.count("projects", "parent_id IS NULL") == 2000

@@ -9,8 +9,8 @@ import time_machine
 from tenktui.kinds import Describer
 from tenktui.store.describe import ago, when_label
 from tenktui.store.queries import week_start_for
+from tests.app_harness import NOW, demo_session
 from tests.conftest import TODAY
-from tests.screens_support import NOW, demo_session
 
 
 async def test_every_kind_of_edit_in_words(tmp_path) -> None:

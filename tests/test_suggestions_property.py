@@ -226,6 +226,7 @@ def as_map(found: list[dict[str, Any]]) -> dict[tuple[int, dt.date], float]:
 
 @settings(deadline=None, max_examples=100)
 @given(worlds())
+@pytest.mark.slow
 def test_each_mode_schedules_what_it_says(world: World) -> None:
     db = build(world)
     person = world.ids["person"]
@@ -290,6 +291,7 @@ def test_a_window_shows_the_same_suggestions_as_the_whole(
 
 @settings(deadline=None, max_examples=100)
 @given(worlds())
+@pytest.mark.slow
 def test_capacity_and_scheduled_hours_ignore_confirmed_time(world: World) -> None:
     db = build(world)
     person = world.ids["person"]

@@ -127,6 +127,7 @@ async def test_offline_edits_replay_when_the_server_is_back(rig: Rig, reading: s
         again.stop()
 
 
+@pytest.mark.slow
 async def test_drops_and_503s_over_200_edits_end_exactly_as_queued(rig: Rig) -> None:
     queued = queue_random_edits(rig, 200, seed=11)
     assert queued == 200
@@ -304,6 +305,7 @@ async def test_status_subtasks_and_submit_reach_the_server(rig: Rig) -> None:
     assert grid.approval == "pending"
 
 
+@pytest.mark.slow
 async def test_throttling_shows_in_the_state_and_resumes_by_itself(
     fresh_server: RunningSandbox, tmp_path: Path
 ) -> None:
@@ -451,6 +453,7 @@ async def test_the_current_status_is_the_newest_whatever_order_the_list_comes_in
 
 
 @pytest.mark.parametrize("on_a_phase", [False, True], ids=["project", "phase"])
+@pytest.mark.slow
 async def test_an_archived_project_with_time_in_the_window_is_named_and_locked(
     rig: Rig, tmp_path: Path, on_a_phase: bool
 ) -> None:

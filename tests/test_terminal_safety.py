@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Static
 from tenktui.text import clean, clean_line
 from tenktui.ui.screens.status import StatusScreen
 from tests import test_cli_helpers as helpers
+from tests.app_harness import cells, go, running_app, sandbox_client
 from tests.conftest import RunningSandbox
-from tests.screens_support import cells, go, running_app, sandbox_client
 from tests.test_cli_helpers import Cli, me_id, project_id
 
 cli = helpers.cli
@@ -70,6 +70,7 @@ def _hostile_me(server: RunningSandbox) -> int:
     return me
 
 
+@pytest.mark.slow
 def test_cli_text_output_strips_server_control_codes_and_json_stays_exact(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -84,6 +85,7 @@ def test_cli_text_output_strips_server_control_codes_and_json_stays_exact(
     assert exact["status"]["message"] == HOSTILE
 
 
+@pytest.mark.slow
 def test_project_names_from_the_server_are_shown_clean(
     logged_in: Cli, fresh_server: RunningSandbox
 ) -> None:
@@ -100,6 +102,7 @@ def test_project_names_from_the_server_are_shown_clean(
     assert {e["project"] for e in exported} >= {f"Internal{CSI_2J} Tools{OSC52}"}
 
 
+@pytest.mark.slow
 def test_csv_export_neutralises_formulas(logged_in: Cli) -> None:
     for notes in ('=HYPERLINK("http://evil")', "+1", "-2+3", "@SUM(A1)", f"ok{OSC52}"):
         logged_in.ok("log", "0.25", "INT-004", f"--notes={notes}")
@@ -127,6 +130,7 @@ async def _rename(session, name: str, message: str | None = None) -> None:
     await session.engine.sync_once(reference=True)
 
 
+@pytest.mark.slow
 async def test_pinning_a_person_named_with_markup_does_not_crash(tmp_path) -> None:
     name = "Ben [/]"
 
@@ -145,6 +149,7 @@ async def test_pinning_a_person_named_with_markup_does_not_crash(tmp_path) -> No
         assert name in str(screen.query_one("#person", Static).render())
 
 
+@pytest.mark.slow
 async def test_the_app_shows_links_and_actions_literally_and_strips_escapes(tmp_path) -> None:
     name = "Eve [link=https://evil.example]click[/link]"
     message = f"[@click=app.quit]free pizza[/]{OSC52}{CSI_2J}"
@@ -169,6 +174,7 @@ async def test_the_app_shows_links_and_actions_literally_and_strips_escapes(tmp_
         assert app.is_running
 
 
+@pytest.mark.slow
 async def test_project_names_reach_the_grid_and_the_picker_clean(tmp_path) -> None:
     from textual.widgets import OptionList
 

@@ -27,18 +27,8 @@ from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes, parse_theme
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
+from tests.app_harness import ALL_CAPABILITIES, live, offline_session, running, wait_for
 from tests.conftest import TODAY
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    ALL_CAPABILITIES,
-    live,
-    no_blink,
-    offline_session,
-    private_dirs,
-    running,
-    session_fixture,
-    synced_store_fixture,
-    wait_for,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED_ACTIONS = [
@@ -86,6 +76,7 @@ async def run_palette(app, pilot, text: str) -> None:
 
 
 # -- start-up and sync ------------------------------------------------------------------
+@pytest.mark.slow
 async def test_the_cached_week_is_drawn_before_any_sync(synced_store: Path, tmp_path: Path) -> None:
     session = offline_session(synced_store, tmp_path / "p")  # its network is cut
     try:
@@ -142,6 +133,7 @@ async def test_an_edit_flows_edit_queued_then_syncing_then_store_changed(tmp_pat
         await session.aclose()
 
 
+@pytest.mark.slow
 async def test_the_demo_network_switch_queues_then_replays(tmp_path: Path) -> None:
     session = await live(tmp_path / "demo")
     try:
@@ -184,6 +176,7 @@ async def test_writes_by_another_process_are_noticed(session: Session) -> None:
 
 
 # -- navigation ---------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_function_keys_move_between_screens(session: Session) -> None:
     async with running(session) as (app, pilot):
         for key, name in (("f3", "AssignmentsScreen"), ("f6", "OutboxScreen")):
@@ -226,6 +219,7 @@ async def test_open_timesheet_row_goes_to_the_week_and_row(session: Session) -> 
 
 
 # -- the command palette -------------------------------------------------------------------
+@pytest.mark.slow
 async def test_the_palette_holds_every_action(session: Session) -> None:
     async with running(session) as (app, pilot):
         names = [a.name for a in palette_actions(app)]
@@ -238,6 +232,7 @@ async def test_the_palette_holds_every_action(session: Session) -> None:
         assert sheet(app).week_start == TODAY
 
 
+@pytest.mark.slow
 async def test_the_palette_confirms_the_weeks_suggestions(session: Session) -> None:
     async with running(session) as (app, pilot):
         await run_palette(app, pilot, "Confirm this week's")
@@ -245,6 +240,7 @@ async def test_the_palette_confirms_the_weeks_suggestions(session: Session) -> N
         assert session.store.outbox.counts().pending == 15
 
 
+@pytest.mark.slow
 async def test_the_palette_copies_last_weeks_hours(session: Session) -> None:
     async with running(session) as (app, pilot):
         await run_palette(app, pilot, "Copy last week's hours")
@@ -253,6 +249,7 @@ async def test_the_palette_copies_last_weeks_hours(session: Session) -> None:
         assert session.store.outbox.counts().pending == 13
 
 
+@pytest.mark.slow
 async def test_the_palette_finds_a_project(session: Session) -> None:
     async with running(session) as (app, pilot):
         await run_palette(app, pilot, "Go to project Brand Refresh")
@@ -260,6 +257,7 @@ async def test_the_palette_finds_a_project(session: Session) -> None:
         assert sheet(app).grid.current_row.label == "Brand Refresh"
 
 
+@pytest.mark.slow
 async def test_the_palette_sets_a_status(session: Session) -> None:
     async with running(session) as (app, pilot):
         await run_palette(app, pilot, "Set status WFH")
@@ -354,6 +352,7 @@ async def test_user_themes_and_a_broken_one(session: Session) -> None:
         assert any("broken.toml" in m and "'primary' is not a colour" in m for m in messages)
 
 
+@pytest.mark.slow
 async def test_switching_theme_tells_who_remembers_it(session: Session) -> None:
     chosen: list[str] = []
     async with running(session, on_theme_change=chosen.append) as (app, pilot):
@@ -371,6 +370,8 @@ async def test_no_color_is_honoured(session: Session, monkeypatch: pytest.Monkey
         assert any(isinstance(f, Monochrome) for f in app._filters)
 
 
+@pytest.mark.xdist_group("wheel")  # pip builds in the source tree: one build at a time
+@pytest.mark.slow
 def test_the_wheel_carries_the_themes(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
@@ -384,6 +385,7 @@ def test_the_wheel_carries_the_themes(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("wheel")
 def test_an_installed_wheel_finds_its_themes(tmp_path: Path) -> None:
     """Installed (not from the source tree), the themes come from <prefix>/share."""
     subprocess.run(
@@ -463,6 +465,7 @@ def tab_offset(app, name: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("source", list(keys.SCREEN_KEYS))
+@pytest.mark.slow
 async def test_every_tab_can_be_clicked_from_every_screen(session: Session, source: str) -> None:
     """Issue 12.1: on the old bar a click from any screen but the Timesheet hung the app
     (the tab's handler waited for its own screen to close)."""
@@ -563,6 +566,7 @@ async def test_key_hints_stay_visible_whatever_the_sync_state_says(
 
 
 @pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
+@pytest.mark.slow
 async def test_the_footers_help_hint_can_be_clicked_on_every_screen(
     session: Session, name: str
 ) -> None:

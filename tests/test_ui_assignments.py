@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.command import CommandList
 from textual.widgets import DataTable, Static
 
@@ -13,18 +14,10 @@ from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.subtasks import SubtasksScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.load_strip import LABEL, LoadStrip, glyph
+from tests.app_harness import cells, go, running_app, wait_for
 from tests.conftest import TODAY
-from tests.screens_support import cells, go, running_app
 
 MONDAY = week_start_for(TODAY)
-
-
-async def wait_for(pilot, condition) -> None:
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.025)
-    assert condition(), "the app never got there"
 
 
 def hits(app) -> int:
@@ -63,6 +56,7 @@ async def test_lists_the_assignments_around_the_week(tmp_path) -> None:
         assert first["label"] in detail and (first["description"] or "—") in detail
 
 
+@pytest.mark.slow
 async def test_the_load_strip_shows_booked_hours_against_capacity(tmp_path) -> None:
     async with running_app(tmp_path) as (_app, pilot, session):
         screen = await go(pilot, "f3", AssignmentsScreen)
@@ -109,6 +103,7 @@ async def test_keys_move_the_range_a_week_and_back(tmp_path) -> None:
         assert screen.start == start
 
 
+@pytest.mark.slow
 async def test_enter_opens_subtasks_and_the_palette_the_timesheet_row(tmp_path) -> None:
     async with running_app(tmp_path) as (app, pilot, _session):
         screen = await go(pilot, "f3", AssignmentsScreen)
@@ -147,9 +142,10 @@ async def test_enter_opens_subtasks_and_the_palette_the_timesheet_row(tmp_path) 
         assert row is not None and row.assignable_id == first["assignable_id"]
 
 
+@pytest.mark.slow
 async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_path) -> None:
     from tenktui.ui.widgets.picker import FuzzyPicker
-    from tests.screens_support import sandbox_client, sync
+    from tests.app_harness import sandbox_client, sync
 
     async with running_app(tmp_path, size=(120, 40)) as (app, pilot, session):
         screen = await go(pilot, "f3", AssignmentsScreen)
@@ -175,6 +171,7 @@ async def test_S_changes_the_assignments_status_and_it_reaches_the_server(tmp_pa
         assert served["status_option_id"] == target["id"]
 
 
+@pytest.mark.slow
 async def test_at_60_by_20_nothing_wraps_and_cut_names_end_in_an_ellipsis(tmp_path) -> None:
     """Issue 12.10: the load strip wrapped at 60×20, and names were cut without a sign."""
     async with running_app(tmp_path, size=(60, 20)) as (_app, pilot, _session):

@@ -25,10 +25,9 @@ from tenktui.ui.screens.subtasks import SubtasksScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
+from tests.app_harness import NOW, running, sync
 from tests.conftest import TODAY
-from tests.screens_support import NOW, sync
 from tests.test_leantime_sandbox import ME_ID, TICKET, ZONE, LeantimeServer, start_account
-from tests.ui_app_support import no_blink, private_dirs  # noqa: F401 (fixtures)
 
 
 # 3.8 on the default reading with a manager's key; 3.9 on the strict one (permissions
@@ -69,9 +68,7 @@ async def app_on(
         )
         try:
             await session.engine.sync_once()
-            app = TenkApp(session, sync=False)
-            async with app.run_test(size=(100, 30)) as pilot:
-                await pilot.pause()
+            async with running(session, size=(100, 30)) as (app, pilot):
                 yield app, pilot, session
         finally:
             await session.aclose()
@@ -106,6 +103,7 @@ async def test_hours_typed_on_a_ticket_reach_leantime(
         assert hours_on(leantime, "2026-11-24") == 2.5
 
 
+@pytest.mark.slow
 async def test_a_subtask_ticks_and_the_ticket_status_changes(
     leantime: LeantimeServer, tmp_path: Path
 ) -> None:
@@ -154,6 +152,7 @@ async def test_a_subtask_ticks_and_the_ticket_status_changes(
 
 
 @pytest.mark.parametrize("keep", ["mine", "theirs"])
+@pytest.mark.slow
 async def test_a_conflict_is_settled_in_the_outbox_each_way(
     leantime: LeantimeServer, tmp_path: Path, keep: str
 ) -> None:
@@ -185,6 +184,7 @@ async def test_a_conflict_is_settled_in_the_outbox_each_way(
     assert hours_on(leantime, TODAY.isoformat()) == (5.0 if keep == "mine" else 7.0)
 
 
+@pytest.mark.slow
 async def test_notes_of_time_on_leantime_are_refused_in_the_form_and_nothing_queued(
     leantime: LeantimeServer, tmp_path: Path
 ) -> None:

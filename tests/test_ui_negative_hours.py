@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tenktui.session import Session
+from tests.app_harness import running
 from tests.test_ui_timesheet import at, detail, queued
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    no_blink,
-    private_dirs,
-    running,
-    session_fixture,
-    synced_store_fixture,
-)
 
 
 @pytest.mark.parametrize("typed", ["-1", "-90m"])

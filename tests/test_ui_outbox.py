@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from tenktui.ui.screens.assignments import AssignmentsScreen
@@ -12,8 +13,8 @@ from tenktui.ui.screens.status import StatusScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.conflict_view import ConflictView
+from tests.app_harness import cells, go, make_trouble, running_app, sandbox_client, sync
 from tests.conftest import TODAY
-from tests.screens_support import cells, go, make_trouble, running_app, sandbox_client, sync
 
 trouble: dict[str, Any] = {}
 
@@ -47,6 +48,7 @@ async def server_entries_today(session, assignable_id: int) -> list[dict[str, An
     return [e for e in response.json()["data"] if e["assignable_id"] == assignable_id]
 
 
+@pytest.mark.slow
 async def test_every_stuck_edit_in_words_with_its_reason(tmp_path) -> None:
     async with running_app(tmp_path, prepare=prepare) as (_app, pilot, _session):
         screen = await go(pilot, "f6", OutboxScreen)
@@ -80,6 +82,7 @@ async def test_every_stuck_edit_in_words_with_its_reason(tmp_path) -> None:
         assert "retry" in shown(screen, "#hint")
 
 
+@pytest.mark.slow
 async def test_keep_mine_sends_mine_over_theirs(tmp_path) -> None:
     async with running_app(tmp_path, prepare=prepare) as (app, pilot, session):
         screen = await go(pilot, "f6", OutboxScreen)
@@ -91,6 +94,7 @@ async def test_keep_mine_sends_mine_over_theirs(tmp_path) -> None:
         assert (entry["hours"], entry["notes"]) == (3.0, "Mine: wireframes")
 
 
+@pytest.mark.slow
 async def test_take_theirs_drops_mine(tmp_path) -> None:
     async with running_app(tmp_path, prepare=prepare) as (app, pilot, session):
         screen = await go(pilot, "f6", OutboxScreen)
@@ -105,6 +109,7 @@ async def test_take_theirs_drops_mine(tmp_path) -> None:
         assert (entry["hours"], entry["notes"]) == (5.0, "Theirs: client call")
 
 
+@pytest.mark.slow
 async def test_retry_a_refused_edit_once_the_cause_is_gone(tmp_path) -> None:
     async with running_app(tmp_path, prepare=prepare) as (app, pilot, session):
         screen = await go(pilot, "f6", OutboxScreen)
@@ -129,6 +134,7 @@ async def test_retry_a_refused_edit_once_the_cause_is_gone(tmp_path) -> None:
         assert (entry["hours"], entry["notes"]) == (1.5, "Sync")
 
 
+@pytest.mark.slow
 async def test_discard_a_refused_edit_after_asking(tmp_path) -> None:
     async with running_app(tmp_path, prepare=prepare) as (app, pilot, session):
         screen = await go(pilot, "f6", OutboxScreen)
@@ -164,6 +170,7 @@ async def test_enter_goes_to_the_entry_on_the_timesheet(tmp_path) -> None:
         assert app.screen.week_start.isoformat() < trouble["entry"]["date"]
 
 
+@pytest.mark.slow
 async def test_before_the_first_sync_every_screen_says_what_it_waits_for(tmp_path) -> None:
     async with running_app(tmp_path, synced=False) as (app, pilot, _session):
         outbox = await go(pilot, "f6", OutboxScreen)

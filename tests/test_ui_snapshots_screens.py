@@ -15,7 +15,7 @@ import time_machine
 
 from tenktui.session import Session
 from tenktui.ui.app import TenkApp
-from tests.screens_support import NOW, make_trouble, prepared_store
+from tests.app_harness import NOW, make_trouble, prepared_store
 
 SIZES = [
     pytest.param((60, 20), id="60x20"),
@@ -58,6 +58,7 @@ def test_assignments(snap_compare, opened, tmp_path, size) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.slow
 def test_assignments_load_strip_focused(snap_compare, opened, tmp_path, size) -> None:
     # The strip's cursor on next week's Monday, which is over-booked.
     keys = ["f3", "shift+tab", "down"]
@@ -65,36 +66,42 @@ def test_assignments_load_strip_focused(snap_compare, opened, tmp_path, size) ->
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.slow
 def test_status(snap_compare, opened, tmp_path, size) -> None:
     app = app_on(opened, tmp_path, statuses_five_minutes_ago)
     assert snap_compare(app, press=["f4"], terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.slow
 def test_status_message_prompt(snap_compare, opened, tmp_path, size) -> None:
     app = app_on(opened, tmp_path, statuses_five_minutes_ago)
     assert snap_compare(app, press=["f4", "w", *"On a train"], terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.slow
 def test_subtasks(snap_compare, opened, tmp_path, size) -> None:
     keys = ["f3", "enter", "down", "down", "space"]  # one ticked, pending
     assert snap_compare(app_on(opened, tmp_path), press=keys, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.slow
 def test_subtasks_delete_confirmation(snap_compare, opened, tmp_path, size) -> None:
     keys = ["f3", "enter", "d"]
     assert snap_compare(app_on(opened, tmp_path), press=keys, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.slow
 def test_outbox_conflict(snap_compare, opened, tmp_path, size) -> None:
     app = app_on(opened, tmp_path, make_trouble)
     assert snap_compare(app, press=["f6"], terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.slow
 def test_outbox_failed(snap_compare, opened, tmp_path, size) -> None:
     app = app_on(opened, tmp_path, make_trouble)
     assert snap_compare(app, press=["f6", "down"], terminal_size=size)

@@ -16,13 +16,7 @@ import time_machine
 
 from tenktui.session import Session
 from tenktui.ui.app import TenkApp
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    NOW,
-    no_blink,
-    offline_session,
-    private_dirs,
-    synced_store_fixture,
-)
+from tests.app_harness import NOW, offline_session
 
 SMALL = (80, 24)
 LARGE = (120, 40)
@@ -43,6 +37,7 @@ def app(session: Session, **options: object) -> TenkApp:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.slow
 def test_this_week(snap_compare, snap_session: Session, size: tuple[int, int]) -> None:
     """This week: suggestions only (dimmed, with ~), capacity 8 h a day."""
     with time_machine.travel(NOW, tick=False):
@@ -57,6 +52,7 @@ def test_last_week(snap_compare, snap_session: Session, size: tuple[int, int]) -
         assert snap_compare(app(snap_session), press=["left_square_bracket"], terminal_size=size)
 
 
+@pytest.mark.slow
 def test_marks_of_pending_and_locked_cells(snap_compare, snap_session: Session) -> None:
     """Tuesday confirmed (↑ waiting to sync; asked first, as it is after today);
     Annual Report added: locked (×)."""
@@ -82,6 +78,7 @@ def test_the_ansi_theme(snap_compare, snap_session: Session) -> None:
         assert snap_compare(app(snap_session, theme="tenktui-ansi"), terminal_size=SMALL)
 
 
+@pytest.mark.slow
 def test_next_week_marks_the_holiday(snap_compare, snap_session: Session) -> None:
     """Studio Day (Fri 4 Dec) marked * in its header and named below on Friday."""
     keys = ["right_square_bracket", "right", "right", "right", "right"]

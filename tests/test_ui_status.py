@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from textual.widgets import DataTable, Input, Static
 
 from tenktui.store.board import matches
 from tenktui.sync.engine import STATUSES_PER_PASS
 from tenktui.ui.screens.status import StatusScreen
-from tests.screens_support import NOW, cells, go, running_app, sandbox_client, sync
+from tests.app_harness import NOW, cells, go, running_app, sandbox_client, sync
 
 
 def mine(screen: StatusScreen) -> str:
@@ -24,6 +25,7 @@ async def server_status(session, me: int) -> dict:
     return response.json()["data"][0]
 
 
+@pytest.mark.slow
 async def test_one_key_and_a_message_set_my_status(tmp_path) -> None:
     async with running_app(tmp_path) as (app, pilot, session):
         screen = await go(pilot, "f4", StatusScreen)
@@ -48,6 +50,7 @@ async def test_one_key_and_a_message_set_my_status(tmp_path) -> None:
         assert (on_server["status"], on_server["message"]) == ("OOO", "At the client")
 
 
+@pytest.mark.slow
 async def test_escape_in_the_message_prompt_cancels(tmp_path) -> None:
     """Issue 12.4: Escape set the status and erased the old message."""
     async with running_app(tmp_path) as (app, pilot, session):
@@ -67,6 +70,7 @@ async def test_escape_in_the_message_prompt_cancels(tmp_path) -> None:
         assert (on_server["status"], on_server["message"]) == ("WFH", "On a train")
 
 
+@pytest.mark.slow
 async def test_enter_on_an_empty_message_sets_the_status_without_one(tmp_path) -> None:
     async with running_app(tmp_path) as (app, pilot, session):
         screen = await go(pilot, "f4", StatusScreen)
@@ -79,6 +83,7 @@ async def test_enter_on_an_empty_message_sets_the_status_without_one(tmp_path) -
         assert (on_server["status"], on_server["message"]) == ("SIC", None)
 
 
+@pytest.mark.slow
 async def test_a_click_on_a_code_sets_it_too(tmp_path) -> None:
     async with running_app(tmp_path) as (_app, pilot, session):
         await go(pilot, "f4", StatusScreen)
@@ -89,6 +94,7 @@ async def test_a_click_on_a_code_sets_it_too(tmp_path) -> None:
         assert row.target["status"] == "VAC"
 
 
+@pytest.mark.slow
 async def test_the_board_loads_statuses_lazily_and_says_how_fresh(tmp_path) -> None:
     async with running_app(tmp_path) as (app, pilot, session):
         asked: list[list[int]] = []
@@ -123,6 +129,7 @@ async def test_the_board_loads_statuses_lazily_and_says_how_fresh(tmp_path) -> N
         assert screen.shown[-1]["id"] in asked[-1]
 
 
+@pytest.mark.slow
 async def test_the_filter_matches_name_role_discipline_location_and_code(tmp_path) -> None:
     async with running_app(tmp_path, size=(120, 40)) as (app, pilot, _session):
         screen = await go(pilot, "f4", StatusScreen)
@@ -160,6 +167,7 @@ async def test_the_filter_matches_name_role_discipline_location_and_code(tmp_pat
         assert len(cells(table)) == len(everyone)
 
 
+@pytest.mark.slow
 async def test_pin_someone_from_everyone_onto_my_board(tmp_path) -> None:
     async with running_app(tmp_path) as (app, pilot, session):
         screen = await go(pilot, "f4", StatusScreen)
@@ -213,6 +221,7 @@ def test_filter_words() -> None:
     assert not matches(person, "berlin")
 
 
+@pytest.mark.slow
 async def test_the_board_marks_my_own_row(tmp_path) -> None:
     """Issue 12.20."""
     async with running_app(tmp_path) as (_app, pilot, _session):
@@ -229,6 +238,7 @@ async def test_the_board_marks_my_own_row(tmp_path) -> None:
         assert str(screen.query_one("#person", Static).render()).startswith("You · ")
 
 
+@pytest.mark.slow
 async def test_leaving_the_board_stops_spending_the_rate_budget_on_statuses(tmp_path) -> None:
     """Issue 12.16: after a visit to the board, every sync pass (one per edit) fetched ten
     statuses again, and a few subtask ticks in the demo were throttled."""

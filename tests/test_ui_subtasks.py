@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from tenktui.ui.screens.assignments import AssignmentsScreen
 from tenktui.ui.screens.subtasks import SubtasksScreen
 from tenktui.ui.widgets.confirm import ConfirmDialog
+from tests.app_harness import cells, go, running_app, sandbox_client, sync
 from tests.conftest import both_readings
-from tests.screens_support import cells, go, running_app, sandbox_client, sync
 
 # Every test here runs against the sandbox's default and strict readings.
 reading = both_readings
@@ -34,6 +35,7 @@ def table(screen: SubtasksScreen) -> list[list[str]]:
     return cells(screen.query_one("#subtasks", DataTable))
 
 
+@pytest.mark.slow
 async def test_the_checklist_with_its_count(tmp_path, reading: str) -> None:
     async with running_app(tmp_path, reading=reading) as (_app, pilot, session):
         screen = await open_checklist(pilot)
@@ -49,6 +51,7 @@ async def test_the_checklist_with_its_count(tmp_path, reading: str) -> None:
         )
 
 
+@pytest.mark.slow
 async def test_space_ticks_and_unticks(tmp_path, reading: str) -> None:
     async with running_app(tmp_path, reading=reading) as (app, pilot, session):
         screen = await open_checklist(pilot)
@@ -70,6 +73,7 @@ async def test_space_ticks_and_unticks(tmp_path, reading: str) -> None:
         assert table(screen)[2][0] == "[ ]"
 
 
+@pytest.mark.slow
 async def test_add_then_rename(tmp_path, reading: str) -> None:
     async with running_app(tmp_path, reading=reading) as (app, pilot, session):
         screen = await open_checklist(pilot)
@@ -101,6 +105,7 @@ async def test_add_then_rename(tmp_path, reading: str) -> None:
         assert ("Write tests and docs", False) in await on_server(session, screen)
 
 
+@pytest.mark.slow
 async def test_delete_asks_first(tmp_path, reading: str) -> None:
     async with running_app(tmp_path, reading=reading) as (app, pilot, session):
         screen = await open_checklist(pilot)
@@ -130,6 +135,7 @@ async def test_delete_asks_first(tmp_path, reading: str) -> None:
         ]
 
 
+@pytest.mark.slow
 async def test_opening_a_checklist_fetches_it_afresh(tmp_path, reading: str) -> None:
     async with running_app(tmp_path, reading=reading) as (app, pilot, session):
         screen = await open_checklist(pilot)
@@ -174,6 +180,7 @@ async def test_the_picker_lists_current_and_coming_assignments_first(tmp_path) -
         assert ended == sorted(ended)  # every ended one after every current or coming one
 
 
+@pytest.mark.slow
 async def test_the_picker_matches_what_is_typed(tmp_path) -> None:
     """Issue 12.14: "design" selected "Website Redesign — Discovery"."""
     async with running_app(tmp_path) as (app, pilot, _session):
@@ -182,6 +189,7 @@ async def test_the_picker_matches_what_is_typed(tmp_path) -> None:
         assert picker_labels(picker)[0] == "Website Redesign — Design"
 
 
+@pytest.mark.slow
 async def test_escape_in_the_picker_goes_back_and_f_keys_work_in_it(tmp_path) -> None:
     """Issue 12.14."""
     from tenktui.ui.screens.outbox import OutboxScreen

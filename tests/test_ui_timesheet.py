@@ -20,14 +20,8 @@ from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.entries import EntryForm, EntryListDialog
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tenktui.ui.widgets.week_grid import CELL, HEADER_LINES, WeekGridView
+from tests.app_harness import running
 from tests.conftest import TODAY
-from tests.ui_app_support import (  # noqa: F401 (fixtures)
-    no_blink,
-    private_dirs,
-    running,
-    session_fixture,
-    synced_store_fixture,
-)
 
 LAST_MONDAY = TODAY - dt.timedelta(days=7)
 
@@ -153,6 +147,7 @@ async def test_enter_confirms_a_suggested_cell(session: Session) -> None:
         ]
 
 
+@pytest.mark.slow
 async def test_c_confirms_the_day_and_shift_c_the_week(session: Session) -> None:
     async with running(session) as (app, pilot):
         at(app, "Internal Tools", 1)
@@ -205,6 +200,7 @@ async def test_clicking_a_cell_puts_the_cursor_there(session: Session) -> None:
 
 
 # -- rows ------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_add_a_row_by_picking_a_project(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("a")
@@ -220,6 +216,7 @@ async def test_add_a_row_by_picking_a_project(session: Session) -> None:
         assert grid.current_cell.hours == 2
 
 
+@pytest.mark.slow
 async def test_copy_last_weeks_rows_and_remove_a_hand_added_row(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("a", *"brand", "enter")
@@ -296,6 +293,7 @@ async def test_dismiss_a_suggestion_so_confirming_leaves_it(session: Session) ->
         assert len(queued(session)) == 1
 
 
+@pytest.mark.slow
 async def test_a_locked_project_refuses_time_with_the_reason(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("a", *"annual", "enter")
@@ -320,6 +318,7 @@ async def test_time_older_than_the_lockout_is_refused(session: Session) -> None:
         assert queued(session) == []
 
 
+@pytest.mark.slow
 async def test_typing_on_a_cell_with_several_entries_opens_the_list(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("left_square_bracket")
@@ -363,6 +362,7 @@ async def test_typing_on_a_cell_with_several_entries_opens_the_list(session: Ses
         ]
 
 
+@pytest.mark.slow
 async def test_notes_over_255_characters_are_refused_in_the_form(session: Session) -> None:
     async with running(session) as (app, pilot):
         at(app, "Internal Tools", 0)
@@ -379,6 +379,7 @@ async def test_notes_over_255_characters_are_refused_in_the_form(session: Sessio
         assert queued(session) == []
 
 
+@pytest.mark.slow
 async def test_a_refused_edit_shows_its_reason_on_the_cell(session: Session) -> None:
     async with running(session) as (app, pilot):
         grid = at(app, "Internal Tools", 0)
@@ -393,6 +394,7 @@ async def test_a_refused_edit_shows_its_reason_on_the_cell(session: Session) -> 
 
 
 # -- approval ------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_submit_the_week_for_approval(session: Session) -> None:
     async with running(session) as (app, pilot):
         at(app, "Website Redesign", 0)
@@ -424,6 +426,7 @@ def totals_line(app) -> str:
     return grid_line(app, HEADER_LINES + len(grid.rows) + 1)
 
 
+@pytest.mark.slow
 async def test_pasted_notes_over_255_are_kept_whole_and_refused(session: Session) -> None:
     """Item 5: a paste over the limit is not cut: the count shows it, saving refuses it."""
     from textual import events
@@ -446,6 +449,7 @@ async def test_pasted_notes_over_255_are_kept_whole_and_refused(session: Session
         assert queued(session) == []
 
 
+@pytest.mark.slow
 async def test_the_entry_list_of_a_locked_cell_offers_no_changes(session: Session) -> None:
     """Item 7: a locked cell's list shows its entries and the lock, no add/edit/delete."""
     async with running(session) as (app, pilot):
@@ -462,6 +466,7 @@ async def test_the_entry_list_of_a_locked_cell_offers_no_changes(session: Sessio
         assert queued(session) == []
 
 
+@pytest.mark.slow
 async def test_a_digit_on_several_entries_is_kept_for_the_one_picked(session: Session) -> None:
     """Item 7: "3" on a cell of two entries opens the list and the 3 is not lost."""
     async with running(session) as (app, pilot):
@@ -480,6 +485,7 @@ async def test_a_digit_on_several_entries_is_kept_for_the_one_picked(session: Se
         assert dialog.entries[0]["hours"] == 3
 
 
+@pytest.mark.slow
 async def test_the_entry_list_drops_waiting_to_sync_once_synced(session: Session) -> None:
     """Item 7: the list follows the store: a sync pass that sent the edit clears the word."""
     async with running(session) as (app, pilot):
@@ -577,6 +583,7 @@ async def test_a_wide_screen_has_a_wide_name_column_and_notes(session: Session) 
         assert "Bug fixes" in grid_line(app, HEADER_LINES + grid.row_index)
 
 
+@pytest.mark.slow
 async def test_confirming_days_after_today_asks_first(session: Session) -> None:
     """Item 11: today's suggestions are confirmed at once; later days only when asked."""
     async with running(session) as (app, pilot):
@@ -624,6 +631,7 @@ async def test_holidays_and_leave_are_marked_in_the_day_header(session: Session)
         assert "Vacation" in detail(app) and grid.current_cell.day.day == 9
 
 
+@pytest.mark.slow
 async def test_copy_last_weeks_hours_after_a_confirmation(session: Session) -> None:
     """Item 17: Y queues last week's hours on the same weekdays, into empty cells only."""
     async with running(session) as (app, pilot):
@@ -646,6 +654,7 @@ async def test_copy_last_weeks_hours_after_a_confirmation(session: Session) -> N
         assert len(queued(session)) == 1
 
 
+@pytest.mark.slow
 async def test_redo_puts_back_what_undo_took(session: Session) -> None:
     """Item 18: U (or ctrl+y) redoes; a new edit ends what can be redone."""
     async with running(session) as (app, pilot):
@@ -667,6 +676,7 @@ async def test_redo_puts_back_what_undo_took(session: Session) -> None:
     ("typed", "week", "day"),
     [("tomorrow", 0, 1), ("next mon", 1, 0), ("2026-12-10", 2, 3), ("last fri", -1, 4)],
 )
+@pytest.mark.slow
 async def test_g_goes_to_a_date(session: Session, typed: str, week: int, day: int) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("g", *typed, "enter")
@@ -675,6 +685,7 @@ async def test_g_goes_to_a_date(session: Session, typed: str, week: int, day: in
         assert screen.grid.day_index == day
 
 
+@pytest.mark.slow
 async def test_g_keeps_a_bad_date_to_correct(session: Session) -> None:
     from tenktui.ui.widgets.date_prompt import DatePrompt
 
@@ -688,6 +699,7 @@ async def test_g_keeps_a_bad_date_to_correct(session: Session) -> None:
         assert sheet(app).week_start == TODAY
 
 
+@pytest.mark.slow
 async def test_the_entry_list_says_what_an_edit_does_to_submitted_time(session: Session) -> None:
     """Items 7 and 12 in the list: approved entries offer no edit; pending ones say so."""
     async with running(session) as (app, pilot):

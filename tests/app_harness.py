@@ -1,19 +1,29 @@
-"""Running the Assignments, Status, Subtasks and Outbox screens in tests.
+"""The one way tests run the app: on a session, at a frozen ``NOW``.
 
-The real app on a store filled by a real sync from the demo sandbox, with the
-clock frozen; edits made on the server through its API; trouble (a conflict,
-a refused edit) made for real.
+Two kinds of session:
+
+- offline (``offline_session``, the ``session`` fixture): a copy of a demo store filled
+  once per test session by a real sync (the ``synced_store`` fixture), its network cut
+  and its engine off: nothing leaves the machine;
+- live (``demo_session``, ``live``, ``running_app``): a demo session on its embedded
+  sandbox, synced for real; edits made on the server through its API
+  (``sandbox_client``), trouble (a conflict, a refused edit) made for real
+  (``make_trouble``).
+
+:func:`running` starts the app on either with its sync loop off: tests sync with
+:func:`sync`, so each pass happens exactly where the test says. Isolation (private
+config, cache and data dirs, no blinking cursor) is autouse in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import time_machine
@@ -21,13 +31,92 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable
 
+from tenktui.api.base import Capabilities
+from tenktui.api.tenkft.client import TenKftClient
+from tenktui.sandbox.embedded import NetworkSwitch
 from tenktui.session import Session, open_demo_session
+from tenktui.store import Store
+from tenktui.sync.engine import SyncEngine
 from tenktui.ui.app import TenkApp
 from tenktui.ui.messages import StoreChanged
-from tests.conftest import TODAY
+from tests.conftest import NOW, TODAY
 
-# Monday morning of TODAY; a ZoneInfo also makes UTC the local time zone.
-NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("UTC"))
+__all__ = [
+    "ALL_CAPABILITIES",
+    "NOW",
+    "cells",
+    "demo_session",
+    "go",
+    "live",
+    "make_trouble",
+    "offline_session",
+    "prepared_store",
+    "running",
+    "running_app",
+    "sandbox_client",
+    "sync",
+    "wait_for",
+]
+
+ALL_CAPABILITIES = Capabilities(
+    statuses=True,
+    approvals=True,
+    suggestions=True,
+    itemized_entries=True,
+    subtasks=True,
+    phases=True,
+)
+
+
+def offline_session(
+    synced: Path, folder: Path, capabilities: Capabilities = ALL_CAPABILITIES
+) -> Session:
+    """A session on a copy of the synced store; its network is cut and its engine off."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.db"
+    shutil.copyfile(synced, path)
+    store = Store(path, today=lambda: TODAY)
+    switch = NetworkSwitch()
+    switch.toggle()
+    backend = TenKftClient("http://127.0.0.1:9/api/v1", "offline-token", transport=switch)
+    backend.capabilities = capabilities
+    engine = SyncEngine(store, backend, "me@example.com")
+    return Session(store, backend, engine, "me@example.com")
+
+
+def demo_session(workdir: Path) -> Session:
+    """A demo session on its embedded sandbox, not yet synced."""
+    return open_demo_session(workdir=workdir, today=TODAY)
+
+
+async def live(workdir: Path) -> Session:
+    """A demo session on its embedded sandbox, with its first sync done."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    session = demo_session(workdir)
+    await session.engine.sync_once()
+    return session
+
+
+@asynccontextmanager
+async def running(
+    session: Session,
+    *,
+    size: tuple[int, int] = (80, 24),
+    hook: Callable[[Any], None] | None = None,
+    frozen: bool = True,
+    **options: Any,
+) -> AsyncIterator[tuple[TenkApp, Pilot[int]]]:
+    """The app on ``session`` (sync off unless ``sync=True``), time frozen at NOW.
+
+    Live sessions (a real sandbox, the app's sync loop on) pass ``frozen=False``: the
+    clock then starts at NOW and runs.
+    """
+    options.setdefault("sync", False)
+    with time_machine.travel(NOW, tick=not frozen):
+        app = TenkApp(session, **options)
+        async with app.run_test(size=size, message_hook=hook) as pilot:
+            await pilot.pause()
+            yield app, pilot
 
 
 @asynccontextmanager
@@ -39,13 +128,9 @@ async def running_app(
     synced: bool = True,
     reading: str = "default",
 ) -> AsyncIterator[tuple[TenkApp, Pilot[int], Session]]:
-    """The real app on a demo store filled by a real sync, at a frozen ``NOW``
-    (``synced=False``: on the empty store of a first start), its sandbox serving
-    ``reading`` (default or strict).
-
-    The app's own sync loop is off: tests sync with :func:`sync`, so each pass
-    happens exactly where the test says.
-    """
+    """The app (:func:`running`) on a live demo session whose sandbox serves ``reading``
+    (default or strict), synced first unless ``synced=False`` (the empty store of a first
+    start), then ``prepare``-d; the session is closed afterwards."""
     with time_machine.travel(NOW, tick=False):
         session = demo_session(workdir)
         session.demo.sandbox.sandbox.reading = reading
@@ -54,12 +139,19 @@ async def running_app(
                 await session.engine.sync_once()
             if prepare is not None:
                 await prepare(session)
-            app = TenkApp(session, sync=False)
-            async with app.run_test(size=size) as pilot:
-                await pilot.pause()
+            async with running(session, size=size) as (app, pilot):
                 yield app, pilot, session
         finally:
             await session.aclose()
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], *, rounds: int = 400) -> None:
+    """Let the app work (workers, messages) until ``condition`` holds; fail if it never does."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.025)
+    assert condition(), "the app never got there"
 
 
 async def sync(app: TenkApp, pilot: Pilot[int]) -> None:
@@ -80,10 +172,6 @@ async def go(pilot: Pilot[int], key: str, screen: type[Screen[Any]]) -> Any:
 def cells(table: DataTable[Any]) -> list[list[str]]:
     """A data table's rows as plain text."""
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-def demo_session(workdir: Path) -> Session:
-    return open_demo_session(workdir=workdir, today=TODAY)
 
 
 def sandbox_client(session: Session) -> httpx.AsyncClient:
