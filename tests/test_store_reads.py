@@ -7,6 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tenktui.records import (
+    Assignment,
+    LeaveType,
+    Project,
+    Status,
+    Subtask,
+    TimeEntryCategory,
+    User,
+)
 from tenktui.store import Store
 from tenktui.store.peek import assignable_names, unsent_count
 
@@ -17,23 +26,23 @@ ME = 7
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "profile.db", today=lambda: TODAY)
-    s.cache.upsert_users([{"id": ME, "first_name": "Me", "last_name": "X", "email": "m@x.io"}])
+    s.cache.upsert_users(
+        [User.from_api({"id": ME, "first_name": "Me", "last_name": "X", "email": "m@x.io"})]
+    )
+    lockout = {"type": "Project", "timeentry_lockout": -1}
     s.cache.upsert_assignables(
         [
-            {"id": 100, "name": "Zeta", "type": "Project", "timeentry_lockout": -1},
-            {"id": 101, "name": "Apollo", "type": "Project", "timeentry_lockout": -1},
-            {
-                "id": 102,
-                "name": "Apollo",
-                "type": "Project",
-                "parent_id": 101,
-                "phase_name": "Design",
-                "timeentry_lockout": -1,
-            },
-            {"id": 103, "name": "Old", "type": "Project", "archived": True},
+            Project.from_api({"id": 100, "name": "Zeta", **lockout}),
+            Project.from_api({"id": 101, "name": "Apollo", **lockout}),
+            Project.from_api(
+                {"id": 102, "name": "Apollo", "parent_id": 101, "phase_name": "Design", **lockout}
+            ),
+            Project.from_api({"id": 103, "name": "Old", "type": "Project", "archived": True}),
         ]
     )
-    s.cache.upsert_assignables([{"id": 200, "name": "Aaa leave", "type": "LeaveType"}], leave=True)
+    s.cache.upsert_assignables(
+        [LeaveType.from_api({"id": 200, "name": "Aaa leave", "type": "LeaveType"})], leave=True
+    )
     s.database.set_meta("me", ME)
     return s
 
@@ -74,7 +83,9 @@ def test_every_assignable_leave_last_archived_too(store: Store) -> None:
 
 
 def test_an_assignment_with_what_it_is_on_and_its_subtasks(store: Store) -> None:
-    assignment = {"id": 9, "assignable_id": 102, "starts_at": "2026-11-01", "ends_at": "2026-12-31"}
+    assignment = Assignment.from_api(
+        {"id": 9, "assignable_id": 102, "starts_at": "2026-11-01", "ends_at": "2026-12-31"}
+    )
     store.cache.replace_assignments(ME, TODAY, TODAY, [assignment])
     found = store.lookups.assignment(9)
     assert (found["assignable_id"], found["kind"], found["name"], found["phase_name"]) == (
@@ -84,7 +95,9 @@ def test_an_assignment_with_what_it_is_on_and_its_subtasks(store: Store) -> None
         "Design",
     )
     assert store.lookups.assignment(10) is None
-    store.cache.replace_subtasks(9, 101, [{"id": 55, "description": "Draw", "completed": False}])
+    store.cache.replace_subtasks(
+        9, 101, [Subtask.from_api({"id": 55, "description": "Draw", "completed": False})]
+    )
     [sub] = store.queries.subtasks(9)
     assert store.lookups.subtask(sub["id"], live=True)["description"] == "Draw"
     with store.database.write() as c:
@@ -95,14 +108,20 @@ def test_an_assignment_with_what_it_is_on_and_its_subtasks(store: Store) -> None
 
 def test_categories_sorted(store: Store) -> None:
     store.cache.replace_reference(
-        "time_entry_categories", [{"id": 1, "category": "Meetings"}, {"id": 2, "category": "Dev"}]
+        "time_entry_categories",
+        [
+            TimeEntryCategory.from_api({"id": 1, "category": "Meetings"}),
+            TimeEntryCategory.from_api({"id": 2, "category": "Dev"}),
+        ],
     )
     assert store.lookups.categories() == ["Dev", "Meetings"]
 
 
 def test_statuses_fetched_since(store: Store) -> None:
     store.cache.upsert_statuses([(ME, None)], "2026-11-25T10:00:00Z")
-    store.cache.upsert_statuses([(8, {"status": "WFH"})], "2026-11-25T09:00:00Z")
+    store.cache.upsert_statuses(
+        [(8, Status.from_api({"id": 1, "user_id": 8, "status": "WFH"}))], "2026-11-25T09:00:00Z"
+    )
     assert store.people.statuses_fetched_since("2026-11-25T10:00:00Z") == {ME}
     assert store.people.statuses_fetched_since("2026-11-25T08:00:00Z") == {ME, 8}
 
