@@ -32,7 +32,7 @@ import types
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 __all__ = [
     "ALL_RECORDS",
@@ -49,6 +49,7 @@ __all__ = [
     "Doc",
     "Holiday",
     "InvalidRecord",
+    "KeyMap",
     "LeaveType",
     "Project",
     "Record",
@@ -621,3 +622,27 @@ ALL_RECORDS: tuple[type[Record], ...] = (
     TimeEntryCategory,
     Tag,
 )
+
+
+class KeyMap(Protocol):
+    """Local integer ids for a backend's composite keys, kept for good.
+
+    A backend whose records have no single integer id (time goes to a pair of
+    things, a label is only unique within its group) asks for an id per key; the
+    ids are local, so they mean something only with the map that gave them out.
+    ``space`` separates kinds of key; ``key`` is the backend's own text.
+    """
+
+    @property
+    def legacy(self) -> bool:
+        """The cache was written before this map: its rows may hold the ids the
+        backend made up itself then, so the id it is asked to prefer must be kept."""
+        ...
+
+    def id_for(self, space: str, key: str, *, prefer: int | None = None) -> int:
+        """The key's id, given out now if the key is new (``prefer`` when free)."""
+        ...
+
+    def key_of(self, space: str, id_: int) -> str | None:
+        """The key an id was given out for; ``None`` for an id never given out."""
+        ...

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tenktui.api.capabilities import BY_BACKEND, Capabilities
+from tenktui.records import KeyMap
 from tenktui.store import Store
 from tenktui.sync.control import SyncControl
 from tenktui.sync.state import SyncState
@@ -199,6 +200,7 @@ def open_session(
             timezone=timezone,
             transport=transport,
             leantime_kind=leantime_kind,
+            keys=store.keys,
         )
         engine = SyncEngine(
             store, client, email, window=window, interval=interval, on_state=on_state
@@ -223,14 +225,16 @@ def make_backend(
     timezone: str = "UTC",
     transport: Any = None,
     leantime_kind: str | None = None,
+    keys: KeyMap | None = None,
 ) -> Backend:
-    """The API client of a backend kind: ``tenkft`` or ``leantime``."""
+    """The API client of a backend kind: ``tenkft`` or ``leantime``; ``keys`` is the
+    profile cache's key map, where Leantime's pairs get their ids."""
     if backend == "leantime":
         from tenktui.api.leantime.client import LeantimeClient
 
         kind = {"default_kind": leantime_kind} if leantime_kind else {}
         return LeantimeClient(
-            base_url, token, timezone=timezone, email=email, transport=transport, **kind
+            base_url, token, timezone=timezone, email=email, transport=transport, keys=keys, **kind
         )
     if backend != "tenkft":
         raise ValueError(f"unknown backend {backend!r}: use tenkft or leantime")

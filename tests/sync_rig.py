@@ -70,11 +70,13 @@ R = TypeVar("R", bound=SyncRig)
 
 @asynccontextmanager
 async def synced_rig(
-    kind: type[R], client: HttpBackend, server: Any, tmp_path: Path
+    kind: type[R], client: HttpBackend, server: Any, tmp_path: Path, *, store: Store | None = None
 ) -> AsyncIterator[R]:
     """A rig after a first full sync; closes its client, engine and store afterwards
-    (also those a test put in their place, as a new process would open them)."""
-    store = Store(tmp_path / "profile.db", today=lambda: TODAY)
+    (also those a test put in their place, as a new process would open them). ``store``:
+    one already open, when the client was made with something of it (its key map)."""
+    if store is None:
+        store = Store(tmp_path / "profile.db", today=lambda: TODAY)
     engine = SyncEngine(store, client, ME)
     await engine.sync_once()
     assert engine.state.kind == "idle", engine.state.message

@@ -266,3 +266,38 @@ def test_a_create_that_was_being_sent_is_reconciled_after_the_rebuild_not_double
     assert logged_in.outbox() == []
     landed = [e for e in server_entries(fresh_server, TODAY) if e["notes"] == "landed, answer lost"]
     assert len(landed) == 1
+
+
+def test_doctor_puts_a_leantime_edit_back_on_its_ticket_and_kind(cli: Cli, tmp_path: Path) -> None:
+    """The rescued edits hold ids of the cache's key map: the rebuilt cache gets the map
+    back before it pulls, so the entry lands on the ticket and hour kind it was logged to."""
+    from tenktui.api.leantime.ids import ASSIGNABLE
+    from tests.test_leantime_sandbox import KEY, ZONE, start_leantime
+
+    server = start_leantime(tmp_path / "lt.db", "3.9", "--rate-limit", "100000")
+    try:
+        cli.ok("login", "--backend", "leantime", "--base-url", server.root, "--email",
+               helpers.ME_EMAIL, "--timezone", ZONE, env={"TENKTUI_TOKEN": KEY})  # fmt: skip
+        # A ticket seen before and gone from the server since: the rebuild's pull alone
+        # would number what it finds differently.
+        with closing(Store(cli.db)) as store:
+            store.keys.id_for(ASSIGNABLE, "99999:GENERAL_BILLABLE")
+        cli.ok("sync")
+        cli.ok("log", "1.25", "home page · dev", "--notes", "rescue me", "--no-sync")
+        assert len(cli.outbox()) == 1
+        _truncate(cli.db)
+        result = cli.run("doctor", "--json")
+        assert result.code == 0, result.err
+        report = result.json()
+        assert report["cache"] == "rebuilt" and report["put_back"] == 1
+        assert cli.outbox() == []
+        window = {"dateFrom": "2026-11-01 00:00:00", "dateTo": "2026-12-31 00:00:00"}
+        rows = server.rpc("Timesheets.getAll", {**window, "userId": 1})
+        landed = [
+            (r["ticketId"], r["kind"], r["hours"])
+            for r in rows
+            if r.get("description") == "rescue me"
+        ]
+        assert landed == [(100, "DEVELOPMENT", 1.25)]
+    finally:
+        server.stop()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tenktui.api.leantime import mapping as m
+from tenktui.api.leantime.ids import Ids, MemoryKeys
 
 ZONE = ZoneInfo("Pacific/Kiritimati")  # UTC+14: the far edge of local dates
 WEST = ZoneInfo("Pacific/Pago_Pago")  # UTC-11
@@ -123,6 +124,6 @@ def _row(**over: object) -> dict[str, object]:
     ],
 )
 def test_an_unreadable_timesheet_row_is_skipped(over: dict[str, object]) -> None:
-    kinds = m.Kinds([])
-    assert m.time_entry(_row(), kinds, ZONE) is not None
-    assert m.time_entry(_row(**over), kinds, ZONE) is None
+    kinds, ids = m.Kinds([]), Ids(MemoryKeys())
+    assert m.time_entry(_row(), kinds, ids, ZONE) is not None
+    assert m.time_entry(_row(**over), kinds, ids, ZONE) is None

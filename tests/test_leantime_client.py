@@ -28,6 +28,7 @@ from tenktui.api.errors import (
 from tenktui.api.governor import RateGovernor
 from tenktui.api.leantime import LeantimeClient, is_api_key
 from tenktui.api.leantime import mapping as m
+from tenktui.api.leantime.ids import Ids, MemoryKeys
 from tenktui.api.leantime.rpc import Call, JsonRpc
 from tenktui.sandbox.leantime.app import create_app
 from tenktui.sandbox.leantime.server import open_leantime_sandbox
@@ -37,7 +38,16 @@ from tests.test_leantime_sandbox import KEY, ME_ID, TICKET, ZONE, LeantimeServer
 
 PERSONAL = "pat-0123456789abcdefghijklmnopqrstuvwxyz"
 ERRORS: list[BaseException] = []
-DEFAULT = TICKET * 16  # ticket 100, GENERAL_BILLABLE
+
+
+def home_id(client: LeantimeClient, kind: str = "GENERAL_BILLABLE", ticket: int = TICKET) -> int:
+    """The assignable id ``client``'s key map gives (ticket 100, ``kind``)."""
+    return client.site.lookups.ids.assignable(ticket, kind, m.Kinds([]).slot(kind) or 0)
+
+
+def option_id(client: LeantimeClient, project: int, status: int) -> int:
+    """The status option id ``client``'s key map gives (``project``, ``status``)."""
+    return client.site.lookups.ids.status_option(project, status)
 
 
 @pytest.fixture(autouse=True)
@@ -246,12 +256,19 @@ async def test_503_is_retried_for_reads_and_ambiguous_for_add_ticket() -> None:
 
 
 def test_assignable_and_status_ids_are_reversible() -> None:
+    ids, kinds = Ids(MemoryKeys()), m.Kinds([])
     for ticket in (1, 100, 987654):
-        for slot in range(16):
-            assert m.decode(m.encode(ticket, slot)) == (ticket, slot)
+        for slot, kind in kinds.by_slot.items():
+            assigned = ids.assignable(ticket, kind, slot)
+            assert ids.ticket_and_kind(assigned, kinds.by_slot) == (ticket, kind)
+            assert ids.ticket_of(assigned) == ticket
+            assert assigned != ticket * 16 + slot, "ids are not packed"
     for project in (1, 42):
         for status in (-1, 0, 3, 17):
-            assert m.decode_status(m.encode_status(project, status)) == (project, status)
+            option = ids.status_option(project, status)
+            assert ids.project_and_status(option) == (project, status)
+    assert ids.ticket_and_kind(10_000, kinds.by_slot) is None  # never given out
+    assert ids.project_and_status(10_000) is None
     kinds = m.Kinds(["TESTING", "GENERAL_BILLABLE", "ZZZ_CUSTOM", "AAA_CUSTOM"])
     assert kinds.slot("GENERAL_BILLABLE") == 0 and kinds.slot("TESTING") == 5
     assert kinds.slot("AAA_CUSTOM") == 6 and kinds.slot("ZZZ_CUSTOM") == 7
@@ -316,11 +333,15 @@ async def test_assignables_are_ticket_kinds_in_one_request(lt: LeantimeClient) -
     # of older time that are no longer open.
     assert lt.stats.requests == before + 2
     ids = {p.id for p in projects}
-    assert DEFAULT in ids and DEFAULT + 3 in ids  # ticket 100 as General and Development
-    home = next(p for p in projects if p.id == DEFAULT)
+    assert (
+        home_id(lt) in ids and home_id(lt, "DEVELOPMENT") in ids
+    )  # ticket 100 as General and Development
+    home = next(p for p in projects if p.id == home_id(lt))
     assert home.name == "Website relaunch — Design the new home page"
     assert home.project_code == "#100" and home.parent_id is None and home.archived is False
-    assert next(p for p in projects if p.id == DEFAULT + 3).name.endswith("· Development")
+    assert next(p for p in projects if p.id == home_id(lt, "DEVELOPMENT")).name.endswith(
+        "· Development"
+    )
     assert not any(p.extra["leantime"]["type"] == "milestone" for p in projects)
     archived = {p.extra["leantime"]["ticket_id"] for p in projects if p.archived}
     assert archived == {116}  # "Archive old pages": time was logged, its project is closed
@@ -338,20 +359,20 @@ async def test_time_entries_are_rows_on_local_days(lt: LeantimeClient) -> None:
     assert sorted(e.id for e in entries) == sorted(r["id"] for r in rows) and rows
     first = next(e for e in entries if e.id == rows[0]["id"])
     assert first.date is not None and week <= first.date <= week + dt.timedelta(days=6)
-    assert first.assignable_id == m.encode(rows[0]["ticketId"], m.Kinds([]).slot(rows[0]["kind"]))
+    assert first.assignable_id == home_id(lt, rows[0]["kind"], rows[0]["ticketId"])
     assert first.hours == rows[0]["hours"] and first.is_suggestion is False
     assert first.updated_at and first.updated_at.endswith("Z")
 
 
 async def test_create_update_delete_through_upsert(lt: LeantimeClient) -> None:
     sandbox: LeantimeSandbox = lt.sandbox  # type: ignore[attr-defined]
-    created = await lt.create_time_entry(ME_ID, DEFAULT, TODAY, 2.5, notes="first")
+    created = await lt.create_time_entry(ME_ID, home_id(lt), TODAY, 2.5, notes="first")
     assert (created.date, created.hours, created.notes) == (TODAY, 2.5, "first")
     row = sandbox.db.row("SELECT * FROM timesheets WHERE id = ?", (created.id,))
     assert row is not None and row["workDate"] == "2026-11-22 23:00:00"
-    again = await lt.create_time_entry(ME_ID, DEFAULT, TODAY, 2.5, notes="first")
+    again = await lt.create_time_entry(ME_ID, home_id(lt), TODAY, 2.5, notes="first")
     assert again.id == created.id  # our earlier attempt: adopted, not doubled
-    err = await raises(Rejected, lt.create_time_entry(ME_ID, DEFAULT, TODAY, 1, notes="other"))
+    err = await raises(Rejected, lt.create_time_entry(ME_ID, home_id(lt), TODAY, 1, notes="other"))
     assert "one entry per ticket, kind and day" in err.message
     updated = await lt.update_time_entry(ME_ID, created.id, hours=4)
     assert (updated.id, updated.hours, updated.notes) == (created.id, 4.0, "first")
@@ -367,7 +388,7 @@ async def test_create_update_delete_through_upsert(lt: LeantimeClient) -> None:
 
 async def test_dates_go_out_as_local_midnight_in_the_profile_zone(tmp_path: Path) -> None:
     client, sandbox = await _client(tmp_path, "3.9", timezone="America/New_York")
-    created = await client.create_time_entry(ME_ID, DEFAULT, TODAY, 1)
+    created = await client.create_time_entry(ME_ID, home_id(client), TODAY, 1)
     row = sandbox.db.row("SELECT workDate FROM timesheets WHERE id = ?", (created.id,))
     assert row == {"workDate": "2026-11-23 05:00:00"} and created.date == TODAY
     utc_midnight = dt.datetime(2026, 11, 23, 5, tzinfo=dt.UTC).timestamp()
@@ -379,39 +400,39 @@ async def test_assignments_and_subtasks(lt: LeantimeClient) -> None:
     window = (TODAY - dt.timedelta(weeks=8), TODAY + dt.timedelta(weeks=8))
     assignments = {a.id: a async for a in lt.iter_assignments(ME_ID, *window)}
     home = assignments[TICKET]
-    assert home.assignable_id == DEFAULT and home.allocation_mode == "fixed"
+    assert home.assignable_id == home_id(lt) and home.allocation_mode == "fixed"
     assert (home.starts_at, home.ends_at, home.fixed_hours) == (
         TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=4), 24.0,
     )  # fmt: skip
-    assert home.status_option_id == m.encode_status(1, 4)
+    assert home.status_option_id == option_id(lt, 1, 4)
     assert 101 not in assignments  # a subtask of a listed ticket shows under it
     undated = assignments[111]  # "Offline mode spike": no dates, still open
     assert undated.ends_at == window[1]
-    (with_subtasks,) = [a async for a in lt.iter_project_assignments(DEFAULT, *window,
+    (with_subtasks,) = [a async for a in lt.iter_project_assignments(home_id(lt), *window,
                                                                    with_subtasks=True)]  # fmt: skip
     assert [(s.description, s.completed) for s in with_subtasks.subtasks or ()] == [
         ("Hero section", True), ("Footer links", False), ("Accessibility check", False),
     ]  # fmt: skip
-    new = await lt.create_subtask(DEFAULT, TICKET, "Check the copy")
+    new = await lt.create_subtask(home_id(lt), TICKET, "Check the copy")
     assert new.assignment_id == TICKET and new.completed is False
-    done = await lt.update_subtask(DEFAULT, TICKET, new.id, completed=True, description="Copy")
+    done = await lt.update_subtask(home_id(lt), TICKET, new.id, completed=True, description="Copy")
     assert (done.description, done.completed) == ("Copy", True)
     sandbox: LeantimeSandbox = lt.sandbox  # type: ignore[attr-defined]
     expected = "Tickets.patchTicket" if sandbox.modern else "Tickets.patch"
     assert calls_of(lt)[expected] == 1
-    await lt.delete_subtask(DEFAULT, TICKET, new.id)
-    await raises(NotFound, lt.delete_subtask(DEFAULT, TICKET, new.id))
-    assert [s.id async for s in lt.iter_subtasks(DEFAULT, TICKET)] == [101, 102, 103]
+    await lt.delete_subtask(home_id(lt), TICKET, new.id)
+    await raises(NotFound, lt.delete_subtask(home_id(lt), TICKET, new.id))
+    assert [s.id async for s in lt.iter_subtasks(home_id(lt), TICKET)] == [101, 102, 103]
 
 
 async def test_status_options_and_a_ticket_status_change(lt: LeantimeClient) -> None:
     await lt.resolve_user("me@example.com")
     options = {o.id: o async for o in lt.iter_status_options()}
-    assert options[m.encode_status(3, 5)].label == "In review"  # Internal tools' own label
-    assert options[m.encode_status(1, 0)].stage == "done"
-    moved = await lt.update_ticket_status(TICKET, m.encode_status(1, 2))
-    assert moved.status_option_id == m.encode_status(1, 2)
-    await raises(Rejected, lt.update_ticket_status(TICKET, m.encode_status(1, 42)))
+    assert options[option_id(lt, 3, 5)].label == "In review"  # Internal tools' own label
+    assert options[option_id(lt, 1, 0)].stage == "done"
+    moved = await lt.update_ticket_status(TICKET, option_id(lt, 1, 2))
+    assert moved.status_option_id == option_id(lt, 1, 2)
+    await raises(Rejected, lt.update_ticket_status(TICKET, option_id(lt, 1, 42)))
 
 
 async def test_what_leantime_lacks_is_said_plainly(lt: LeantimeClient) -> None:
@@ -428,7 +449,7 @@ async def test_what_leantime_lacks_is_said_plainly(lt: LeantimeClient) -> None:
     err = await raises(Unsupported, lt.set_status(ME_ID, "WFH"))
     assert "Leantime has no" in err.message
     await raises(Unsupported, lt.submit_for_approval([(1, "2026-11-23T00:00:00Z")]))
-    await raises(Rejected, lt.create_time_entry(ME_ID, DEFAULT, TODAY, 1, task="Design"))
+    await raises(Rejected, lt.create_time_entry(ME_ID, home_id(lt), TODAY, 1, task="Design"))
 
 
 async def test_a_non_manager_key_cannot_log_for_the_person_on_39(tmp_path: Path) -> None:
@@ -437,7 +458,7 @@ async def test_a_non_manager_key_cannot_log_for_the_person_on_39(tmp_path: Path)
     assert api_user is not None
     sandbox.db.execute("UPDATE users SET role = 20 WHERE id = ?", (api_user["id"],))
     before = sandbox.db.scalar("SELECT COUNT(*) FROM timesheets")
-    err = await raises(Unauthorized, client.create_time_entry(ME_ID, DEFAULT, TODAY, 1))
+    err = await raises(Unauthorized, client.create_time_entry(ME_ID, home_id(client), TODAY, 1))
     assert "higher role" in err.message and "personal access token" in err.message
     assert sandbox.db.scalar("SELECT COUNT(*) FROM timesheets") == before  # nothing written
     await client.aclose()
@@ -495,7 +516,7 @@ async def test_over_http_429_backs_off_and_finishes(tmp_path: Path) -> None:
 
 async def test_over_http_dropped_writes_end_as_sent(server: LeantimeServer) -> None:
     async with http_client(server, max_attempts=12) as client:
-        entry = await client.create_time_entry(ME_ID, DEFAULT, TODAY, 1, notes="start")
+        entry = await client.create_time_entry(ME_ID, home_id(client), TODAY, 1, notes="start")
         with server.control() as control:
             faults = {"drop_after_commit_rate": 0.5, "error_rate": 0.2, "seed": 4}
             assert control.put("/_sandbox/faults", json=faults).is_success
@@ -577,7 +598,7 @@ async def test_item2_a_non_manager_key_is_refused_before_it_writes_for_the_perso
 async def test_item3_notes_reach_the_row_or_are_refused_plainly(lt: LeantimeClient) -> None:
     sandbox: LeantimeSandbox = lt.sandbox  # type: ignore[attr-defined]
     day = TODAY + dt.timedelta(days=9)
-    created = await lt.create_time_entry(ME_ID, DEFAULT, day, 1.5, notes="wireframes")
+    created = await lt.create_time_entry(ME_ID, home_id(lt), day, 1.5, notes="wireframes")
     row = sandbox.db.row("SELECT * FROM timesheets WHERE id = ?", (created.id,))
     assert row is not None and (row["hours"], row["description"]) == (1.5, "wireframes")
     assert created.notes == "wireframes"
@@ -620,8 +641,9 @@ async def test_item5_closed_projects_and_labels_from_what_the_caller_sees(
                        (ME_ID, closed))  # fmt: skip
     await client.resolve_user("me@example.com")
     projects = [p async for p in client.iter_projects()]
-    of_ticket = [p for p in projects if m.decode(p.id)[0] == ticket]
+    ids = client.site.lookups.ids
+    of_ticket = [p for p in projects if ids.ticket_of(p.id) == ticket]
     assert of_ticket and all(p.archived for p in of_ticket)
     options = [o async for o in client.iter_status_options()]
-    assert {m.decode_status(o.id)[0] for o in options} >= {closed}
+    assert {(ids.project_and_status(o.id) or (None,))[0] for o in options} >= {closed}
     await client.aclose()

@@ -27,6 +27,7 @@ from tenktui.api.governor import RateGovernor
 from tenktui.api.leantime import LeantimeClient
 from tenktui.api.leantime import mapping as m
 from tenktui.kinds import Resolutions
+from tenktui.records import KeyMap
 from tenktui.store import InvalidEdit, Store
 from tenktui.sync.engine import SyncEngine
 from tests.conftest import TODAY
@@ -43,11 +44,19 @@ from tests.test_leantime_sandbox import (
 KINDS = m.Kinds([])
 
 
-def client_for(root: str, token: str = KEY) -> LeantimeClient:
+def client_for(root: str, token: str = KEY, *, keys: KeyMap | None = None) -> LeantimeClient:
+    """A client for a profile: ``keys`` is its store's key map, as a session passes it."""
     return LeantimeClient(
         root, token, timezone=ZONE, email=ME, governor=RateGovernor(), today=lambda: TODAY,
-        backoff_base=0.01, backoff_cap=0.05,
+        backoff_base=0.01, backoff_cap=0.05, keys=keys,
     )  # fmt: skip
+
+
+def home(client: LeantimeClient, kind: str = "GENERAL_BILLABLE", ticket: int = TICKET) -> int:
+    """The assignable id of (``ticket``, ``kind``) in the client's key map."""
+    slot = KINDS.slot(kind)
+    assert slot is not None
+    return client.site.lookups.ids.assignable(ticket, kind, slot)
 
 
 class Rig(SyncRig):
@@ -74,8 +83,8 @@ class Rig(SyncRig):
             assert slot is not None
             day = m.local_date(r["workDate"], ZoneInfo(ZONE))
             assert day is not None
-            key = (m.encode(r["ticketId"], slot), day.isoformat(), round(r["hours"], 2),
-                   r["description"] or None)  # fmt: skip
+            key = (home(self.client, r["kind"], r["ticketId"]), day.isoformat(),
+                   round(r["hours"], 2), r["description"] or None)  # fmt: skip
             found[key] += 1
         return found
 
@@ -87,10 +96,11 @@ RIG_ACCOUNTS = ["3.8-default-manager-key", "3.9-strict-editor-pat"]
 
 async def _rig(tmp_path: Path, account: str) -> AsyncIterator[Rig]:
     server = start_account(tmp_path / "lt.db", account, "--rate-limit", "100000")
-    client = client_for(server.root, server.token)
+    store = Store(tmp_path / "profile.db", today=lambda: TODAY)
+    client = client_for(server.root, server.token, keys=store.keys)
     the_rig: Rig | None = None
     try:
-        async with synced_rig(Rig, client, server, tmp_path) as the_rig:
+        async with synced_rig(Rig, client, server, tmp_path, store=store) as the_rig:
             yield the_rig
     finally:
         # A test may have restarted the server: stop whichever one runs now.
@@ -162,7 +172,7 @@ async def test_first_sync_fills_the_store(rig: Rig) -> None:
 
 async def test_a_new_process_pulls_the_person_s_tickets_not_the_key_s(rig: Rig) -> None:
     store = Store(rig.store.path, today=lambda: TODAY)  # "me" is already known here
-    client = client_for(rig.server.root, rig.server.token)
+    client = client_for(rig.server.root, rig.server.token, keys=store.keys)
     engine = SyncEngine(store, client, ME)
     try:
         rig.engine.leader.release()
@@ -171,17 +181,107 @@ async def test_a_new_process_pulls_the_person_s_tickets_not_the_key_s(rig: Rig) 
         await engine.sync_once(reference=True)
         assert engine.state.kind == "idle"
         assert store.database.scalar("SELECT COUNT(*) FROM assignables WHERE id = ?",
-                                     (TICKET * 16,)) == 1  # fmt: skip
+                                     (home(client),)) == 1  # fmt: skip
     finally:
         await client.aclose()
         engine.leader.release()
         store.close()
 
 
+# -- ids: the store's key map gives them out, and keeps those of caches that packed them -----
+
+
+class PackedKeys:
+    """The ids the client made up before the key map, remembered nowhere:
+    ``ticket * 16 + slot`` and ``project * 1000 + status`` (what an old cache holds)."""
+
+    legacy = True
+
+    def id_for(self, space: str, key: str, *, prefer: int | None = None) -> int:
+        assert prefer is not None
+        return prefer
+
+    def key_of(self, space: str, id_: int) -> str | None:
+        return None
+
+
+async def test_a_new_cache_gives_out_ids_that_pack_nothing(rig: Rig) -> None:
+    ids, d = rig.client.site.lookups.ids, rig.store.database
+    assert not rig.store.keys.legacy
+    assignables = [r["id"] for r in d.rows("SELECT id FROM assignables")]
+    assert len(assignables) > 10
+    for id_ in assignables:
+        found = ids.ticket_and_kind(id_, {})
+        assert found is not None, id_
+        ticket, kind = found
+        assert id_ != ticket * 16 + (KINDS.slot(kind) or 0)
+    options = [r["id"] for r in d.rows("SELECT id FROM status_options")]
+    assert options
+    for id_ in options:
+        pair = ids.project_and_status(id_)
+        assert pair is not None and id_ != pair[0] * 1000 + pair[1]
+
+
+async def test_a_cache_of_packed_ids_sends_its_queued_edits_once_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    server = start_account(tmp_path / "lt.db", RIG_ACCOUNTS[0], "--rate-limit", "100000")
+    path = tmp_path / "profile.db"
+    try:
+        # The old client: packed ids in every row, and edits queued on them.
+        store = Store(path, today=lambda: TODAY)
+        client = client_for(server.root, server.token, keys=PackedKeys())
+        engine = SyncEngine(store, client, ME)
+        old = Rig(store, client, engine, server)
+        await engine.sync_once()
+        assert engine.state.kind == "idle", engine.state.message
+        development = TICKET * 16 + 3  # packed: ticket 100, DEVELOPMENT
+        store.edits.create_entry(old.me, development, TODAY, 1.75, notes="queued before")
+        store.edits.set_assignment_status(TICKET, 1 * 1000 + 2)  # packed: project 1, status 2
+        expected = old.local()
+        assert expected[(development, TODAY.isoformat(), 1.75, "queued before")] == 1
+        assignables = store.database.rows("SELECT id, name FROM assignables ORDER BY id")
+        options = store.database.rows("SELECT id, label FROM status_options ORDER BY id")
+        await client.aclose()
+        engine.leader.release()
+        # ... in a cache as migration 4 left it: no key map yet.
+        with store.database.write() as c:
+            c.execute("DROP TABLE key_ids")
+            c.execute("DELETE FROM meta WHERE key = 'keys_legacy'")
+            c.execute("DELETE FROM schema_versions WHERE version = 5")
+        store.close()
+
+        store = Store(path, today=lambda: TODAY)
+        assert store.keys.legacy
+        client = client_for(server.root, server.token, keys=store.keys)
+        rig = Rig(store, client, SyncEngine(store, client, ME), server)
+        try:
+            await rig.drain()
+            await rig.engine.sync_once()
+            assert rig.engine.state.kind == "idle", rig.engine.state.message
+            assert store.outbox.open_rows() == []
+            assert rig.remote() == expected, "the queued entry landed once, on its ticket and kind"
+            assert rig.local() == expected
+            ticket = server.rpc("Tickets.getTicket", {"id": TICKET})
+            assert int(ticket["status"]) == 2
+            assert store.database.rows("SELECT id, name FROM assignables ORDER BY id") == (
+                assignables
+            )
+            assert store.database.rows("SELECT id, label FROM status_options ORDER BY id") == (
+                options
+            )
+        finally:
+            await client.aclose()
+            rig.engine.leader.release()
+            store.close()
+    finally:
+        server.stop()
+
+
 async def test_offline_edits_replay_when_the_server_is_back(rig: Rig) -> None:
     port = int(rig.server.root.rsplit(":", 1)[1])
     rig.server.stop()
-    general, development = TICKET * 16, TICKET * 16 + 3
+    general, development = home(rig.client), home(rig.client, "DEVELOPMENT")
     rig.store.edits.create_entry(rig.me, general, TODAY, 1.5, notes="offline one")
     rig.store.edits.create_entry(rig.me, development, TODAY, 2, notes="offline two")
     await rig.engine.sync_once(reference=False)
@@ -203,10 +303,15 @@ async def test_every_account_syncs_both_ways(other_rig: Rig) -> None:
     rig = other_rig
     assert rig.me == 1 and rig.engine.state.kind == "idle"
     assert rig.local() == rig.remote()
-    rig.store.edits.create_entry(rig.me, TICKET * 16 + 3, TODAY, 1.75, notes="every account")
+    rig.store.edits.create_entry(
+        rig.me, home(rig.client, "DEVELOPMENT"), TODAY, 1.75, notes="every account"
+    )
     await rig.drain()
     assert rig.engine.state.kind == "idle" and rig.store.outbox.open_rows() == []
-    assert rig.remote()[(TICKET * 16 + 3, TODAY.isoformat(), 1.75, "every account")] == 1
+    assert (
+        rig.remote()[(home(rig.client, "DEVELOPMENT"), TODAY.isoformat(), 1.75, "every account")]
+        == 1
+    )
     people = rig.store.database.scalar("SELECT COUNT(*) FROM users")
     assert people >= 3  # teammates, from the roster or from the key's projects
 
@@ -226,19 +331,19 @@ async def test_drops_and_503s_over_100_edits_end_exactly_as_queued(rig: Rig) -> 
 
 
 async def test_a_second_entry_in_a_cell_is_refused_when_it_is_made(rig: Rig) -> None:
-    cell = (rig.me, TICKET * 16, TODAY)
+    cell = (rig.me, home(rig.client), TODAY)
     rig.store.edits.create_entry(*cell, 1, notes="first")
     with pytest.raises(InvalidEdit, match="one entry per day"):
         rig.store.edits.create_entry(*cell, 2, notes="second")
     await rig.drain()
     assert [r.target["notes"] for r in rig.store.outbox.open_rows()] == []
-    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 1.0, "first")] == 1
+    assert rig.remote()[(home(rig.client), TODAY.isoformat(), 1.0, "first")] == 1
 
 
 async def test_conflict_keep_mine(rig: Rig) -> None:
     """Issue 10 item 6: the server's upsertTime moves no `modified` the client can see, so
     the conflict is found by the hours the row carries."""
-    local = rig.store.edits.create_entry(rig.me, TICKET * 16, TODAY, 3, notes="base")
+    local = rig.store.edits.create_entry(rig.me, home(rig.client), TODAY, 3, notes="base")
     await rig.drain()
     server_id = rig.store.database.scalar(
         "SELECT server_id FROM time_entries WHERE id = ?", (local,)
@@ -253,7 +358,7 @@ async def test_conflict_keep_mine(rig: Rig) -> None:
     assert row.state == "conflict" and row.theirs["hours"] == 7 and row.target == {"hours": 5}
     Resolutions(rig.store).resolve(row.seq, "mine")
     await rig.drain()
-    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 5.0, "base")] == 1
+    assert rig.remote()[(home(rig.client), TODAY.isoformat(), 5.0, "base")] == 1
     assert (
         rig.store.database.scalar(
             "SELECT hours FROM time_entries WHERE server_id = ?", (server_id,)
@@ -264,15 +369,15 @@ async def test_conflict_keep_mine(rig: Rig) -> None:
 
 async def test_notes_reach_leantime_with_new_time_and_changing_them_is_refused(rig: Rig) -> None:
     """Issue 10 item 3: upsertTime never writes a description."""
-    local = rig.store.edits.create_entry(rig.me, TICKET * 16, TODAY, 2, notes="wireframes")
+    local = rig.store.edits.create_entry(rig.me, home(rig.client), TODAY, 2, notes="wireframes")
     rig.store.edits.update_entry(local, notes="wireframes, v2")  # not sent yet: folds in
     await rig.drain()
-    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 2.0, "wireframes, v2")] == 1
+    assert rig.remote()[(home(rig.client), TODAY.isoformat(), 2.0, "wireframes, v2")] == 1
     with pytest.raises(InvalidEdit, match="cannot change the notes"):
         rig.store.edits.update_entry(local, notes="something else")
     rig.store.edits.update_entry(local, hours=3, notes="wireframes, v2")
     await rig.drain()
-    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 3.0, "wireframes, v2")] == 1
+    assert rig.remote()[(home(rig.client), TODAY.isoformat(), 3.0, "wireframes, v2")] == 1
 
 
 async def test_subtasks_reach_the_server_and_statuses_are_refused_plainly(rig: Rig) -> None:
@@ -285,18 +390,18 @@ async def test_subtasks_reach_the_server_and_statuses_are_refused_plainly(rig: R
         rig.store.edits.set_status(rig.me, "WFH", "on the train")  # a 10,000ft feature
     with pytest.raises(InvalidEdit, match="Leantime has no approvals"):
         rig.store.edits.submit_week(rig.me, TODAY)
-    rig.store.edits.create_entry(rig.me, TICKET * 16, TODAY, 1.25, notes="after the status")
+    rig.store.edits.create_entry(rig.me, home(rig.client), TODAY, 1.25, notes="after the status")
     for _ in range(5):
         await rig.engine.sync_once(reference=False)
     assert rig.store.outbox.open_rows() == []
     subtasks = rig.server.rpc("Tickets.getAllSubtasks", {"ticketId": TICKET})
     ours = [s for s in subtasks if s["headline"] == "Write the release notes"]
     assert len(ours) == 1 and ours[0]["status"] == 0  # the project's DONE status
-    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 1.25, "after the status")] == 1
+    assert rig.remote()[(home(rig.client), TODAY.isoformat(), 1.25, "after the status")] == 1
 
 
 async def test_a_cell_taken_on_the_server_meanwhile_is_refused_not_overwritten(rig: Rig) -> None:
-    rig.store.edits.create_entry(rig.me, TICKET * 16, TODAY, 2, notes="mine")
+    rig.store.edits.create_entry(rig.me, home(rig.client), TODAY, 2, notes="mine")
     stamp = m.midnight_epoch(TODAY, ZoneInfo(ZONE))
     rig.server.rpc("Timesheets.logTime", {"ticketId": TICKET, "params": {
         "hours": 6, "kind": "GENERAL_BILLABLE", "userId": rig.me, "timestamp": stamp,
@@ -304,7 +409,7 @@ async def test_a_cell_taken_on_the_server_meanwhile_is_refused_not_overwritten(r
     await rig.engine.sync_once(reference=False)
     (row,) = rig.store.outbox.open_rows()
     assert row.state == "failed"
-    assert rig.remote()[(TICKET * 16, TODAY.isoformat(), 6.0, "from the web")] == 1
+    assert rig.remote()[(home(rig.client), TODAY.isoformat(), 6.0, "from the web")] == 1
 
 
 # -- kill -9 during a replay -----------------------------------------------------------------
@@ -312,7 +417,7 @@ async def test_a_cell_taken_on_the_server_meanwhile_is_refused_not_overwritten(r
 
 async def replay(db_path: str, root: str, email: str, today: dt.date, token: str) -> int:
     store = Store(db_path, today=lambda: today)
-    client = client_for(root, token)
+    client = client_for(root, token, keys=store.keys)
     engine = SyncEngine(store, client, email)
     print("replaying", flush=True)  # the kill test kills at random moments from here
     try:
@@ -344,7 +449,7 @@ async def test_sigkill_at_30_moments_during_a_replay_of_120_edits(rig: Rig) -> N
     assert kills == 30, f"only {kills} kills landed while replaying"
 
     rig.store = Store(rig.store.path, today=lambda: TODAY)
-    rig.client = client_for(rig.server.root, rig.server.token)
+    rig.client = client_for(rig.server.root, rig.server.token, keys=rig.store.keys)
     rig.engine = SyncEngine(rig.store, rig.client, ME)
     rig.faults()
     assert rig.store.outbox.counts().pending == 0 and rig.store.outbox.counts().failed == 0
@@ -363,12 +468,17 @@ if __name__ == "__main__":
 async def test_a_ticket_status_change_reaches_the_server(rig: Rig) -> None:
     ticket = rig.store.database.row("SELECT * FROM assignments WHERE id = ?", (TICKET,))
     assert ticket is not None
-    options = rig.store.database.rows(
-        "SELECT id, label FROM status_options WHERE deleted = 0 AND id / 1000 = ?",
-        (rig.server.rpc("Tickets.getTicket", {"id": TICKET})["projectId"],),
-    )
+    project = int(rig.server.rpc("Tickets.getTicket", {"id": TICKET})["projectId"])
+    ids = rig.client.site.lookups.ids
+    options = [
+        o
+        for o in rig.store.database.rows("SELECT id, label FROM status_options WHERE deleted = 0")
+        if (ids.project_and_status(o["id"]) or (None,))[0] == project
+    ]
     target = next(o for o in options if o["id"] != ticket["status_option_id"])
     rig.store.edits.set_assignment_status(TICKET, target["id"])
     await rig.drain()
     assert rig.store.outbox.open_rows() == []
-    assert rig.server.rpc("Tickets.getTicket", {"id": TICKET})["status"] == target["id"] % 1000
+    status = ids.project_and_status(target["id"])
+    assert status is not None
+    assert rig.server.rpc("Tickets.getTicket", {"id": TICKET})["status"] == status[1]

@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from textual.pilot import Pilot
 
+from tenktui.api.leantime.client import LeantimeClient
 from tenktui.session import Session, open_session
 from tenktui.ui.app import TenkApp
 from tenktui.ui.screens.assignments import AssignmentsScreen
@@ -50,6 +51,13 @@ def hours_on(server: LeantimeServer, day: str) -> float:
         "kind": "GENERAL_BILLABLE", "ticketFilter": str(TICKET)})  # fmt: skip
     (row,) = rows
     return float(row["hours"])
+
+
+def home(session: Session) -> int:
+    """The assignable id the profile's key map gives ``TICKET`` as general billable time."""
+    client = session.backend
+    assert isinstance(client, LeantimeClient)
+    return client.site.lookups.ids.assignable(TICKET, "GENERAL_BILLABLE", 0)
 
 
 @asynccontextmanager
@@ -93,7 +101,7 @@ async def test_hours_typed_on_a_ticket_reach_leantime(
 ) -> None:
     async with app_on(leantime, tmp_path) as (app, pilot, session):
         grid = app.screen.grid
-        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == TICKET * 16)
+        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == home(session))
         grid.move_to(index, 1)  # Tuesday
         await pilot.press("2", ".", "5", "enter")
         await pilot.pause()
@@ -160,7 +168,7 @@ async def test_a_conflict_is_settled_in_the_outbox_each_way(
 
     async with app_on(leantime, tmp_path) as (app, pilot, session):
         grid = app.screen.grid
-        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == TICKET * 16)
+        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == home(session))
         grid.move_to(index, 0)
         await pilot.press("3", "enter")
         await sync(app, pilot)  # on the server now
@@ -195,7 +203,7 @@ async def test_notes_of_time_on_leantime_are_refused_in_the_form_and_nothing_que
 
     async with app_on(leantime, tmp_path) as (app, pilot, session):
         grid = app.screen.grid
-        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == TICKET * 16)
+        index = next(i for i, r in enumerate(grid.rows) if r.assignable_id == home(session))
         grid.move_to(index, 2)  # Wednesday
         await pilot.press("2", "enter")
         await sync(app, pilot)

@@ -40,6 +40,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     edits = rescue.rescue(path)
+    keys = rescue.rescue_keys(path)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     saved = _save(path.with_name(f"{profile.name}-rescued-{stamp}.json"), edits)
     damaged = path.with_name(f"{path.name}.damaged-{stamp}")
@@ -47,7 +48,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         source = Path(f"{path}{suffix}")
         if source.exists():
             os.replace(source, f"{damaged}{suffix}")
-    outcome = asyncio.run(_rebuild(args, edits))
+    outcome = asyncio.run(_rebuild(args, edits, keys))
     data = {
         "cache": "rebuilt",
         "problem": problem,
@@ -84,10 +85,14 @@ def _save(path: Path, edits: list[dict[str, Any]]) -> Path:
     return path
 
 
-async def _rebuild(args: argparse.Namespace, edits: list[dict[str, Any]]) -> dict[str, Any]:
+async def _rebuild(
+    args: argparse.Namespace, edits: list[dict[str, Any]], keys: dict[str, Any]
+) -> dict[str, Any]:
     from tenktui.store import rescue
 
     async with open_context(args) as ctx:
+        # The edits hold ids of the old key map: the pull must give out the same ones.
+        ctx.store.keys.restore(keys)
         await ctx.sync(reference=True)
         put = rescue.put_back(ctx.store.database, edits)
         if ctx.engine.state.kind == "idle":

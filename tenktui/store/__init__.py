@@ -5,8 +5,9 @@
 people change: validated, applied and queued at once), ``outbox`` (what the
 sync engine replays), ``records`` (the rows outbox records change, by name, for
 the record kinds of ``tenktui.kinds``), ``lookups`` (one record by id, short
-lists), ``unsent`` (open outbox rows seen from the records) and ``people`` (who
-the person is, whose status is fresh). Only the store runs SQL
+lists), ``unsent`` (open outbox rows seen from the records), ``people`` (who
+the person is, whose status is fresh) and ``keys`` (local ids for a backend's
+composite keys). Only the store runs SQL
 (``tests/test_shape.py`` keeps it so).
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from tenktui.store.cache import Cache
 from tenktui.store.database import Database
 from tenktui.store.edits import Edits
+from tenktui.store.keys import Keys
 from tenktui.store.lookups import Lookups
 from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.people import People
@@ -41,6 +43,7 @@ class Store:
         self.lookups = Lookups(self.database)
         self.unsent = Unsent(self.database)
         self.people = People(self.database)
+        self.keys = Keys(self.database)
 
     @property
     def path(self) -> Path:

@@ -220,6 +220,26 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE availabilities DROP COLUMN raw;
         """,
     ),
+    (
+        5,
+        "local ids for composite keys",
+        # ``key_ids``: the ids the store gives out for a backend's composite keys (see
+        # ``store/keys.py``). A cache that already holds rows was written when backends
+        # made such ids up themselves: ``keys_legacy`` says so, and those ids are kept.
+        """
+        CREATE TABLE key_ids (
+            space TEXT NOT NULL,
+            key TEXT NOT NULL,
+            id INTEGER NOT NULL,
+            PRIMARY KEY (space, key),
+            UNIQUE (space, id)
+        );
+        INSERT INTO meta (key, value) SELECT 'keys_legacy', 'true'
+            WHERE EXISTS (SELECT 1 FROM assignables) OR EXISTS (SELECT 1 FROM time_entries)
+            OR EXISTS (SELECT 1 FROM assignments) OR EXISTS (SELECT 1 FROM status_options)
+            OR EXISTS (SELECT 1 FROM week_rows) OR EXISTS (SELECT 1 FROM outbox);
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tenktui.store.database import Database, NewerCache
+from tenktui.store.keys import LEGACY
 from tenktui.store.migrations import LATEST, stored_version
 from tenktui.store.records import RECORD_TABLES
 from tenktui.store.states import OPEN_STATES
@@ -74,6 +75,25 @@ def rescue(path: Path) -> list[dict[str, Any]]:
             row["records"] = _records(conn, row)
             edits.append(row)
         return edits
+    finally:
+        conn.close()
+
+
+def rescue_keys(path: Path) -> dict[str, Any]:
+    """The damaged cache's key map (see :mod:`.keys`), as ``Keys.restore`` takes it: the
+    rescued edits hold its ids. When it cannot be read whole, the rebuilt cache is
+    legacy, so ids the backend once made up itself keep their meaning."""
+    legacy = True
+    try:
+        conn = _open_read_only(path, tolerant=True)
+    except sqlite3.Error:
+        return {"legacy": legacy, "keys": []}
+    try:
+        rows = _readable(conn, "SELECT space, key, id FROM key_ids ORDER BY space, id")
+        flag = _readable(conn, "SELECT value FROM meta WHERE key = ?", (LEGACY,))
+        if rows is not None and flag is not None:
+            legacy = bool(flag and json.loads(flag[0][0]))
+        return {"legacy": legacy, "keys": [dict(r) for r in rows or []]}
     finally:
         conn.close()
 

@@ -36,6 +36,7 @@ from tenktui.api.capabilities import LEANTIME
 from tenktui.api.errors import Rejected, Unsupported
 from tenktui.api.governor import RateGovernor
 from tenktui.api.http import DEFAULT_TIMEOUT, RequestRecord
+from tenktui.api.leantime.ids import MemoryKeys
 from tenktui.api.leantime.rpc import JsonRpc
 from tenktui.api.leantime.site import Site
 from tenktui.api.leantime.subtasks import Subtasks
@@ -58,6 +59,7 @@ from tenktui.api.records import (
     TimeEntryCategory,
     User,
 )
+from tenktui.records import KeyMap
 
 
 async def _nothing() -> AsyncIterator[Any]:
@@ -73,7 +75,9 @@ class LeantimeClient(HttpBackend):
     ``Authorization: Bearer``, Leantime 3.9.6 and later); ``timezone`` the IANA
     name of the person's Leantime timezone, in which work dates are days; ``email``
     the person's Leantime username, for the calls that take no user (``iter_projects``,
-    ``iter_status_options``) when :meth:`resolve_user` was not called in this process.
+    ``iter_status_options``) when :meth:`resolve_user` was not called in this process;
+    ``keys`` the profile cache's key map, which gives (ticket, kind) pairs and status
+    labels their ids (without one, ids last as long as the client).
     """
 
     name = "Leantime"
@@ -92,6 +96,7 @@ class LeantimeClient(HttpBackend):
         on_request: Callable[[RequestRecord], None] | None = None,
         default_kind: str = "GENERAL_BILLABLE",
         today: Callable[[], dt.date] | None = None,
+        keys: KeyMap | None = None,
         **rpc_options: Any,
     ) -> None:
         if token is None:
@@ -121,6 +126,7 @@ class LeantimeClient(HttpBackend):
             email=email,
             default_kind=default_kind,
             today=today or (lambda: dt.datetime.now(zone).date()),
+            keys=keys if keys is not None else MemoryKeys(),
         )
         self._tickets = Tickets(self.site)
         self._subtasks = Subtasks(self.site)
@@ -290,7 +296,7 @@ class LeantimeClient(HttpBackend):
 
     # -- reference data ----------------------------------------------------------------------
     def iter_status_options(self) -> AsyncIterator[StatusOption]:
-        """The status labels of the person's projects (ids: project * 1000 + status)."""
+        """The status labels of the person's projects (ids: see :mod:`.ids`)."""
         return self._tickets.iter_status_options()
 
     def iter_holidays(self) -> AsyncIterator[Holiday]:

@@ -1,6 +1,7 @@
 """What the client remembers between calls, so that rarely changing answers cost one
 request: the hour kinds, each project's status labels, which project a ticket is in,
-and the local day each timesheet row was last seen on."""
+and the local day each timesheet row was last seen on; and the ids of (ticket, kind)
+pairs and status labels (:mod:`.ids`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from tenktui.api.errors import ApiError, NotFound
 from tenktui.api.leantime import mapping as m
+from tenktui.api.leantime.ids import Ids
 from tenktui.api.leantime.rpc import Call, JsonRpc
 from tenktui.api.records import TimeEntry
 
@@ -22,9 +24,10 @@ NO_INVOICE_FILTERS = {"invEmpl": "-1", "invComp": "-1", "paid": "-1"}
 class Lookups:
     """Caches filled by the first call that needs them (see the module docstring)."""
 
-    def __init__(self, rpc: JsonRpc, zone: ZoneInfo) -> None:
+    def __init__(self, rpc: JsonRpc, zone: ZoneInfo, ids: Ids) -> None:
         self.rpc = rpc
         self.zone = zone
+        self.ids = ids
         self.kinds: m.Kinds | None = None
         self.labels: dict[int, dict[int, m.Row]] = {}
         self.ticket_project: dict[int, int] = {}
@@ -79,7 +82,7 @@ class Lookups:
 
     # -- timesheet rows ----------------------------------------------------------------
     def entry(self, row: Any, kinds: m.Kinds) -> TimeEntry:
-        payload = m.time_entry(row, kinds, self.zone) if isinstance(row, dict) else None
+        payload = m.time_entry(row, kinds, self.ids, self.zone) if isinstance(row, dict) else None
         if payload is None:
             raise NotFound("The time entry is not on the Leantime server (or of an unknown kind).")
         return TimeEntry.from_api(payload)

@@ -3,18 +3,17 @@
 Translation happens here, at the edge, once:
 
 - **assignables**: time in Leantime goes to a *ticket* with an *hour kind*, so each
-  (ticket, kind) is an assignable with the reversible id ``ticket_id * 16 + slot``.
-  The six kinds Leantime ships with have fixed slots 0-5 (``GENERAL_BILLABLE`` is 0,
-  so a ticket's default assignable is ``ticket_id * 16``); kinds a site added get
-  slots 6-15 in name order. A kind that does not fit is not offered.
+  (ticket, kind) is an assignable, with an id from the key map (:mod:`.ids`). The
+  six kinds Leantime ships with have fixed slots 0-5; kinds a site added get slots
+  6-15 in name order. A kind that does not fit is not offered.
 - **time entries**: a timesheet row (one per user, ticket, work date and kind);
   its date is the work date read in the profile's timezone; ``notes`` is the
   description; ``updated_at`` comes from ``modified``.
 - **assignments**: the person's open tickets (id = ticket id), with the ticket's
   dates (``editFrom``/``editTo``, else the due date) and plan hours as fixed hours.
 - **subtasks**: child tickets; done when their status is of the DONE type.
-- **status options**: a project's status labels, with the id
-  ``project_id * 1000 + status_id`` (labels are per project and their ids repeat).
+- **status options**: a project's status labels, with an id from the key map for
+  (project, status) (labels are per project and their ids repeat).
 
 Every payload keeps the Leantime row under ``"leantime"``, so nothing is lost.
 Assignments and status options carry their project as ``scope`` (text): a
@@ -30,14 +29,13 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tenktui.api.leantime.ids import SLOTS, Ids
 from tenktui.records import FIRST_YEAR, INT_MAX, INT_MIN, LAST_YEAR, NUMBER_LIMIT
 
 Row = dict[str, Any]
 _INTEGER = re.compile(r"[+-]?\d{1,19}(\.0*)?")
 _DECIMAL = re.compile(r"[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
 
-SLOTS = 16
-STATUS_BASE = 1000
 DB_FORMAT = "%Y-%m-%d %H:%M:%S"
 EMPTY_DATES = ("", "0000-00-00 00:00:00", "0000-00-00", "1969-12-31 00:00:00")
 KIND_LABELS = {
@@ -54,7 +52,7 @@ STAGES = {"NEW": "planned", "INPROGRESS": "in_progress", "DONE": "done", "NONE":
 
 
 class Kinds:
-    """A site's hour kinds and their slot in assignable ids."""
+    """A site's hour kinds and their slots (the kinds offered, in a fixed order)."""
 
     def __init__(self, names: Iterable[str]) -> None:
         extra = sorted(set(names) - set(KNOWN_KINDS))
@@ -76,25 +74,6 @@ class Kinds:
     @staticmethod
     def label(kind: str) -> str:
         return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
-
-
-def encode(ticket_id: int, slot: int) -> int:
-    return int(ticket_id) * SLOTS + slot
-
-
-def decode(assignable_id: int) -> tuple[int, int]:
-    """``(ticket_id, slot)`` of an assignable id."""
-    return divmod(int(assignable_id), SLOTS)
-
-
-def encode_status(project_id: int, status_id: int) -> int:
-    return int(project_id) * STATUS_BASE + int(status_id)
-
-
-def decode_status(option_id: int) -> tuple[int, int]:
-    """``(project_id, status_id)`` of a status option id (status ids may be negative)."""
-    project = round(int(option_id) / STATUS_BASE)
-    return project, int(option_id) - project * STATUS_BASE
 
 
 # -- dates ---------------------------------------------------------------------
@@ -219,6 +198,7 @@ def assignable(
     ticket: Row,
     kind: str,
     kinds: Kinds,
+    ids: Ids,
     zone: ZoneInfo,
     *,
     default_kind: str,
@@ -235,7 +215,7 @@ def assignable(
     if kind != default_kind:
         name += f" · {kinds.label(kind)}"
     return {
-        "id": encode(ticket_id, slot),
+        "id": ids.assignable(ticket_id, kind, slot),
         "type": "Project",
         "name": name,
         "phase_name": kinds.label(kind),
@@ -260,8 +240,9 @@ def assignable(
     }
 
 
-def time_entry(row: Row, kinds: Kinds, zone: ZoneInfo) -> Row | None:
-    slot = kinds.slot(str(row.get("kind")))
+def time_entry(row: Row, kinds: Kinds, ids: Ids, zone: ZoneInfo) -> Row | None:
+    kind = str(row.get("kind"))
+    slot = kinds.slot(kind)
     day = local_date(row.get("workDate"), zone)
     entry_id, ticket_id, hours = (
         as_id(row.get("id")),
@@ -277,7 +258,7 @@ def time_entry(row: Row, kinds: Kinds, zone: ZoneInfo) -> Row | None:
     return {
         "id": entry_id,
         "user_id": user_id,
-        "assignable_id": encode(ticket_id, slot),
+        "assignable_id": ids.assignable(ticket_id, kind, slot),
         "assignable_type": "Project",
         "date": day.isoformat(),
         "hours": hours or 0.0,
@@ -293,6 +274,7 @@ def time_entry(row: Row, kinds: Kinds, zone: ZoneInfo) -> Row | None:
 def assignment(
     ticket: Row,
     kinds: Kinds,
+    ids: Ids,
     zone: ZoneInfo,
     *,
     default_kind: str,
@@ -320,7 +302,8 @@ def assignment(
         return None
     if start is not None and ends < start:
         ends = start
-    slot = kinds.slot(default_kind) or 0
+    # A default kind the site does not have: the ticket's general, billable time.
+    kind = default_kind if kinds.slot(default_kind) is not None else KNOWN_KINDS[0]
     ticket_id = as_id(ticket.get("id"))
     if ticket_id is None:
         return None
@@ -329,7 +312,7 @@ def assignment(
     return {
         "id": ticket_id,
         "user_id": as_int(ticket.get("editorId")),
-        "assignable_id": encode(ticket_id, slot),
+        "assignable_id": ids.assignable(ticket_id, kind, kinds.slot(kind) or 0),
         "starts_at": starts.isoformat(),
         "ends_at": ends.isoformat(),
         "allocation_mode": "fixed",
@@ -338,7 +321,7 @@ def assignment(
         "hours_per_day": None,
         "description": ticket.get("headline"),
         "status": ticket.get("statusLabel"),
-        "status_option_id": encode_status(project_id, status)
+        "status_option_id": ids.status_option(project_id, status)
         if project_id is not None and status is not None
         else None,
         "scope": scope_of(project_id),
@@ -362,9 +345,9 @@ def subtask(ticket: Row, parent_assignable: int, labels: dict[int, Row]) -> Row:
     }
 
 
-def status_option(project_id: int, status_id: int, label: Row) -> Row:
+def status_option(project_id: int, status_id: int, label: Row, ids: Ids) -> Row:
     return {
-        "id": encode_status(project_id, status_id),
+        "id": ids.status_option(project_id, status_id),
         "label": label.get("name") or str(status_id),
         "color": label.get("class"),
         "stage": STAGES.get(str(label.get("statusType")), "in_progress"),

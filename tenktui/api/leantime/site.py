@@ -14,10 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tenktui.api.leantime.fallbacks import Fallbacks
+from tenktui.api.leantime.ids import Ids
 from tenktui.api.leantime.lookups import Lookups
 from tenktui.api.leantime.people import People
 from tenktui.api.leantime.probe import Identity
 from tenktui.api.leantime.rpc import JsonRpc
+from tenktui.records import KeyMap
 
 
 class Site:
@@ -31,13 +33,14 @@ class Site:
         email: str | None,
         default_kind: str,
         today: Callable[[], dt.date],
+        keys: KeyMap,
     ) -> None:
         self.rpc = rpc
         self.zone = zone
         self.default_kind = default_kind
         self.today = today
         self.identity = Identity(rpc)
-        self.lookups = Lookups(rpc, zone)
+        self.lookups = Lookups(rpc, zone, Ids(keys))
         self.people = People(rpc, self.identity, email)
         self.fallbacks = Fallbacks(rpc, self.identity, self.lookups, zone)
 

@@ -2,7 +2,7 @@
 
 Each (ticket, hour kind) the person can log to is one assignable; the person's
 open tickets are their assignments; a ticket's status is one of its project's
-status labels (ids as :mod:`.mapping` encodes them).
+status labels (ids from :mod:`.ids`).
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class Tickets:
                     ticket,
                     kind,
                     kinds,
+                    lookups.ids,
                     site.zone,
                     default_kind=site.default_kind,
                     archived=archived,
@@ -108,15 +109,16 @@ class Tickets:
 
     async def get_assignable(self, assignable_id: int) -> Assignable:
         site = self.site
-        ticket_id, slot = m.decode(assignable_id)
         kinds = await self.lookups.kinds_known()
-        kind = kinds.kind(slot)
-        if kind is None:
+        found = self.lookups.ids.ticket_and_kind(assignable_id, kinds.by_slot)
+        if found is None or kinds.slot(found[1]) is None:
             raise NotFound(f"{assignable_id} is not a Leantime ticket and hour kind.")
+        ticket_id, kind = found
         payload = m.assignable(
             await self.lookups.ticket(ticket_id),
             kind,
             kinds,
+            self.lookups.ids,
             site.zone,
             default_kind=site.default_kind,
         )
@@ -147,6 +149,7 @@ class Tickets:
             payload = m.assignment(
                 ticket,
                 lookups.kinds,
+                lookups.ids,
                 site.zone,
                 default_kind=site.default_kind,
                 start=start,
@@ -170,7 +173,9 @@ class Tickets:
         """The ticket behind assignable ``project_id`` as its assignee's assignment, with
         its subtasks nested (Leantime has no teammates on a ticket: one assignee)."""
         site, lookups = self.site, self.lookups
-        ticket_id, _ = m.decode(project_id)
+        ticket_id = lookups.ids.ticket_of(project_id)
+        if ticket_id is None:
+            return
         project = lookups.ticket_project.get(ticket_id)
         nested = with_subtasks or with_subtask_counts
         want_labels = nested and project is not None and project not in lookups.labels
@@ -189,7 +194,13 @@ class Tickets:
         lookups.remember([ticket])
         assert lookups.kinds is not None
         payload = m.assignment(
-            ticket, lookups.kinds, site.zone, default_kind=site.default_kind, start=start, end=end
+            ticket,
+            lookups.kinds,
+            lookups.ids,
+            site.zone,
+            default_kind=site.default_kind,
+            start=start,
+            end=end,
         )
         if payload is None:
             return
@@ -210,19 +221,22 @@ class Tickets:
         :meth:`iter_status_options`, or a bare Leantime status id)."""
         site, lookups = self.site, self.lookups
         ticket = await lookups.ticket(ticket_id)
-        project, status = m.decode_status(status_option_id)
-        if project != int(ticket["projectId"]):
-            project, status = int(ticket["projectId"]), int(status_option_id)
+        project, status = int(ticket["projectId"]), int(status_option_id)
+        found = lookups.ids.project_and_status(status_option_id)
+        if found is not None and found[0] == project:
+            status = found[1]
         if status not in await lookups.labels_of(project):
             raise Rejected(f"Status {status} is not a status of the ticket's project.")
         updated = await site.fallbacks.patch_and_read(ticket_id, {"status": status})
         kinds = await lookups.kinds_known()
-        payload = m.assignment(updated, kinds, site.zone, default_kind=site.default_kind)
+        payload = m.assignment(
+            updated, kinds, lookups.ids, site.zone, default_kind=site.default_kind
+        )
         assert payload is not None
         return Assignment.from_api(payload)
 
     async def iter_status_options(self) -> AsyncIterator[StatusOption]:
-        """The status labels of the person's projects (ids: project * 1000 + status)."""
+        """The status labels of the person's projects (ids: see :mod:`.ids`)."""
         lookups = self.lookups
         person = await self.site.people.person()
         projects = await self.rpc.call(
@@ -249,7 +263,9 @@ class Tickets:
             labels = lookups.labels[project] = m.labels_from(result)
             for status, label in labels.items():
                 option = parse_record(
-                    StatusOption, m.status_option(project, status, label), "RPC Tickets"
+                    StatusOption,
+                    m.status_option(project, status, label, lookups.ids),
+                    "RPC Tickets",
                 )
                 if option is not None:
                     yield option

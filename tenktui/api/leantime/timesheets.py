@@ -60,7 +60,11 @@ class Timesheets:
         assert kinds is not None
         entries = []
         for row in rows or []:
-            payload = m.time_entry(row, kinds, self.site.zone) if isinstance(row, dict) else None
+            payload = (
+                m.time_entry(row, kinds, lookups.ids, self.site.zone)
+                if isinstance(row, dict)
+                else None
+            )
             if payload is None:
                 log.warning("skipping a Leantime timesheet row of unknown kind or date")
                 continue
@@ -99,10 +103,10 @@ class Timesheets:
         await self._check_can_log_for(user_id)
         lookups, zone = self.lookups, self.site.zone
         kinds = await lookups.kinds_known()
-        ticket_id, slot = m.decode(assignable_id)
-        kind = kinds.kind(slot)
-        if kind is None:
+        found = lookups.ids.ticket_and_kind(assignable_id, kinds.by_slot)
+        if found is None or kinds.slot(found[1]) is None:
             raise Rejected(f"{assignable_id} is not a Leantime ticket and hour kind.")
+        ticket_id, kind = found
         work = m.local_midnight(date, zone)
         query = lookups.time_query(user_id, date, date, kind=kind, ticketFilter=str(ticket_id))
 
