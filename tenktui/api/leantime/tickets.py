@@ -130,7 +130,7 @@ class Tickets:
     ) -> AsyncIterator[Assignment]:
         """The person's open tickets with their dates; milestones aside, and subtasks
         aside when their parent is listed too (they show as its subtasks)."""
-        site, lookups = self.site, self.lookups
+        lookups = self.lookups
         results = lookups.take_kinds(
             await self.rpc.values(
                 lookups.with_kinds([Call("Tickets.getAllOpenUserTickets", {"userId": user_id})])
@@ -146,15 +146,7 @@ class Tickets:
                 ticket.get("type") == "subtask" and parent in listed
             ):
                 continue
-            payload = m.assignment(
-                ticket,
-                lookups.kinds,
-                lookups.ids,
-                site.zone,
-                default_kind=site.default_kind,
-                start=start,
-                end=end,
-            )
+            payload = self._assignment(ticket, start, end)
             record = (
                 parse_record(Assignment, payload, "RPC Tickets") if payload is not None else None
             )
@@ -172,7 +164,7 @@ class Tickets:
     ) -> AsyncIterator[Assignment]:
         """The ticket behind assignable ``project_id`` as its assignee's assignment, with
         its subtasks nested (Leantime has no teammates on a ticket: one assignee)."""
-        site, lookups = self.site, self.lookups
+        lookups = self.lookups
         ticket_id = lookups.ids.ticket_of(project_id)
         if ticket_id is None:
             return
@@ -193,15 +185,7 @@ class Tickets:
             return
         lookups.remember([ticket])
         assert lookups.kinds is not None
-        payload = m.assignment(
-            ticket,
-            lookups.kinds,
-            lookups.ids,
-            site.zone,
-            default_kind=site.default_kind,
-            start=start,
-            end=end,
-        )
+        payload = self._assignment(ticket, start, end)
         if payload is None:
             return
         if nested:
@@ -215,6 +199,22 @@ class Tickets:
                 done = sum(1 for s in subtasks if s["completed"])
                 payload["subtask_counts"] = {"completed": done, "total": len(subtasks)}
         yield Assignment.from_api(payload)
+
+    def _assignment(
+        self, ticket: dict[str, Any], start: dt.date | None, end: dt.date | None
+    ) -> dict[str, Any] | None:
+        """A ticket as the person's assignment over ``start``..``end`` (``None``: not one)."""
+        lookups = self.lookups
+        assert lookups.kinds is not None
+        return m.assignment(
+            ticket,
+            lookups.kinds,
+            lookups.ids,
+            self.site.zone,
+            default_kind=self.site.default_kind,
+            start=start,
+            end=end,
+        )
 
     async def update_ticket_status(self, ticket_id: int, status_option_id: int) -> Assignment:
         """Move a ticket to another status of its project (a status option id of
