@@ -2,8 +2,8 @@
 
 The record kinds (``tenktui.kinds``) and the pusher know *what* happens to a
 time entry, subtask, status, assignment or approval; this module is the only
-place that knows the SQL for it. Nothing here knows a backend: the payloads
-are the dicts the sync layer already hands the cache.
+place that knows the SQL for it. Nothing here knows a backend: the server's
+answers come as the typed records of :mod:`tenktui.records`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tenktui.store.cache import raw_json
+from tenktui.records import Assignment, Subtask
+from tenktui.store.cache import record_json
 from tenktui.store.database import Database
 from tenktui.store.validation import display_name
 
@@ -121,27 +122,22 @@ class Records:
     def forget_subtask(self, local_id: int | None) -> None:
         self.d.conn.execute("DELETE FROM subtasks WHERE id = ?", (local_id,))
 
-    def land_subtask(self, local_id: int | None, server: Row, *, created: bool) -> None:
+    def land_subtask(self, local_id: int | None, server: Subtask, *, created: bool) -> None:
         if created:
             self.d.conn.execute(
                 "UPDATE subtasks SET server_id = ?, updated_at = ?, raw = ? WHERE id = ?",
-                (server["id"], server.get("updated_at"), raw_json(server), local_id),
+                (server.id, server.updated_at, record_json(server), local_id),
             )
             return
         self.d.conn.execute(
             "UPDATE subtasks SET updated_at = ?, raw = ? WHERE id = ?",
-            (server.get("updated_at"), raw_json(server), local_id),
+            (server.updated_at, record_json(server), local_id),
         )
 
-    def land_assignment(self, assignment_id: int | None, server: Row) -> None:
+    def land_assignment(self, assignment_id: int | None, server: Assignment) -> None:
         self.d.conn.execute(
             "UPDATE assignments SET status_option_id = ?, updated_at = ?, raw = ? WHERE id = ?",
-            (
-                server.get("status_option_id"),
-                server.get("updated_at"),
-                raw_json(server),
-                assignment_id,
-            ),
+            (server.status_option_id, server.updated_at, record_json(server), assignment_id),
         )
 
     def land_approval(self, local_id: int, approval_id: Any, status: str) -> None:
