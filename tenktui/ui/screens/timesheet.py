@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
 from tenktui.store.rows import WeekRows
+from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued
@@ -116,7 +117,7 @@ class TimesheetScreen(StoreScreen):
         grid.set_week(self.week, today=self.today)
         self._head(self._title(), self._state())
         cell = grid.current_cell
-        if cell is not None and cell.state in ("failed", "conflict"):
+        if cell is not None and cell.state in STUCK_STATES:
             self._message = None  # the server's word on this cell beats our last message
         if self._message is not None:
             self._show(*self._message[:2])
