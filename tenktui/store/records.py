@@ -11,18 +11,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tenktui.records import Assignment, Subtask
+from tenktui.records import Assignment, Subtask, TimeEntry
 from tenktui.store.cache import record_json
 from tenktui.store.database import Database
 from tenktui.store.validation import display_name
 
-# A time entry's fields, most telling first. Every view of an entry is a prefix:
-# what a person edits, what a conflict shows, what a conflict compares, and all.
-TIME_ENTRY_FIELDS = ("hours", "task", "notes", "date", "assignable_id", "user_id")
+# A time entry's fields, most telling first (what a write may set, then whose it is).
+# Every view of an entry is a prefix: what a person edits, what a conflict shows,
+# what a conflict compares, and all.
+TIME_ENTRY_FIELDS = (*TimeEntry.WRITABLE, "user_id")
 ENTRY_EDITABLE = TIME_ENTRY_FIELDS[:3]
 ENTRY_SHOWN = TIME_ENTRY_FIELDS[:4]
 ENTRY_COMPARED = TIME_ENTRY_FIELDS[:5]
-SUBTASK_FIELDS = ("description", "completed")
+SUBTASK_FIELDS = Subtask.WRITABLE
 
 # The kinds whose local_id is a row of a cache table (the others name server ids).
 RECORD_TABLES = {"time_entry": "time_entries", "subtask": "subtasks"}

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
+from tenktui.store.records import ENTRY_EDITABLE
 from tenktui.store.rows import WeekRows
 from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean
@@ -24,7 +25,6 @@ from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
 if TYPE_CHECKING:
     from tenktui.session import Session
 
-ENTRY_KEYS = ("hours", "task", "notes")
 CHROME_LINES = 5  # app bar, week head, two lines of detail, footer
 _APPROVAL = {
     "submitting": "submitting for approval…",
@@ -275,7 +275,7 @@ class TimesheetScreen(StoreScreen):
                 aid,
                 day,
                 [
-                    {"id": e["id"], **{k: e[k] for k in ENTRY_KEYS}}
+                    {"id": e["id"], **{k: e[k] for k in ENTRY_EDITABLE}}
                     for e in self.store.edits.entries_in_cell(user, aid, day)
                 ],
             )
@@ -603,7 +603,9 @@ class TimesheetScreen(StoreScreen):
                     edits.delete_entry(local_id)
                 for local_id, entry in then.items():
                     if local_id in now:
-                        changes = {k: entry[k] for k in ENTRY_KEYS if now[local_id][k] != entry[k]}
+                        changes = {
+                            k: entry[k] for k in ENTRY_EDITABLE if now[local_id][k] != entry[k]
+                        }
                         if changes:
                             edits.update_entry(local_id, **changes)
                     else:
