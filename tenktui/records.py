@@ -498,6 +498,10 @@ class Subtask(Record):
     created_at: str | None = None
     updated_at: str | None = None
 
+    # What a change may set: a backend checks an update's fields against these, and
+    # the outbox compares and sends them (named here once, for every layer).
+    WRITABLE: ClassVar[tuple[str, ...]] = ("description", "completed")
+
 
 @dataclass(frozen=True, slots=True)
 class SubtaskCounts:
@@ -590,6 +594,9 @@ class TimeEntry(Record):
     DATES: ClassVar[frozenset[str]] = frozenset({"date"})
     NESTED: ClassVar[dict[str, str]] = {"approvals": "Approval"}
     REQUIRED: ClassVar[frozenset[str]] = frozenset({"user_id", "assignable_id", "date"})
+    # What an update may set, most telling first: a backend checks an update's fields
+    # against these, and the store's views of an entry are prefixes of them.
+    WRITABLE: ClassVar[tuple[str, ...]] = ("hours", "task", "notes", "date", "assignable_id")
 
     @property
     def approval(self) -> Approval | None:

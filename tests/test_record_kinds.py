@@ -11,6 +11,7 @@ the shared code, not from the kind.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -18,7 +19,8 @@ import pytest
 from tenktui.api.errors import Ambiguous, Rejected
 from tenktui.commands.context import describe_row
 from tenktui.kinds import REGISTRY, Describer, RecordKind, Resolutions, kind_for, register
-from tenktui.kinds.base import Payload
+from tenktui.kinds.base import Landing, Payload
+from tenktui.records import Record
 from tenktui.store import Store
 from tenktui.store.outbox import OutboxRow, OutboxState
 from tenktui.store.records import Records
@@ -26,16 +28,23 @@ from tenktui.sync.push import Pusher
 from tenktui.sync.state import SyncReport
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note(Record):
+    """The typed record a backend hands on for a note (its API builds it at the edge)."""
+
+    text: str | None = None
+
+
 class NoteServer:
     """A server of notes. ``mode``: "ok"; "lost" (saved, but the answer never came back);
-    "refuse" (a stated refusal before acting)."""
+    "refuse" (a stated refusal before acting). It keeps documents and answers records."""
 
     def __init__(self) -> None:
         self.notes: list[Payload] = []
         self.mode = "ok"
         self.creates = 0
 
-    async def create_note(self, text: str) -> Payload:
+    async def create_note(self, text: str) -> Note:
         self.creates += 1
         if self.mode == "refuse":
             raise Rejected(status=422, server_message="Notes hold at most 10 characters.")
@@ -44,14 +53,14 @@ class NoteServer:
         if self.mode == "lost":
             self.mode = "ok"
             raise Ambiguous(method="POST", path="/notes", payload={"text": text}, sent_at=NOW)
-        return note
+        return Note.from_api(note)
 
     async def iter_notes(self) -> Any:
         for note in list(self.notes):
-            yield note
+            yield Note.from_api(note)
 
 
-class NoteKind(RecordKind):
+class NoteKind(RecordKind[Note]):
     """Notes: created on the server, no natural key but their text. Its local copy is a
     dict here (a real kind would name its cache rows in ``tenktui.store.records``)."""
 
@@ -68,17 +77,18 @@ class NoteKind(RecordKind):
     def snapshot(self, records: Records, row: OutboxRow) -> list[int]:
         return [n["server_id"] for n in self.local.values() if n.get("server_id")]
 
-    async def create(self, backend: Any, row: OutboxRow) -> Any:
+    async def create(self, backend: Any, row: OutboxRow) -> Note:
         return await backend.create_note(row.target["text"])
 
-    async def listed(self, backend: Any, row: OutboxRow) -> list[Payload]:
+    async def listed(self, backend: Any, row: OutboxRow) -> list[Note]:
         return [n async for n in backend.iter_notes()]
 
-    def matches(self, server: Payload, row: OutboxRow) -> bool:
-        return server.get("text") == row.target["text"]
+    def matches(self, server: Note, row: OutboxRow) -> bool:
+        return server.text == row.target["text"]
 
-    def land(self, store: Store, row: OutboxRow, server: Any, *, shown: bool) -> None:
-        self.local[row.local_id or 0] = {"text": server["text"], "server_id": server["id"]}
+    def land(self, store: Store, row: OutboxRow, server: Landing, *, shown: bool) -> None:
+        assert isinstance(server, Note)
+        self.local[row.local_id or 0] = {"text": server.text, "server_id": server.id}
 
     def describe(self, records: Records, row: OutboxRow) -> str:
         return f"Write note '{row.target['text']}'"

@@ -6,6 +6,10 @@ module may run a query (``.execute(``, ``.executemany(``, ``.executescript(``,
 literal starting with an SQL verb). Code that needs data calls a named store
 method instead, so a table's shape is known in one layer.
 
+The outbox states are named once too: outside ``tenktui/store/states.py`` no
+tuple, list or set literal spells out two or more of them; code uses the named
+sets there (``OPEN_STATES``, ``STUCK_STATES``, …).
+
 The modules are parsed with ``ast``, not searched as text: a comment or a
 docstring that happens to say "select" is not code, and a call split over lines
 is still found.
@@ -18,6 +22,8 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+
+from tenktui.store.states import OutboxState
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tenktui"
@@ -147,4 +153,54 @@ def test_the_guard_finds_calls_and_sql_text() -> None:
             "12: SQL text 'pragma data_version'",
             "13: SQL text 'SELECT id FROM t WHERE'",
         ]
+    )
+
+
+# -- the outbox states are named once ------------------------------------------------
+# A set of outbox states spelled out as strings drifts from the one in
+# ``tenktui/store/states.py`` (a state added there is missed here); code names the set.
+STATES_OWNER = "tenktui/store/states.py"
+STATE_WORDS = frozenset(state.value for state in OutboxState)
+
+
+def spelled_out_states(path: Path, source: str) -> Iterator[str]:
+    """``line: words`` for every tuple, list or set literal naming two or more states."""
+    tree = ast.parse(source, filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            words = [
+                element.value
+                for element in node.elts
+                if isinstance(element, ast.Constant)
+                and isinstance(element.value, str)
+                and element.value in STATE_WORDS
+            ]
+            if len(words) >= 2:
+                yield f"{node.lineno}: {', '.join(words)}"
+
+
+def test_outbox_state_sets_are_named_not_spelled_out() -> None:
+    found = [
+        f"{name}:{where}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (name := path.relative_to(ROOT).as_posix()) != STATES_OWNER
+        for where in spelled_out_states(path, path.read_text(encoding="utf-8"))
+    ]
+    assert not found, (
+        f"outbox states spelled out (use a named set from {STATES_OWNER}):\n" + "\n".join(found)
+    )
+
+
+def test_the_state_guard_finds_spelled_out_sets() -> None:
+    source = (
+        "def f(row, cell):\n"
+        '    a = row.state in ("failed", "conflict")\n'
+        '    b = [\n        "pending",\n        "sending"]\n'
+        '    c = {"done", "failed", "other"}\n'
+        '    ok = ("pending", "approved"), ("offline", *STUCK), {"failed": 1, "conflict": 2}\n'
+        '    ok2 = "failed conflict", ("done", "mark done")\n'
+    )
+    found = list(spelled_out_states(Path("m.py"), source))
+    assert sorted(found) == sorted(
+        ["2: failed, conflict", "3: pending, sending", "6: done, failed"]
     )

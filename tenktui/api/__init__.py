@@ -1,6 +1,7 @@
 """tenktui.api: the backends the sync engine talks to. Never imports Textual.
 
-- :mod:`tenktui.api.base`: ``Backend`` (the protocol) and ``Capabilities``;
+- :mod:`tenktui.api.protocol`: ``Backend``, the protocol (re-exported by :mod:`tenktui.api.base`,
+  with ``Capabilities`` and ``HttpBackend``, the plumbing both clients share);
 - :mod:`tenktui.api.tenkft`: ``TenKftClient``, the 10,000ft implementation;
 - :mod:`tenktui.records` (re-exported as ``tenktui.api.records``): typed records;
 - :mod:`tenktui.api.errors`: ``ApiError`` and its kinds, each readable by people;

@@ -79,14 +79,13 @@ def _cached(ctx: Context, me: int, start: dt.date, end: dt.date) -> list[dict[st
 
 async def _fetched(ctx: Context, me: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     from tenktui.api.errors import ApiError
-    from tenktui.sync.push import payload
 
     found = []
     try:
         async for entry in ctx.session.backend.iter_time_entries(
             me, start, end, with_suggestions=False, with_approvals=True
         ):
-            e = payload(entry)
+            e = entry.raw
             if e.get("is_suggestion"):
                 continue
             approvals = (e.get("approvals") or {}).get("data") or []
@@ -120,11 +119,10 @@ async def _fetch_unknown(
     """Names of projects the cache does not hold (archived ones): asked once each, best
     effort; offline, the export names them ``#id``."""
     from tenktui.api.errors import ApiError
-    from tenktui.sync.push import payload
 
     for assignable_id in sorted(wanted - set(assignables)):
         try:
-            a = payload(await ctx.session.backend.get_assignable(assignable_id))
+            a = (await ctx.session.backend.get_assignable(assignable_id)).raw
         except ApiError:
             return
         kind = "leave" if a.get("type") == "LeaveType" else "phase" if a.get("parent_id") else ""

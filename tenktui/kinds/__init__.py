@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tenktui.kinds.approval import ApprovalKind
 from tenktui.kinds.assignment import AssignmentKind
-from tenktui.kinds.base import Outcome, RecordKind, Sending, payload
+from tenktui.kinds.base import Landing, Outcome, RecordKind, Sending
 from tenktui.kinds.describe import Describer
 from tenktui.kinds.registry import REGISTRY, kind_for, register
 from tenktui.kinds.resolve import Resolutions
@@ -26,11 +26,11 @@ register(ApprovalKind())
 __all__ = [
     "REGISTRY",
     "Describer",
+    "Landing",
     "Outcome",
     "RecordKind",
     "Resolutions",
     "Sending",
     "kind_for",
-    "payload",
     "register",
 ]

@@ -8,17 +8,17 @@ approvals (what the server shows as submitted, and why it left some out).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from tenktui.api.errors import Ambiguous
-from tenktui.kinds.base import Outcome, Payload, RecordKind, Sending, payload
+from tenktui.kinds.base import Landing, Outcome, Payload, RecordKind, Sending
+from tenktui.records import Approval, Record, TimeEntry
 from tenktui.store import Store
 from tenktui.store.describe import day_label, hours_label
 from tenktui.store.outbox import OutboxRow, OutboxState
 from tenktui.store.records import Records
 
 
-class ApprovalKind(RecordKind):
+class ApprovalKind(RecordKind[Approval]):
     name = "approval"
 
     async def change(self, ctx: Sending, row: OutboxRow) -> Outcome:
@@ -35,7 +35,7 @@ class ApprovalKind(RecordKind):
             # again only what it does not show as submitted.
             entries = await self._unsubmitted(ctx, row, entries)
             approvals = await self._submit(ctx, entries) if entries else []
-        by_entry = {payload(a)["approvable_id"]: payload(a) for a in approvals}
+        by_entry = {a.approvable_id: a for a in approvals}
         landed = [
             (e["id"], by_entry[e["server_id"]]) for e in entries if e["server_id"] in by_entry
         ]
@@ -48,24 +48,23 @@ class ApprovalKind(RecordKind):
         return Outcome.partly(landed, reason)
 
     @staticmethod
-    async def _submit(ctx: Sending, entries: list[Payload]) -> list[Any]:
+    async def _submit(ctx: Sending, entries: list[Payload]) -> list[Approval]:
         return await ctx.backend.submit_for_approval(
             [(e["server_id"], e["updated_at"]) for e in entries]
         )
 
     async def _why_left_out(self, ctx: Sending, row: OutboxRow, left_out: list[Payload]) -> str:
         """Which entries the server did not submit, and why, as far as it shows."""
-        served = {e["id"]: e for e in await self._served_week(ctx, row)}
+        served = {e.id: e for e in await self._served_week(ctx, row)}
         parts = []
         for e in left_out:
             local = ctx.records.entry(e["id"]) or {}
             server = served.get(e["server_id"])
-            approvals = ((server or {}).get("approvals") or {}).get("data") or []
             if server is None:
                 why = "it is no longer on the server"
-            elif any(a.get("status") == "approved" for a in approvals):
+            elif any(a.status == "approved" for a in server.approvals or ()):
                 why = "it is already approved"
-            elif server.get("updated_at") != e["updated_at"]:
+            elif server.updated_at != e["updated_at"]:
                 why = "it changed on the server since it was read; sync and submit again"
             else:
                 why = "the server did not say why"
@@ -81,16 +80,15 @@ class ApprovalKind(RecordKind):
         """The entries the server does not yet show with a pending or approved approval."""
         submitted = set()
         for e in await self._served_week(ctx, row):
-            approvals = (e.get("approvals") or {}).get("data") or []
-            if any(a.get("status") in ("pending", "approved") for a in approvals):
-                submitted.add(e["id"])
+            if any(a.status in ("pending", "approved") for a in e.approvals or ()):
+                submitted.add(e.id)
         return [e for e in entries if e["server_id"] not in submitted]
 
-    async def _served_week(self, ctx: Sending, row: OutboxRow) -> list[Payload]:
+    async def _served_week(self, ctx: Sending, row: OutboxRow) -> list[TimeEntry]:
         """The submitted week's entries as the server shows them, with their approvals."""
         start = dt.date.fromisoformat(row.target["week_start"])
         return [
-            payload(entry)
+            entry
             async for entry in ctx.backend.iter_time_entries(
                 row.target["user_id"],
                 start,
@@ -100,11 +98,10 @@ class ApprovalKind(RecordKind):
             )
         ]
 
-    def land(self, store: Store, row: OutboxRow, server: Any, *, shown: bool) -> None:
+    def land(self, store: Store, row: OutboxRow, server: Landing, *, shown: bool) -> None:
+        assert not isinstance(server, Record), "a submission lands each entry's approval"
         for local_id, approval in server or []:
-            store.records.land_approval(
-                local_id, approval["id"], approval.get("status") or "pending"
-            )
+            store.records.land_approval(local_id, approval.id, approval.status or "pending")
 
     def describe(self, records: Records, row: OutboxRow) -> str:
         start = row.target.get("week_start")

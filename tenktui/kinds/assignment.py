@@ -7,16 +7,15 @@ from the server is a conflict.
 
 from __future__ import annotations
 
-from typing import Any
-
 from tenktui.api.errors import NotFound
-from tenktui.kinds.base import Outcome, RecordKind, Sending, payload
+from tenktui.kinds.base import Landing, Outcome, RecordKind, Sending
+from tenktui.records import Assignment
 from tenktui.store import Store
 from tenktui.store.outbox import OutboxRow
 from tenktui.store.records import Records
 
 
-class AssignmentKind(RecordKind):
+class AssignmentKind(RecordKind[Assignment]):
     name = "assignment"
 
     async def change(self, ctx: Sending, row: OutboxRow) -> Outcome:
@@ -27,10 +26,11 @@ class AssignmentKind(RecordKind):
             )
         except NotFound:
             return Outcome.conflicted(None)
-        return Outcome.landed(payload(updated))
+        return Outcome.landed(updated)
 
-    def land(self, store: Store, row: OutboxRow, server: Any, *, shown: bool) -> None:
+    def land(self, store: Store, row: OutboxRow, server: Landing, *, shown: bool) -> None:
         if shown:
+            assert isinstance(server, Assignment), "a status change answers with the assignment"
             store.records.land_assignment(row.local_id, server)
 
     def describe(self, records: Records, row: OutboxRow) -> str:

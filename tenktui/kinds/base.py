@@ -10,24 +10,31 @@ one, never overwrite a newer edit) live once, in :mod:`tenktui.sync.push`.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
+from tenktui.api.protocol import Backend
+from tenktui.records import Approval, Record
 from tenktui.store import Store
 from tenktui.store.outbox import OutboxRow
 from tenktui.store.records import Records
 
+# An outbox row's target, base or ``theirs``: JSON as the outbox column keeps it.
 Payload = dict[str, Any]
+# What a change's answer lands in the cache as: the record the server answered with,
+# or (submitting a week) each local entry's approval; ``None`` when nothing came back.
+Landing = Record | Sequence[tuple[int, Approval]] | None
+# The record a kind's creates answer with and its natural key lists.
+R = TypeVar("R", bound=Record)
 
 
-def payload(record: Any) -> Payload:
-    """The server's JSON object behind a typed record (or the dict itself)."""
-    if isinstance(record, dict):
-        return record
-    raw = getattr(record, "raw", None)
-    if isinstance(raw, dict):
-        return raw
-    raise TypeError(f"cannot read a payload from {type(record).__name__}")
+def values_of(record: Record, names: Iterable[str]) -> Payload:
+    """A record's fields as an outbox row's target and base spell them (a date as
+    ``YYYY-MM-DD``), so a typed answer compares with what was queued."""
+    found = {name: getattr(record, name, None) for name in names}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in found.items()}
 
 
 def same(a: Any, b: Any) -> bool:
@@ -49,7 +56,7 @@ class Outcome:
     out; the sync report counts either.
     """
 
-    server: Any = None
+    server: Landing = None
     server_id: int | None = None
     pushed: bool = True
     refused: str | None = None
@@ -60,16 +67,18 @@ class Outcome:
 
     @classmethod
     def landed(
-        cls, server: Any = None, *, pushed: bool = True, server_id: int | None = None
+        cls, server: Landing = None, *, pushed: bool = True, server_id: int | None = None
     ) -> Outcome:
         return cls(server=server, server_id=server_id, pushed=pushed)
 
     @classmethod
-    def conflicted(cls, theirs: Payload | None) -> Outcome:
-        return cls(pushed=False, conflict=True, theirs=theirs, lands=False)
+    def conflicted(cls, theirs: Record | None) -> Outcome:
+        """The server copy moved (``theirs``, kept as the document it came as) or is gone."""
+        raw = None if theirs is None else theirs.raw
+        return cls(pushed=False, conflict=True, theirs=raw, lands=False)
 
     @classmethod
-    def partly(cls, server: Any, reason: str) -> Outcome:
+    def partly(cls, server: Landing, reason: str) -> Outcome:
         """The server took part of it: that part lands, the row fails with ``reason``."""
         return cls(server=server, pushed=False, refused=reason, failed=True)
 
@@ -83,21 +92,24 @@ class Outcome:
 class Sending:
     """What a kind's change request gets: the store, its rows by name, the backend.
 
-    ``backend`` is the sync layer's :class:`tenktui.api.base.Backend`; the kinds may
-    not import the API clients, so each kind names the calls it makes in its docstring.
+    The kinds may not import the API clients: they know the backend by its protocol
+    (:mod:`tenktui.api.protocol`), and each names the calls it makes in its docstring.
     """
 
     store: Store
     records: Records
-    backend: Any
+    backend: Backend
 
     def sending(self, row: OutboxRow) -> None:
         """Committed before the request leaves: a crash then knows it may have landed."""
         self.store.outbox.mark_sending(row.seq)
 
 
-class RecordKind:
-    """One kind of outbox record. Subclass it in one module and register it."""
+class RecordKind(Generic[R]):
+    """One kind of outbox record. Subclass it in one module and register it.
+
+    ``R`` is the typed record its creates answer with and its natural key lists.
+    """
 
     name: ClassVar[str]
     # The record's fields as people see them in a conflict, in order.
@@ -116,19 +128,19 @@ class RecordKind:
         """The server ids already on the create's natural key before it is sent."""
         raise NotImplementedError
 
-    async def create(self, backend: Any, row: OutboxRow) -> Any:
-        """Send the create; its answer (a typed record or a payload)."""
+    async def create(self, backend: Backend, row: OutboxRow) -> R:
+        """Send the create; the record the server answered with."""
         raise NotImplementedError
 
-    def answers(self, created: Payload, row: OutboxRow) -> bool:
+    def answers(self, created: R, row: OutboxRow) -> bool:
         """Whether a create's answer is the record that was sent."""
         return True
 
-    async def listed(self, backend: Any, row: OutboxRow) -> list[Payload]:
+    async def listed(self, backend: Backend, row: OutboxRow) -> list[R]:
         """The server's records on the create's natural key, as they are now."""
         raise NotImplementedError
 
-    def matches(self, server: Payload, row: OutboxRow) -> bool:
+    def matches(self, server: R, row: OutboxRow) -> bool:
         """Whether a listed record is what the create sent (a candidate to adopt)."""
         raise NotImplementedError
 
@@ -137,12 +149,12 @@ class RecordKind:
         raise NotImplementedError(f"{self.name} cannot {row.op}")
 
     # -- landing --------------------------------------------------------------
-    def land(self, store: Store, row: OutboxRow, server: Any, *, shown: bool) -> None:
+    def land(self, store: Store, row: OutboxRow, server: Landing, *, shown: bool) -> None:
         """Write the server's answer into the cache (inside the pusher's transaction).
         ``shown`` is false when a newer edit of the record waits: the cache shows that
         edit, so what people see must not be overwritten."""
 
-    def rebase_base(self, server: Any) -> Payload | None:
+    def rebase_base(self, server: Landing) -> Payload | None:
         """The base for later rows of the record after this answer (``None``: keep theirs)."""
         return None
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tenktui.kinds.base import RecordKind
 
-REGISTRY: dict[str, RecordKind] = {}
+REGISTRY: dict[str, RecordKind[Any]] = {}
 
 
-def register(kind: RecordKind) -> RecordKind:
+def register(kind: RecordKind[Any]) -> RecordKind[Any]:
     """Make a kind known by its name (one line per kind, in ``tenktui.kinds``)."""
     if kind.name in REGISTRY and type(REGISTRY[kind.name]) is not type(kind):
         raise ValueError(f"a record kind named {kind.name!r} is already registered")
@@ -15,7 +17,7 @@ def register(kind: RecordKind) -> RecordKind:
     return kind
 
 
-def kind_for(name: str) -> RecordKind:
+def kind_for(name: str) -> RecordKind[Any]:
     """The kind an outbox row names; ``KeyError`` for a kind this tenktui does not know."""
     try:
         return REGISTRY[name]

@@ -9,16 +9,17 @@ conflict, and deleting one already gone is success.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 from tenktui.api.errors import NotFound
-from tenktui.kinds.base import Outcome, Payload, RecordKind, Sending, payload
+from tenktui.api.protocol import Backend
+from tenktui.kinds.base import Landing, Outcome, Payload, RecordKind, Sending
+from tenktui.records import Subtask
 from tenktui.store import Store
 from tenktui.store.outbox import OutboxRow
 from tenktui.store.records import SUBTASK_FIELDS, Records
 
 
-class SubtaskKind(RecordKind):
+class SubtaskKind(RecordKind[Subtask]):
     name = "subtask"
     fields = SUBTASK_FIELDS
 
@@ -28,20 +29,18 @@ class SubtaskKind(RecordKind):
     def snapshot(self, records: Records, row: OutboxRow) -> list[int]:
         return records.subtask_ids_on(row.target["assignment_id"])
 
-    async def create(self, backend: Any, row: OutboxRow) -> Any:
+    async def create(self, backend: Backend, row: OutboxRow) -> Subtask:
         t = row.target
         return await backend.create_subtask(
             t["project_id"], t["assignment_id"], t["description"], completed=t["completed"]
         )
 
-    async def listed(self, backend: Any, row: OutboxRow) -> list[Payload]:
+    async def listed(self, backend: Backend, row: OutboxRow) -> list[Subtask]:
         t = row.target
-        return [
-            payload(s) async for s in backend.iter_subtasks(t["project_id"], t["assignment_id"])
-        ]
+        return [s async for s in backend.iter_subtasks(t["project_id"], t["assignment_id"])]
 
-    def matches(self, server: Payload, row: OutboxRow) -> bool:
-        return server.get("description") == row.target["description"]
+    def matches(self, server: Subtask, row: OutboxRow) -> bool:
+        return server.description == row.target["description"]
 
     async def change(self, ctx: Sending, row: OutboxRow) -> Outcome:
         sub = ctx.records.subtask(row.local_id)
@@ -65,15 +64,16 @@ class SubtaskKind(RecordKind):
             )
         except NotFound:
             return Outcome.conflicted(None)
-        return Outcome.landed(payload(updated))
+        return Outcome.landed(updated)
 
-    def land(self, store: Store, row: OutboxRow, server: Any, *, shown: bool) -> None:
+    def land(self, store: Store, row: OutboxRow, server: Landing, *, shown: bool) -> None:
         # Only the server's bookkeeping (id, stamp, raw) is written, never what people
         # see: it lands even under a newer edit.
         if row.op == "delete":
             store.records.forget_subtask(row.local_id)
-        else:
-            store.records.land_subtask(row.local_id, server, created=row.op == "create")
+            return
+        assert isinstance(server, Subtask), "a create or update answers with the subtask"
+        store.records.land_subtask(row.local_id, server, created=row.op == "create")
 
     def describe(self, records: Records, row: OutboxRow) -> str:
         t = row.target

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any
 
 from tenktui.api.errors import NotFound
-from tenktui.kinds.base import Outcome, Payload, RecordKind, Sending, payload, same
+from tenktui.api.protocol import Backend
+from tenktui.kinds.base import Landing, Outcome, Payload, RecordKind, Sending, same, values_of
+from tenktui.records import TimeEntry
 from tenktui.store import Store
 from tenktui.store.describe import day_label, hours_label
 from tenktui.store.outbox import OutboxRow
@@ -29,7 +30,7 @@ from tenktui.store.records import (
 NATURAL_KEY = ("user_id", "assignable_id", "date")
 
 
-class TimeEntryKind(RecordKind):
+class TimeEntryKind(RecordKind[TimeEntry]):
     name = "time_entry"
     fields = ENTRY_SHOWN
     counts_reconciled = True
@@ -42,7 +43,7 @@ class TimeEntryKind(RecordKind):
         t = row.target
         return records.entry_ids_on(t["user_id"], t["assignable_id"], t["date"])
 
-    async def create(self, backend: Any, row: OutboxRow) -> Any:
+    async def create(self, backend: Backend, row: OutboxRow) -> TimeEntry:
         t = row.target
         return await backend.create_time_entry(
             t["user_id"],
@@ -53,24 +54,26 @@ class TimeEntryKind(RecordKind):
             notes=t.get("notes"),
         )
 
-    def answers(self, created: Payload, row: OutboxRow) -> bool:
-        return all(same(created.get(k), row.target.get(k)) for k in NATURAL_KEY) and self.matches(
+    def answers(self, created: TimeEntry, row: OutboxRow) -> bool:
+        sent = values_of(created, NATURAL_KEY)
+        return all(same(sent[k], row.target.get(k)) for k in NATURAL_KEY) and self.matches(
             created, row
         )
 
-    async def listed(self, backend: Any, row: OutboxRow) -> list[Payload]:
+    async def listed(self, backend: Backend, row: OutboxRow) -> list[TimeEntry]:
         t = row.target
         day = dt.date.fromisoformat(t["date"])
         return [
-            e
+            entry
             async for entry in backend.iter_time_entries(
                 t["user_id"], day, day, with_suggestions=False, with_approvals=False
             )
-            if (e := payload(entry))["assignable_id"] == t["assignable_id"]
+            if entry.assignable_id == t["assignable_id"]
         ]
 
-    def matches(self, server: Payload, row: OutboxRow) -> bool:
-        return all(same(server.get(k), row.target.get(k)) for k in ENTRY_EDITABLE)
+    def matches(self, server: TimeEntry, row: OutboxRow) -> bool:
+        values = values_of(server, ENTRY_EDITABLE)
+        return all(same(values[k], row.target.get(k)) for k in ENTRY_EDITABLE)
 
     # -- changing ---------------------------------------------------------------
     async def change(self, ctx: Sending, row: OutboxRow) -> Outcome:
@@ -85,14 +88,15 @@ class TimeEntryKind(RecordKind):
         server = await self._server_copy(ctx, row)
         if server is None or self._conflicts(ctx, row, server):
             return Outcome.conflicted(server)
-        if all(same(server.get(k), v) for k, v in row.target.items()):
+        there = values_of(server, row.target)
+        if all(same(there[k], v) for k, v in row.target.items()):
             # Already there (our own earlier attempt landed, or the same edit elsewhere).
             return Outcome.landed(server, pushed=False)
         ctx.sending(row)
         updated = await ctx.backend.update_time_entry(
             entry_row["user_id"], entry_row["server_id"], **row.target
         )
-        return Outcome.landed(payload(updated))
+        return Outcome.landed(updated)
 
     async def _delete(self, ctx: Sending, row: OutboxRow) -> Outcome:
         entry_row = ctx.records.entry(row.local_id)
@@ -110,46 +114,47 @@ class TimeEntryKind(RecordKind):
             await ctx.backend.delete_time_entry(entry_row["user_id"], server_id)
         return Outcome.landed()
 
-    async def _server_copy(self, ctx: Sending, row: OutboxRow) -> Payload | None:
+    async def _server_copy(self, ctx: Sending, row: OutboxRow) -> TimeEntry | None:
         """The server's current copy: from the pull that just ran, else fetched."""
         if row.theirs is not None:
-            return None if row.theirs.get("deleted") else row.theirs
+            return None if row.theirs.get("deleted") else TimeEntry.from_api(row.theirs)
         entry_row = ctx.records.entry(row.local_id)
         server_id = row.server_id or (entry_row and entry_row["server_id"])
         user_id = entry_row["user_id"] if entry_row else row.target.get("user_id")
         try:
-            return payload(await ctx.backend.get_time_entry(user_id, server_id))
+            return await ctx.backend.get_time_entry(user_id, server_id)
         except NotFound:
             return None
 
-    def _conflicts(self, ctx: Sending, row: OutboxRow, server: Payload) -> bool:
+    def _conflicts(self, ctx: Sending, row: OutboxRow, server: TimeEntry) -> bool:
         """The server copy moved past the base on a field this edit sets to something else."""
         base = row.base or {}
-        if server.get("updated_at") == base.get("updated_at") and getattr(
-            ctx.backend.capabilities, "entry_stamps", True
-        ):
+        if server.updated_at == base.get("updated_at") and ctx.backend.capabilities.entry_stamps:
             return False
         fields = row.target.keys() if row.op == "update" else ENTRY_COMPARED
+        theirs = values_of(server, fields)
         return any(
-            not same(server.get(k), base.get(k)) and not same(server.get(k), row.target.get(k))
+            not same(theirs[k], base.get(k)) and not same(theirs[k], row.target.get(k))
             for k in fields
             if k in base
         )
 
     # -- landing ------------------------------------------------------------------
-    def land(self, store: Store, row: OutboxRow, server: Any, *, shown: bool) -> None:
+    def land(self, store: Store, row: OutboxRow, server: Landing, *, shown: bool) -> None:
         if row.op == "delete":
             store.records.forget_entry(row.local_id)
-        elif row.op == "create":
+            return
+        assert isinstance(server, TimeEntry), "a create or update answers with the entry"
+        if row.op == "create":
             if store.records.entry(row.local_id) is not None:
                 store.cache.store_server_entry(row.local_id or 0, server)
         elif shown:
             store.cache.store_server_entry(row.local_id or 0, server)
 
-    def rebase_base(self, server: Any) -> Payload | None:
-        if server is None:
+    def rebase_base(self, server: Landing) -> Payload | None:
+        if not isinstance(server, TimeEntry):
             return None
-        return {k: server.get(k) for k in (*TIME_ENTRY_FIELDS, "updated_at")}
+        return values_of(server, (*TIME_ENTRY_FIELDS, "updated_at"))
 
     # -- people -------------------------------------------------------------------
     def _entry(self, records: Records, row: OutboxRow) -> Payload:
@@ -203,7 +208,7 @@ class TimeEntryKind(RecordKind):
         if local["server_id"] is None or server is None:
             store.records.forget_entry(row.local_id)
         else:
-            store.cache.store_server_entry(local["id"], server)
+            store.cache.store_server_entry(local["id"], TimeEntry.from_api(server))
 
     def keep_mine_gone(self, store: Store, row: OutboxRow) -> None:
         if row.op == "delete":

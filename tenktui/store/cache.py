@@ -46,7 +46,7 @@ def raw_json(payload: Payload) -> str:
     return json.dumps(payload, separators=(",", ":"), sort_keys=True)
 
 
-def _raw(record: Record) -> str:
+def record_json(record: Record) -> str:
     """What ``raw`` keeps of a record: the document it was made from."""
     return raw_json(record.raw or {"id": record.id})
 
@@ -62,12 +62,6 @@ def _lockout(assignable: AnyAssignable, is_leave: bool) -> int:
 
 def _flag(value: Any) -> int:
     return 1 if value else 0
-
-
-def _entry(e: TimeEntry | Payload) -> TimeEntry:
-    """The server's answer to a write, given as a record or (from an outbox row or
-    an older caller) as the document it was made from."""
-    return e if isinstance(e, TimeEntry) else TimeEntry.from_api(e)
 
 
 def _cell_suggestions(user_id: int, suggested: Iterable[TimeEntry]) -> list[tuple[Any, ...]]:
@@ -128,17 +122,13 @@ class Cache:
         return len(rows)
 
     def upsert_statuses(
-        self, statuses: Iterable[tuple[int, Status | Payload | None]], fetched_at: str
+        self, statuses: Iterable[tuple[int, Status | None]], fetched_at: str
     ) -> None:
-        """The current status of each user (``None``: the person has never set one).
-
-        A status may also come as the document it was made from (the push's answer
-        to a status change)."""
+        """The current status of each user (``None``: the person has never set one)."""
         with self.d.write() as c:
-            for user_id, found in statuses:
+            for user_id, status in statuses:
                 if self._unfinished("status", user_id):
                     continue
-                status = Status.from_api(found) if isinstance(found, dict) else found
                 c.execute(
                     "INSERT OR REPLACE INTO statuses "
                     "(user_id, status, message, updated_at, fetched_at, raw) "
@@ -149,7 +139,7 @@ class Cache:
                         status and status.message,
                         status and status.updated_at,
                         fetched_at,
-                        _raw(status) if status else None,
+                        record_json(status) if status else None,
                     ),
                 )
 
@@ -204,7 +194,7 @@ class Cache:
                 a.scope,
                 a.subtask_counts and a.subtask_counts.total,
                 a.subtask_counts and a.subtask_counts.completed,
-                _raw(a),
+                record_json(a),
             )
             for a in items
         ]
@@ -305,7 +295,7 @@ class Cache:
             e.created_at,
             latest and latest.id,
             latest and latest.status,
-            _raw(e),
+            record_json(e),
         )
 
     def _insert_entry(self, e: TimeEntry) -> None:
@@ -324,9 +314,8 @@ class Cache:
             (*self._entry_values(e), local_id),
         )
 
-    def store_server_entry(self, local_id: int, e: TimeEntry | Payload) -> None:
+    def store_server_entry(self, local_id: int, entry: TimeEntry) -> None:
         """The server's answer to our own write: the local row becomes that copy."""
-        entry = _entry(e)
         with self.d.write():
             self.d.conn.execute(
                 "UPDATE time_entries SET server_id = ? WHERE id = ?", (entry.id, local_id)
@@ -354,7 +343,7 @@ class Cache:
                     s.description or "",
                     _flag(s.completed),
                     s.updated_at,
-                    _raw(s),
+                    record_json(s),
                 )
                 if row is None:
                     c.execute(
@@ -471,7 +460,7 @@ def _reference_row(item: Reference) -> dict[str, Any]:
             "sort_order": item.order,
             "deleted": _flag(item.deleted or item.deleted_at),
             "scope": item.scope,
-            "raw": _raw(item),
+            "raw": record_json(item),
         }
     if isinstance(item, Holiday):
         return {"id": item.id, "date": _iso(item.date), "name": item.name}

@@ -2,8 +2,8 @@
 
 The record kinds (``tenktui.kinds``) and the pusher know *what* happens to a
 time entry, subtask, status, assignment or approval; this module is the only
-place that knows the SQL for it. Nothing here knows a backend: the payloads
-are the dicts the sync layer already hands the cache.
+place that knows the SQL for it. Nothing here knows a backend: the server's
+answers come as the typed records of :mod:`tenktui.records`.
 """
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tenktui.store.cache import raw_json
+from tenktui.records import Assignment, Subtask, TimeEntry
+from tenktui.store.cache import record_json
 from tenktui.store.database import Database
 from tenktui.store.validation import display_name
 
-# A time entry's fields, most telling first. Every view of an entry is a prefix:
-# what a person edits, what a conflict shows, what a conflict compares, and all.
-TIME_ENTRY_FIELDS = ("hours", "task", "notes", "date", "assignable_id", "user_id")
+# A time entry's fields, most telling first (what a write may set, then whose it is).
+# Every view of an entry is a prefix: what a person edits, what a conflict shows,
+# what a conflict compares, and all.
+TIME_ENTRY_FIELDS = (*TimeEntry.WRITABLE, "user_id")
 ENTRY_EDITABLE = TIME_ENTRY_FIELDS[:3]
 ENTRY_SHOWN = TIME_ENTRY_FIELDS[:4]
 ENTRY_COMPARED = TIME_ENTRY_FIELDS[:5]
-SUBTASK_FIELDS = ("description", "completed")
+SUBTASK_FIELDS = Subtask.WRITABLE
 
 # The kinds whose local_id is a row of a cache table (the others name server ids).
 RECORD_TABLES = {"time_entry": "time_entries", "subtask": "subtasks"}
@@ -121,27 +123,22 @@ class Records:
     def forget_subtask(self, local_id: int | None) -> None:
         self.d.conn.execute("DELETE FROM subtasks WHERE id = ?", (local_id,))
 
-    def land_subtask(self, local_id: int | None, server: Row, *, created: bool) -> None:
+    def land_subtask(self, local_id: int | None, server: Subtask, *, created: bool) -> None:
         if created:
             self.d.conn.execute(
                 "UPDATE subtasks SET server_id = ?, updated_at = ?, raw = ? WHERE id = ?",
-                (server["id"], server.get("updated_at"), raw_json(server), local_id),
+                (server.id, server.updated_at, record_json(server), local_id),
             )
             return
         self.d.conn.execute(
             "UPDATE subtasks SET updated_at = ?, raw = ? WHERE id = ?",
-            (server.get("updated_at"), raw_json(server), local_id),
+            (server.updated_at, record_json(server), local_id),
         )
 
-    def land_assignment(self, assignment_id: int | None, server: Row) -> None:
+    def land_assignment(self, assignment_id: int | None, server: Assignment) -> None:
         self.d.conn.execute(
             "UPDATE assignments SET status_option_id = ?, updated_at = ?, raw = ? WHERE id = ?",
-            (
-                server.get("status_option_id"),
-                server.get("updated_at"),
-                raw_json(server),
-                assignment_id,
-            ),
+            (server.status_option_id, server.updated_at, record_json(server), assignment_id),
         )
 
     def land_approval(self, local_id: int, approval_id: Any, status: str) -> None:

@@ -23,7 +23,8 @@ from typing import Any
 from tenktui.api.base import Backend
 from tenktui.api.errors import Ambiguous, ApiError, Rejected, ServerError
 from tenktui.api.governor import Priority, priority
-from tenktui.kinds import Outcome, RecordKind, Sending, kind_for, payload
+from tenktui.kinds import Landing, Outcome, RecordKind, Sending, kind_for
+from tenktui.records import Record
 from tenktui.store import Store
 from tenktui.store.outbox import REPLAYABLE_STATES, OutboxRow, OutboxState
 from tenktui.sync.state import SyncReport
@@ -90,7 +91,7 @@ class Pusher:
             return
         self.outbox.mark_pending(row.seq, error)
 
-    async def _send(self, kind: RecordKind, row: OutboxRow, report: SyncReport) -> None:
+    async def _send(self, kind: RecordKind[Any], row: OutboxRow, report: SyncReport) -> None:
         if kind.reconciles(row):
             await self._create(kind, row, report)
             return
@@ -103,7 +104,7 @@ class Pusher:
         elif outcome.failed:
             report.failed += 1
 
-    def _settle(self, kind: RecordKind, row: OutboxRow, outcome: Outcome) -> None:
+    def _settle(self, kind: RecordKind[Any], row: OutboxRow, outcome: Outcome) -> None:
         """The row's end after a change, and the answer landed, in one transaction."""
         if outcome.conflict:
             self.outbox.mark_conflict(row.seq, outcome.theirs)
@@ -120,14 +121,14 @@ class Pusher:
             kind.land(self.store, row, outcome.server, shown=not self.outbox.has_newer(row))
             self._rebase_later(kind, row, outcome.server)
 
-    def _rebase_later(self, kind: RecordKind, row: OutboxRow, server: Any) -> None:
+    def _rebase_later(self, kind: RecordKind[Any], row: OutboxRow, server: Landing) -> None:
         base = kind.rebase_base(server)
         if base is not None:
             self.outbox.rebase_later(row, base)
 
     # -- creates: snapshot, send, and adopt or resend once ----------------------
     async def _create(
-        self, kind: RecordKind, row: OutboxRow, report: SyncReport, *, resend: bool = True
+        self, kind: RecordKind[Any], row: OutboxRow, report: SyncReport, *, resend: bool = True
     ) -> None:
         """Send a create; after an unreadable answer, adopt what landed or send once more
         (``resend``), and a second unreadable answer waits for the next pass."""
@@ -155,7 +156,7 @@ class Pusher:
         self._land_created(kind, row, created)
         report.pushed += 1
 
-    async def _adopt(self, kind: RecordKind, row: OutboxRow, report: SyncReport) -> bool:
+    async def _adopt(self, kind: RecordKind[Any], row: OutboxRow, report: SyncReport) -> bool:
         """After an ambiguous create: adopt our record if it landed. ``False``: resend.
 
         A candidate is a record on the natural key that was not there when we sent
@@ -165,32 +166,32 @@ class Pusher:
         candidates = [
             server
             for server in await kind.listed(self.backend, row)
-            if server["id"] not in excluded and kind.matches(server, row)
+            if server.id not in excluded and kind.matches(server, row)
         ]
         if not candidates:
             return False
         # Identical twins made since the snapshot: ours is the earliest.
-        mine = min(candidates, key=lambda s: s["id"])
+        mine = min(candidates, key=lambda s: s.id)
         self._land_created(kind, row, mine)
         if kind.counts_reconciled:
             report.adopted += 1
-            log.info("adopted %s %s after an ambiguous create", row.kind, mine["id"])
+            log.info("adopted %s %s after an ambiguous create", row.kind, mine.id)
         return True
 
-    def _land_created(self, kind: RecordKind, row: OutboxRow, server: dict[str, Any]) -> None:
+    def _land_created(self, kind: RecordKind[Any], row: OutboxRow, server: Record) -> None:
         with self.store.database.write():
-            self.store.records.merge_orphan(row.kind, row.local_id, server["id"])
-            self.outbox.mark_done(row.seq, server["id"])
+            self.store.records.merge_orphan(row.kind, row.local_id, server.id)
+            self.outbox.mark_done(row.seq, server.id)
             # A create's answer always lands: it tells the record its server id.
             kind.land(self.store, row, server, shown=True)
-            self.outbox.pass_server_id(row, server["id"])
+            self.outbox.pass_server_id(row, server.id)
             self._rebase_later(kind, row, server)
 
 
 async def _created(
-    send: Callable[[], Awaitable[Any]],
-    matches: Callable[[dict[str, Any]], bool] | None = None,
-) -> dict[str, Any] | ApiError:
+    send: Callable[[], Awaitable[Record]],
+    matches: Callable[[Any], bool] | None = None,
+) -> Record | ApiError:
     """The record a create answered with, or the error saying it may have landed.
 
     Only a refusal the server states before acting is a failure (raised as is); any
@@ -199,14 +200,18 @@ async def _created(
     sent, a redirect, a 409 or 429 after sending — is ambiguous, like a lost answer.
     """
     try:
-        created = payload(await send())
+        created = await send()
     except Ambiguous as err:
         return err
     except ServerError as err:
         return err
     except (TypeError, ValueError) as err:
         return ServerError(f"The server's answer to a create could not be read ({err}).")
-    record_id = created.get("id")
+    if not isinstance(created, Record):
+        return ServerError(
+            f"The server's answer to a create could not be read ({type(created).__name__})."
+        )
+    record_id = created.id
     if isinstance(record_id, bool) or not isinstance(record_id, int):
         return ServerError("The server's answer to a create held no valid id.")
     if matches is not None and not matches(created):

@@ -12,7 +12,7 @@ from tenktui.api.leantime.rpc import Call
 from tenktui.api.leantime.site import Site, check_fields
 from tenktui.api.records import Subtask, parse_record
 
-SUBTASK_FIELDS = frozenset({"description", "completed"})
+SUBTASK_FIELDS = frozenset(Subtask.WRITABLE)
 
 
 class Subtasks:

@@ -23,7 +23,7 @@ from tenktui.api.records import TimeEntry, parse_record
 
 log = logging.getLogger("tenktui.api")
 
-TIME_ENTRY_FIELDS = frozenset({"hours", "notes", "task", "date", "assignable_id"})
+TIME_ENTRY_FIELDS = frozenset(TimeEntry.WRITABLE)
 NOTES_FIXED = (
     "Leantime's API cannot change the notes of time already logged (upsertTime keeps "
     "them as they are); change them in Leantime's timesheet, or delete the entry and log "

@@ -42,8 +42,8 @@ from tenktui.records import (
 
 DEFAULT_BASE_URL = "https://api.rm.smartsheet.com/api/v1"
 STATUS_CODES = ("ITO", "WFH", "SIC", "OOO", "VAC", "OOF")
-TIME_ENTRY_FIELDS = frozenset({"hours", "notes", "task", "date", "assignable_id"})
-SUBTASK_FIELDS = frozenset({"description", "completed"})
+TIME_ENTRY_FIELDS = frozenset(TimeEntry.WRITABLE)
+SUBTASK_FIELDS = frozenset(Subtask.WRITABLE)
 
 R = TypeVar("R", bound=Record)
 

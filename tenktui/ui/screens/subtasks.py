@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
 from tenktui.store.describe import day_label
+from tenktui.store.states import STUCK_STATES
 from tenktui.store.validation import display_name
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
@@ -135,7 +136,7 @@ class SubtasksScreen(StoreScreen):
         """Why the highlighted subtask's edit is stuck, if it is."""
         item = self.highlighted
         error = self.query_one("#subtask-error", Static)
-        if item and item["state"] in ("failed", "conflict"):
+        if item and item["state"] in STUCK_STATES:
             error.update(clean(f"{MARKS[item['state']]}: {item['error'] or 'see the Outbox'}"))
             error.display = True
         else:

@@ -11,7 +11,9 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
+from tenktui.store.records import ENTRY_EDITABLE
 from tenktui.store.rows import WeekRows
+from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued
@@ -23,7 +25,6 @@ from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
 if TYPE_CHECKING:
     from tenktui.session import Session
 
-ENTRY_KEYS = ("hours", "task", "notes")
 CHROME_LINES = 5  # app bar, week head, two lines of detail, footer
 _APPROVAL = {
     "submitting": "submitting for approval…",
@@ -116,7 +117,7 @@ class TimesheetScreen(StoreScreen):
         grid.set_week(self.week, today=self.today)
         self._head(self._title(), self._state())
         cell = grid.current_cell
-        if cell is not None and cell.state in ("failed", "conflict"):
+        if cell is not None and cell.state in STUCK_STATES:
             self._message = None  # the server's word on this cell beats our last message
         if self._message is not None:
             self._show(*self._message[:2])
@@ -274,7 +275,7 @@ class TimesheetScreen(StoreScreen):
                 aid,
                 day,
                 [
-                    {"id": e["id"], **{k: e[k] for k in ENTRY_KEYS}}
+                    {"id": e["id"], **{k: e[k] for k in ENTRY_EDITABLE}}
                     for e in self.store.edits.entries_in_cell(user, aid, day)
                 ],
             )
@@ -602,7 +603,9 @@ class TimesheetScreen(StoreScreen):
                     edits.delete_entry(local_id)
                 for local_id, entry in then.items():
                     if local_id in now:
-                        changes = {k: entry[k] for k in ENTRY_KEYS if now[local_id][k] != entry[k]}
+                        changes = {
+                            k: entry[k] for k in ENTRY_EDITABLE if now[local_id][k] != entry[k]
+                        }
                         if changes:
                             edits.update_entry(local_id, **changes)
                     else:

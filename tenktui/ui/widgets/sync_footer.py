@@ -14,9 +14,11 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
+from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean_line
 
-PROBLEMS = ("offline", "failed", "conflict", "throttled", "log in")
+# Words of the sync line that need the person: rows stuck on a refusal or a conflict too.
+PROBLEMS = ("offline", *STUCK_STATES, "throttled", "log in")
 
 
 class SyncFooter(Footer):

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from tenktui.store.marks import DAY_OFF, OVER, UNDER, cell_mark, day_mark
 from tenktui.store.queries import Cell, Row, WeekGrid
+from tenktui.store.states import OPEN_STATES
 from tenktui.text import clean_line
 from tenktui.ui import keys
 
@@ -567,7 +568,7 @@ class WeekGridView(ScrollView, can_focus=True):
                 value = value[1:]
         else:
             value, name = "·", "week-grid--empty"
-        if cell.state in ("pending", "failed", "conflict"):
+        if cell.state in OPEN_STATES:  # a cell shows "sending" as "pending"
             name = f"week-grid--{cell.state}"
         elif cell.lock:
             name = "week-grid--locked"
