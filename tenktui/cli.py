@@ -582,7 +582,7 @@ def _fail(message: str, code: int, *, as_json: bool = False) -> int:
 
 def _app(args: argparse.Namespace) -> int:
     """Open the app on the chosen profile (Textual is imported only here)."""
-    from tenktui import paths, tokens
+    from tenktui import tokens
     from tenktui.commands import CommandError
     from tenktui.commands.context import load_profile, login_command
     from tenktui.config import ConfigError, load_config, update_profile
@@ -599,23 +599,10 @@ def _app(args: argparse.Namespace) -> int:
     import logging
 
     from tenktui.commands.dates import today
-    from tenktui.session import open_session
-    from tenktui.sync.window import Window
+    from tenktui.session import open_profile_session
     from tenktui.ui.launch import run_app
 
-    session = open_session(
-        db_path=paths.profile_db(profile.name),
-        base_url=profile.base_url,
-        token=token,
-        email=profile.email,
-        week_start=profile.first_weekday,
-        interval=profile.sync_interval,
-        window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
-        today=lambda: today(profile.timezone),
-        backend=profile.backend,
-        timezone=profile.timezone or "UTC",
-        leantime_kind=profile.leantime_kind,
-    )
+    session = open_profile_session(profile, token, today=lambda: today(profile.timezone))
 
     def remember_theme(name: str) -> None:
         # Read the file again: it may have been edited while the app ran.

@@ -25,6 +25,7 @@ from tenktui.sync.window import Window
 
 if TYPE_CHECKING:  # the network stack is imported on first connect, not at start-up
     from tenktui.api.base import Backend
+    from tenktui.config import Profile
     from tenktui.sync.engine import SyncEngine
 
 DEMO_EMAIL = "me@example.com"
@@ -213,6 +214,25 @@ def open_session(
         week_start=week_start,
         connect=connect,
         capabilities=BY_BACKEND.get(backend, None),
+    )
+
+
+def open_profile_session(profile: Profile, token: str, *, today: Callable[[], dt.date]) -> Session:
+    """A configured profile's session: its cache file, server, window and settings."""
+    from tenktui import paths
+
+    return open_session(
+        db_path=paths.profile_db(profile.name),
+        base_url=profile.base_url,
+        token=token,
+        email=profile.email,
+        week_start=profile.first_weekday,
+        interval=profile.sync_interval,
+        window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
+        today=today,
+        backend=profile.backend,
+        timezone=profile.timezone or "UTC",
+        leantime_kind=profile.leantime_kind,
     )
 
 

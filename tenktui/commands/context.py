@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from tenktui import paths, tokens
+from tenktui import tokens
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.dates import today as person_today
 from tenktui.commands.output import Output
@@ -239,8 +239,7 @@ def describe_row(store: Any, row: Any) -> dict[str, Any]:
 @contextlib.asynccontextmanager
 async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
     """The profile's session for one command, closed (and its sync lock freed) at the end."""
-    from tenktui.session import open_session
-    from tenktui.sync.window import Window
+    from tenktui.session import open_profile_session
 
     try:
         _, profile = load_profile(args)
@@ -256,19 +255,7 @@ async def open_context(args: argparse.Namespace) -> AsyncIterator[Context]:
     remember_secret(token)
     setup_logging()
     now = person_today(profile.timezone)
-    session = open_session(
-        db_path=paths.profile_db(profile.name),
-        base_url=profile.base_url,
-        token=token,
-        email=profile.email,
-        week_start=profile.first_weekday,
-        interval=profile.sync_interval,
-        window=Window(profile.window_weeks_back, profile.window_weeks_ahead),
-        today=lambda: now,
-        backend=profile.backend,
-        timezone=profile.timezone or "UTC",
-        leantime_kind=profile.leantime_kind,
-    )
+    session = open_profile_session(profile, token, today=lambda: now)
     if session.store.database.read_only:
         print(
             f"tenktui: warning: the cache {session.store.path} is read-only: showing what it "
