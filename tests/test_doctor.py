@@ -268,6 +268,7 @@ def test_a_create_that_was_being_sent_is_reconciled_after_the_rebuild_not_double
     assert len(landed) == 1
 
 
+@pytest.mark.slow
 def test_doctor_puts_a_leantime_edit_back_on_its_ticket_and_kind(cli: Cli, tmp_path: Path) -> None:
     """The rescued edits hold ids of the cache's key map: the rebuilt cache gets the map
     back before it pulls, so the entry lands on the ticket and hour kind it was logged to."""

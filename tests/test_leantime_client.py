@@ -500,6 +500,7 @@ async def test_over_http_version_whoami_and_one_request_per_batch(
     assert any(line.startswith("RPC ") and "Timesheets.getAll" in line for line in lines)
 
 
+@pytest.mark.slow
 async def test_over_http_429_backs_off_and_finishes(tmp_path: Path) -> None:
     running = start_leantime(tmp_path / "lt.db", "3.9", "--rate-limit", "3", "--rate-window", "2")
     try:

@@ -266,6 +266,7 @@ def test_each_mode_schedules_what_it_says(world: World) -> None:
                 assert available(world, day) > 0
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=100)
 @given(worlds(shared_assignables=True))
 def test_assignments_on_one_assignable_each_give_their_own_suggestion(world: World) -> None:
@@ -276,6 +277,7 @@ def test_assignments_on_one_assignable_each_give_their_own_suggestion(world: Wor
     assert as_map(found) == pytest.approx(expected_suggestions(world))
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=100)
 @given(worlds(), st.sampled_from(DAYS), st.integers(0, 20))
 def test_a_window_shows_the_same_suggestions_as_the_whole(

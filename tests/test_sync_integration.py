@@ -104,6 +104,7 @@ async def test_first_sync_brings_the_window_and_reference_data(rig: Rig) -> None
     assert rig.local() == rig.remote()
 
 
+@pytest.mark.slow
 async def test_offline_edits_replay_when_the_server_is_back(rig: Rig, reading: str) -> None:
     port = int(rig.server.root.rsplit(":", 1)[1])
     rig.server.stop()

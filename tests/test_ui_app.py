@@ -93,6 +93,7 @@ async def test_the_cached_week_is_drawn_before_any_sync(synced_store: Path, tmp_
         await session.aclose()
 
 
+@pytest.mark.slow
 async def test_an_edit_flows_edit_queued_then_syncing_then_store_changed(tmp_path: Path) -> None:
     session = await live(tmp_path / "demo")
     seen: list[object] = []
@@ -161,6 +162,7 @@ async def test_the_demo_network_switch_queues_then_replays(tmp_path: Path) -> No
         await session.aclose()
 
 
+@pytest.mark.slow
 async def test_writes_by_another_process_are_noticed(session: Session) -> None:
     async with running(session) as (app, pilot):
         grid = sheet(app).grid
@@ -540,6 +542,7 @@ def test_one_meaning_per_key_and_screens_switch_on_f_keys_only() -> None:
 LONG_SYNC_LINE = "demo: network cut · throttled until 14:05 · 12 pending · 3 failed · 2 conflicts"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
 async def test_key_hints_stay_visible_whatever_the_sync_state_says(
     session: Session, name: str

@@ -89,6 +89,7 @@ async def test_the_load_strip_shows_booked_hours_against_capacity(tmp_path) -> N
         assert strip.day == screen.start
 
 
+@pytest.mark.slow
 async def test_keys_move_the_range_a_week_and_back(tmp_path) -> None:
     async with running_app(tmp_path) as (_app, pilot, _session):
         screen = await go(pilot, "f3", AssignmentsScreen)

@@ -180,6 +180,7 @@ async def test_weeks_forward_back_and_to_today(session: Session) -> None:
         assert screen.week_start == TODAY + dt.timedelta(days=7)
 
 
+@pytest.mark.slow
 async def test_arrows_and_hjkl_move_the_cursor(session: Session) -> None:
     async with running(session) as (app, pilot):
         grid = sheet(app).grid
@@ -234,6 +235,7 @@ async def test_copy_last_weeks_rows_and_remove_a_hand_added_row(session: Session
 
 
 # -- undo --------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_undo_a_new_entry_forgets_it(session: Session) -> None:
     async with running(session) as (app, pilot):
         grid = at(app, "Internal Tools", 0)
@@ -245,6 +247,7 @@ async def test_undo_a_new_entry_forgets_it(session: Session) -> None:
         assert "Undone" in detail(app)
 
 
+@pytest.mark.slow
 async def test_undo_a_change_puts_the_old_hours_back(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("left_square_bracket")
@@ -258,6 +261,7 @@ async def test_undo_a_change_puts_the_old_hours_back(session: Session) -> None:
         assert [e["hours"] for e in entries(session, "Data Platform", LAST_MONDAY)] == [2]
 
 
+@pytest.mark.slow
 async def test_undo_confirming_the_week(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("C", "y")
@@ -502,6 +506,7 @@ async def test_the_entry_list_drops_waiting_to_sync_once_synced(session: Session
         assert "waiting to sync" not in str(options.get_option_at_index(0).prompt)
 
 
+@pytest.mark.slow
 async def test_help_lists_the_one_set_of_marks(session: Session) -> None:
     """Item 8: every mark the grid draws (cell states, booked days, days off) is in ?."""
     from tenktui.store import marks
@@ -570,6 +575,7 @@ async def test_names_cut_with_an_ellipsis_and_shown_whole_under_the_cursor(
         assert detail(app).startswith("Website Redesign — Design")
 
 
+@pytest.mark.slow
 async def test_a_wide_screen_has_a_wide_name_column_and_notes(session: Session) -> None:
     async with running(session, size=(200, 50)) as (app, pilot):
         await pilot.press("left_square_bracket")
@@ -600,6 +606,7 @@ async def test_confirming_days_after_today_asks_first(session: Session) -> None:
         assert len(queued(session)) == 15
 
 
+@pytest.mark.slow
 async def test_an_edit_to_a_submitted_week_says_what_it_does(session: Session) -> None:
     """Item 12: a change to submitted time stays pending; new time is not in the submission."""
     async with running(session) as (app, pilot):
