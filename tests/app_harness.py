@@ -18,6 +18,7 @@ config, cache and data dirs, no blinking cursor) is autouse in ``tests/conftest.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -32,6 +33,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from tenktui.api.base import Capabilities
+from tenktui.api.capabilities import TENKFT
 from tenktui.api.tenkft.client import TenKftClient
 from tenktui.sandbox.embedded import NetworkSwitch
 from tenktui.session import Session, open_demo_session
@@ -58,14 +60,8 @@ __all__ = [
     "wait_for",
 ]
 
-ALL_CAPABILITIES = Capabilities(
-    statuses=True,
-    approvals=True,
-    suggestions=True,
-    itemized_entries=True,
-    subtasks=True,
-    phases=True,
-)
+# Everything on, 10,000ft's list included.
+ALL_CAPABILITIES = dataclasses.replace(TENKFT, nested_subtasks=True)
 
 
 def offline_session(
