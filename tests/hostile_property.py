@@ -205,7 +205,8 @@ class Arena:
     def start_server(self) -> Any:
         raise NotImplementedError
 
-    def client(self) -> Any:
+    def client(self, keys: Any) -> Any:
+        """A client for a profile whose store keeps ``keys`` (as a session passes it)."""
         raise NotImplementedError
 
     def is_create(self, ex: Exchange) -> bool:
@@ -224,7 +225,7 @@ class Arena:
         self.server = self.start_server()
         self.proxy = HostileProxy(self.server.root).__enter__()
         store = Store(self.template, today=lambda: TODAY)
-        client = self.client()
+        client = self.client(store.keys)
         engine = SyncEngine(store, client, ME)
         await engine.sync_once()
         assert engine.state.kind == "idle", engine.state.message
@@ -245,7 +246,7 @@ class Arena:
         path = self.workdir / f"example-{self.examples}.db"
         shutil.copyfile(self.template, path)
         store = Store(path, today=lambda: TODAY)
-        client = self.client()
+        client = self.client(store.keys)
         engine = SyncEngine(store, client, ME)
         me = int(store.database.get_meta("me"))
         notes = f"{self.backend} example {self.examples}"
@@ -339,7 +340,7 @@ class TenKftArena(Arena):
         shutil.copyfile(self.seed_db, db)
         return start_sandbox(db, "--rate-limit", "100000")
 
-    def client(self) -> Any:
+    def client(self, keys: Any) -> Any:
         from tenktui.api.tenkft.client import TenKftClient
 
         assert self.proxy is not None
@@ -375,14 +376,14 @@ class LeantimeArena(Arena):
 
         return start_leantime(self.workdir / "lt.db", "3.9", "--rate-limit", "100000")
 
-    def client(self) -> Any:
+    def client(self, keys: Any) -> Any:
         from tenktui.api.leantime import LeantimeClient
         from tests.test_leantime_sandbox import KEY, ZONE
 
         assert self.proxy is not None
         return LeantimeClient(
             self.proxy.root, KEY, timezone=ZONE, email=ME, governor=RateGovernor(),
-            today=lambda: TODAY, backoff_base=0.001, backoff_cap=0.005,
+            today=lambda: TODAY, backoff_base=0.001, backoff_cap=0.005, keys=keys,
         )  # fmt: skip
 
     def is_create(self, ex: Exchange) -> bool:
