@@ -201,9 +201,7 @@ async def _created(
     """
     try:
         created = await send()
-    except Ambiguous as err:
-        return err
-    except ServerError as err:
+    except (Ambiguous, ServerError) as err:
         return err
     except (TypeError, ValueError) as err:
         return ServerError(f"The server's answer to a create could not be read ({err}).")
