@@ -8,6 +8,8 @@ The sandbox's today is Monday 2026-11-23; ``TENKTUI_NOW`` freezes the commands' 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +20,9 @@ from tenktui.config import parse_config
 from tenktui.store import Rounding
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox, start_sandbox
-from tests.test_cli_helpers import ME_EMAIL, Cli, Result, project_id, server_entries
+from tests.test_cli_helpers import ME_EMAIL, TENKTUI, Cli, Result, project_id, server_entries
 from tests.test_cli_leantime import leantime  # noqa: F401  (the Leantime server fixture)
+from tests.test_cli_login import _read_until
 from tests.test_leantime_sandbox import KEY, LeantimeServer
 
 # The shared fixtures, bound under their own names for pytest.
@@ -232,3 +235,34 @@ def test_on_leantime_a_stop_adds_to_the_day_s_row(
     home = sorted((e["project"], e["hours"]) for e in exported if "home page" in e["project"])
     assert [h for _, h in home] == [0.75, 3.5], home
     assert "Dev" in home[1][0] or "dev" in home[1][0].lower()
+
+
+@pytest.mark.slow
+def test_a_forgotten_timer_is_asked_about_on_a_terminal(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    cli = logged_in
+    ok_at(cli, "08:00", "start", "web/des")
+    env = {**cli.env, "TZ": ZONE, "TENKTUI_NOW": "2026-11-23T21:00", "TENKTUI_TODAY": ""}
+    args = [str(TENKTUI), "start", "INT-004"]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: tenktui on a terminal of its own
+        os.execve(args[0], args, env)
+    seen = bytearray()
+    try:
+        _read_until(fd, b"[d]iscard it? ", seen)
+        os.write(fd, b"s\n")
+        _read_until(fd, b"Stopped working at", seen)
+        os.write(fd, b"17:00\n")
+        _read_until(fd, None, seen)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    screen = seen.decode(errors="replace")
+    cli.runs.append(Result(os.waitstatus_to_exitcode(status), screen, ""))
+    assert os.waitstatus_to_exitcode(status) == 0, screen
+    assert f"The timer on {DESIGN} looks forgotten: it has run for over 12 h" in screen
+    assert f"Stopped {DESIGN} (9 h on Mon 23 Nov)." in screen
+    assert "Started Internal Tools at 21:00 (Mon 23 Nov)." in screen
+    design = [e for e in server_entries(fresh_server, TODAY) if e["hours"] == 9.0]
+    assert len(design) == 1

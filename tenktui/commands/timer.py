@@ -92,12 +92,12 @@ async def run_start(ctx: Context) -> int:
     await ctx.ready()
     me = ctx.me()
     target = await assignable(ctx, ctx.args.project)
+    before = ctx.store.unsent.open_versions()
     reason = ctx.store.timer.forgotten(present, zone)
     if reason and not ctx.args.keep:
         _ask_about_forgotten(ctx, reason, zone, present, rule)
-
-    def start() -> Any:
-        return ctx.store.timer.start(
+    try:
+        started = ctx.store.timer.start(
             me,
             target["id"],
             now=present,
@@ -107,16 +107,13 @@ async def run_start(ctx: Context) -> int:
             task=ctx.args.task,
             notes=ctx.args.notes,
         )
-
-    if ctx.store.timer.running() is None:
-        # Nothing to stop, nothing queued: no sync needed.
-        try:
-            started = start()
-        except InvalidEdit as err:
-            raise CommandError(str(err), EXIT_USAGE) from None
-        outcome = None
-    else:
-        started, outcome = await ctx.edit(start)
+    except InvalidEdit as err:
+        raise CommandError(str(err), EXIT_USAGE) from None
+    # What a stop queued (this start's, or one asked for about a forgotten timer) is
+    # sent as tenktui log sends; a start alone queues nothing and needs no sync.
+    after = ctx.store.unsent.open_versions()
+    queued = [seq for seq, value in after.items() if before.get(seq) != value]
+    outcome = await ctx.push(queued) if queued else None
     timer = started.timer
     local = timer.started_local(zone)
     lines = []
@@ -140,9 +137,16 @@ def _ask_about_forgotten(ctx: Context, reason: str, zone: str, present: Any, rul
     what = f"The timer on {label} looks forgotten: {reason}"
     if ctx.out.json or not sys.stdin.isatty():
         raise CommandError(f"{what}. Before starting another, {FORGOTTEN_HELP}.", EXIT_USAGE)
+    ctx.out.say(f"{what}.")
+    try:
+        _ask(ctx, zone, present, rule)
+    except EOFError:
+        raise CommandError(f"No answer: nothing changed. To go on, {FORGOTTEN_HELP}.") from None
+
+
+def _ask(ctx: Context, zone: str, present: Any, rule: Any) -> None:
     from tenktui.store import InvalidEdit
 
-    ctx.out.say(f"{what}.")
     while True:
         answer = input("[k]eep it running until now, [s]top it at a time, [d]iscard it? ").strip()
         choice = answer[:1].lower()
