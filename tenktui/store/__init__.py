@@ -6,8 +6,8 @@ people change: validated, applied and queued at once), ``outbox`` (what the
 sync engine replays), ``records`` (the rows outbox records change, by name, for
 the record kinds of ``tenktui.kinds``), ``lookups`` (one record by id, short
 lists), ``unsent`` (open outbox rows seen from the records), ``people`` (who
-the person is, whose status is fresh) and ``keys`` (local ids for a backend's
-composite keys). Only the store runs SQL
+the person is, whose status is fresh), ``keys`` (local ids for a backend's
+composite keys) and ``timer`` (the profile's running timer). Only the store runs SQL
 (``tests/test_shape.py`` keeps it so).
 """
 
@@ -26,6 +26,8 @@ from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.people import People
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
 from tenktui.store.records import Records
+from tenktui.store.rounding import Rounding
+from tenktui.store.timer import NoTimer, RunningTimer, Started, Stopped, Timer
 from tenktui.store.unsent import Unsent
 from tenktui.store.validation import InvalidEdit, parse_hours
 
@@ -44,6 +46,7 @@ class Store:
         self.unsent = Unsent(self.database)
         self.people = People(self.database)
         self.keys = Keys(self.database)
+        self.timer = Timer(self.database, self.edits)
 
     @property
     def path(self) -> Path:
@@ -61,9 +64,14 @@ __all__ = [
     "Cell",
     "Day",
     "InvalidEdit",
+    "NoTimer",
     "OutboxCounts",
     "OutboxRow",
+    "Rounding",
     "Row",
+    "RunningTimer",
+    "Started",
+    "Stopped",
     "Store",
     "WeekGrid",
     "parse_hours",

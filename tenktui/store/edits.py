@@ -9,6 +9,7 @@ the edit cannot be accepted.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from tenktui.store.database import Database
@@ -16,6 +17,7 @@ from tenktui.store.outbox import FOLDABLE_STATES, Outbox, OutboxState
 from tenktui.store.queries import cell_entries
 from tenktui.store.records import ENTRY_EDITABLE, TIME_ENTRY_FIELDS, stored_raw
 from tenktui.store.validation import (
+    MAX_HOURS,
     InvalidEdit,
     check_day_total,
     check_hours,
@@ -90,6 +92,44 @@ class Edits:
         hours = check_hours(hours, allow_zero=False)
         task, notes = check_text(task, "task"), check_text(notes, "notes")
         return self._queue_create(user_id, assignable_id, day, hours, task, notes)
+
+    def add_time(
+        self,
+        user_id: int,
+        assignable_id: int,
+        day: dt.date,
+        hours: float,
+        task: str | None = None,
+        notes: str | None = None,
+    ) -> int:
+        """Add ``hours`` to a person's day on an assignable, as a stopped timer does; the
+        local id of the entry written.
+
+        Where the backend keeps itemized entries each call is a new entry with ``task``
+        and ``notes``. Where it keeps one entry per assignable and day, the hours are
+        added to that entry (an absolute update to old + ``hours``; its task and notes
+        stay as they are), or a new entry is made when the cell has none. The checks of
+        typed hours hold (24 h a day, locks, placeholders, approved time): ``InvalidEdit``.
+        """
+        hours = check_hours(hours, allow_zero=False)
+        if self.capable("itemized_entries"):
+            return self.create_entry(user_id, assignable_id, day, hours, task=task, notes=notes)
+        with self.d.write():
+            entries = self.entries_in_cell(user_id, assignable_id, day)
+            if not entries:
+                return self.create_entry(user_id, assignable_id, day, hours, task=task, notes=notes)
+            # One entry a cell is the rule here; should a cache hold more, the newest
+            # takes the time, the way the server's own timesheet adds to its row.
+            entry = entries[-1]
+            total = Decimal(str(entry["hours"] or 0)) + Decimal(str(hours))
+            if total > MAX_HOURS:
+                raise InvalidEdit(
+                    f"{day:%a %Y-%m-%d} on this project would hold {total:f} h: a day takes "
+                    f"at most {MAX_HOURS} hours.",
+                    "hours",
+                )
+            self.update_entry(entry["id"], hours=float(total))
+            return int(entry["id"])
 
     def _queue_create(
         self,

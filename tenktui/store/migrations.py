@@ -240,6 +240,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             OR EXISTS (SELECT 1 FROM week_rows) OR EXISTS (SELECT 1 FROM outbox);
         """,
     ),
+    (
+        6,
+        "the running timer",
+        # The profile's one running timer (``store/timer.py``): ``slot`` can only be 1, so
+        # SQL itself refuses a second row. Stopping it deletes the row in the transaction
+        # that queues its time; ``started_at`` is a UTC instant (``2026-11-30T09:15:00Z``).
+        """
+        CREATE TABLE timer (
+            slot INTEGER PRIMARY KEY CHECK (slot = 1),
+            user_id INTEGER NOT NULL,
+            assignable_id INTEGER NOT NULL,
+            task TEXT,
+            notes TEXT,
+            started_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
