@@ -302,3 +302,25 @@ def test_doctor_puts_a_leantime_edit_back_on_its_ticket_and_kind(cli: Cli, tmp_p
         assert landed == [(100, "DEVELOPMENT", 1.25)]
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+def test_doctor_keeps_the_running_timer_through_a_rebuild(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    """The running timer lives only in the cache: a rebuild must not lose it."""
+    env = {"TENKTUI_NOW": f"{TODAY.isoformat()}T09:15", "TENKTUI_TODAY": ""}
+    logged_in.ok("sync")
+    logged_in.run("start", "INT-004", "--notes", "keep me", "--no-sync", env=env)
+    before = logged_in.run("timer", "--json", env=env).json()["timer"]
+    assert before is not None
+    _truncate(logged_in.db)
+
+    result = logged_in.run("doctor", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    assert report["timer"] == "kept"
+    saved = json.loads(Path(report["rescued_file"]).read_text())
+    assert saved["running_timer"]["notes"] == "keep me"
+    after = logged_in.run("timer", "--json", env=env).json()["timer"]
+    assert after == before

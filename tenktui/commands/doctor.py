@@ -41,14 +41,15 @@ def run_doctor(args: argparse.Namespace) -> int:
 
     edits = rescue.rescue(path)
     keys = rescue.rescue_keys(path)
+    timer = rescue.rescue_timer(path)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    saved = _save(path.with_name(f"{profile.name}-rescued-{stamp}.json"), edits)
+    saved = _save(path.with_name(f"{profile.name}-rescued-{stamp}.json"), edits, timer)
     damaged = path.with_name(f"{path.name}.damaged-{stamp}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")
         if source.exists():
             os.replace(source, f"{damaged}{suffix}")
-    outcome = asyncio.run(_rebuild(args, edits, keys))
+    outcome = asyncio.run(_rebuild(args, edits, keys, timer))
     data = {
         "cache": "rebuilt",
         "problem": problem,
@@ -65,6 +66,8 @@ def run_doctor(args: argparse.Namespace) -> int:
         f"Rebuilt the cache from the server and put back {outcome['put_back']} edit"
         f"{'s' if outcome['put_back'] != 1 else ''}.",
     ]
+    if outcome["timer"] == "kept":
+        lines.append("The running timer runs on, from its own start.")
     if outcome["sync"] == "idle":
         lines.append(f"Synced: outbox {outcome['summary']}.")
     else:
@@ -76,17 +79,27 @@ def run_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK if outcome["sync"] == "idle" else EXIT_FAILURE
 
 
-def _save(path: Path, edits: list[dict[str, Any]]) -> Path:
-    """The rescued edits as JSON only the person can read, before anything else moves."""
+def _save(path: Path, edits: list[dict[str, Any]], timer: dict[str, Any] | None) -> Path:
+    """The rescued edits (and the running timer) as JSON only the person can read,
+    before anything else moves."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"unsent_edits": edits}, f, indent=2, ensure_ascii=False, default=str)
+        json.dump(
+            {"unsent_edits": edits, "running_timer": timer},
+            f,
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
         f.write("\n")
     return path
 
 
 async def _rebuild(
-    args: argparse.Namespace, edits: list[dict[str, Any]], keys: dict[str, Any]
+    args: argparse.Namespace,
+    edits: list[dict[str, Any]],
+    keys: dict[str, Any],
+    timer: dict[str, Any] | None,
 ) -> dict[str, Any]:
     from tenktui.store import rescue
 
@@ -95,11 +108,13 @@ async def _rebuild(
         ctx.store.keys.restore(keys)
         await ctx.sync(reference=True)
         put = rescue.put_back(ctx.store.database, edits)
+        kept = rescue.put_back_timer(ctx.store.database, timer)
         if ctx.engine.state.kind == "idle":
             await ctx.sync()
         state = ctx.engine.state
         return {
             "put_back": put,
+            "timer": "kept" if kept else ("lost" if timer else None),
             "sync": state.kind,
             "message": state.message,
             "summary": state.describe(),

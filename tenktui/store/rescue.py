@@ -98,6 +98,34 @@ def rescue_keys(path: Path) -> dict[str, Any]:
         conn.close()
 
 
+def rescue_timer(path: Path) -> dict[str, Any] | None:
+    """The running timer of a damaged cache, if it can be read: it lives nowhere else
+    (no server knows it), so a rebuild would otherwise lose it."""
+    try:
+        conn = _open_read_only(path, tolerant=True)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = _readable(conn, "SELECT * FROM timer")
+        return dict(rows[0]) if rows else None
+    finally:
+        conn.close()
+
+
+def put_back_timer(database: Database, timer: dict[str, Any] | None) -> bool:
+    """Start the rescued timer again on a rebuilt cache, from its own start; whether
+    there was one to put back (a timer already running there is left alone)."""
+    if not timer:
+        return False
+    names = ("user_id", "assignable_id", "task", "notes", "started_at")
+    with database.write() as c:
+        cur = c.execute(
+            f"INSERT OR IGNORE INTO timer (slot, {', '.join(names)}) VALUES (1, ?, ?, ?, ?, ?)",
+            [timer.get(n) for n in names],
+        )
+    return cur.rowcount == 1
+
+
 def _readable(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[Any] | None:
     try:
         return conn.execute(sql, params).fetchall()
