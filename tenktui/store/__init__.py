@@ -6,9 +6,9 @@ people change: validated, applied and queued at once), ``outbox`` (what the
 sync engine replays), ``records`` (the rows outbox records change, by name, for
 the record kinds of ``tenktui.kinds``), ``lookups`` (one record by id, short
 lists), ``unsent`` (open outbox rows seen from the records), ``people`` (who
-the person is, whose status is fresh) and ``keys`` (local ids for a backend's
-composite keys). Only the store runs SQL
-(``tests/test_shape.py`` keeps it so).
+the person is, whose status is fresh), ``keys`` (local ids for a backend's
+composite keys) and ``reminders`` (short days, unconfirmed time, locks ahead).
+Only the store runs SQL (``tests/test_shape.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.people import People
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
 from tenktui.store.records import Records
+from tenktui.store.reminders import Reminder, ReminderQueries, Reminders
 from tenktui.store.unsent import Unsent
 from tenktui.store.validation import InvalidEdit, parse_hours
 
@@ -44,6 +45,7 @@ class Store:
         self.unsent = Unsent(self.database)
         self.people = People(self.database)
         self.keys = Keys(self.database)
+        self.reminders = ReminderQueries(self.database)
 
     @property
     def path(self) -> Path:
@@ -63,6 +65,8 @@ __all__ = [
     "InvalidEdit",
     "OutboxCounts",
     "OutboxRow",
+    "Reminder",
+    "Reminders",
     "Row",
     "Store",
     "WeekGrid",
