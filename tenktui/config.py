@@ -28,6 +28,7 @@ DEFAULT_BASE_URL = "https://api.rm.smartsheet.com/api/v1"
 PROFILE_ENV = "TENKTUI_PROFILE"
 MAX_WINDOW_WEEKS = 104
 MIN_SYNC_INTERVAL = 5
+MAX_LOCK_WARNING_DAYS = 90
 
 
 class ConfigError(ValueError):
@@ -50,6 +51,9 @@ class Profile:
     timezone: str | None = None
     # Leantime: the hour kind time goes to when a ticket is named without one.
     leantime_kind: str | None = None
+    # Reminders (``tenktui check``, the Timesheet's banner): warn this many days before
+    # unconfirmed time locks (the store's DEFAULT_LOCK_DAYS; 0 turns lock warnings off).
+    lock_warning_days: int = 3
 
     @property
     def first_weekday(self) -> int:
@@ -221,6 +225,14 @@ def _check(key: str, value: Any, fail: Any) -> Any:
     if key == "leantime_kind":
         if not isinstance(value, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", value):
             raise fail(key, f"expected a Leantime hour kind like GENERAL_BILLABLE, got {value!r}")
+        return value
+    if key == "lock_warning_days":
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= MAX_LOCK_WARNING_DAYS
+        ):
+            raise fail(key, f"expected whole days from 0 to {MAX_LOCK_WARNING_DAYS}, got {value!r}")
         return value
     raise AssertionError(key)  # pragma: no cover - SETTINGS and _check list the same keys
 
