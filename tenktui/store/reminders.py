@@ -228,3 +228,15 @@ def _locks_in(days: int) -> str:
 
 def _n(hours: float) -> str:
     return f"{hours:.2f}".rstrip("0").rstrip(".") or "0"
+
+
+def day_summary(reminders: Reminders, day: dt.date) -> str:
+    """One day's reminders, e.g. "Tue 17 Nov: 2 h locks in 2 days · 2 h unconfirmed ·
+    0.5 h short" ("" when it has none)."""
+    words = {
+        "locks": lambda r: f"{_n(r.hours)} h {_locks_in(r.days_left or 0)}",
+        "unconfirmed": lambda r: f"{_n(r.hours)} h unconfirmed",
+        "short": lambda r: f"{_n(r.hours)} h short",
+    }
+    parts = [words[r.kind](r) for r in reminders.items if r.day == day]
+    return f"{_day(day)}: {' · '.join(parts)}" if parts else ""
