@@ -360,10 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         "one line for a shell prompt or cron: short days, unconfirmed time, locks ahead",
         common,
-        read,
+    )
+    check.add_argument(
+        "--sync", action="store_true", help="sync first (otherwise the cache only, as it is)"
     )
     check.epilog = (
-        "Reads the cache only (instant, offline). Looks at the days from the start of the\n"
+        "Reads the cache only (offline, no token). Looks at the days from the start of the\n"
         "window the last sync pulled to yesterday: workdays short of their capacity,\n"
         "unconfirmed suggested time, and time locking within the profile's\n"
         "lock_warning_days (default 3). Prints nothing when all is well (on a terminal,\n"

@@ -128,7 +128,8 @@ def test_check_on_leantime_counts_short_days_from_its_timesheets(cli: Cli, tmp_p
         cli.ok("login", "--backend", "leantime", "--base-url", server.root, "--email", ME_EMAIL,
                "--timezone", ZONE, env={"TENKTUI_TOKEN": KEY})  # fmt: skip
         assert cli.run("check").code == 1  # nothing cached yet
-        cli.ok("sync")
+        synced = cli.run("check", "--sync")  # syncs first, then says what it found
+        assert synced.code == 1 and " short days (" in synced.out
         # Leantime keeps a work date as the person's local midnight, in UTC.
         zone = ZoneInfo(ZONE)
         start = dt.datetime.combine(FIRST, dt.time(), zone).astimezone(dt.UTC)
