@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tenktui.config import ConfigError, parse_config
+from tenktui.store.reminders import DEFAULT_LOCK_DAYS
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox
 from tests.test_cli_helpers import ME_EMAIL, Cli, server_entries
@@ -172,7 +173,8 @@ def test_lock_warning_days_is_validated_like_the_other_settings(tmp_path: Path) 
     for good in (0, 3, 90):
         config = parse_config({"profiles": {"w": {**base, "lock_warning_days": good}}}, path)
         assert config.profiles["w"].lock_warning_days == good
-    assert parse_config({"profiles": {"w": base}}, path).profiles["w"].lock_warning_days == 3
+    default = parse_config({"profiles": {"w": base}}, path).profiles["w"].lock_warning_days
+    assert default == DEFAULT_LOCK_DAYS == 3
     for bad in (-1, 91, "3", True, 2.5):
         with pytest.raises(ConfigError) as err:
             parse_config({"profiles": {"w": {**base, "lock_warning_days": bad}}}, path)
