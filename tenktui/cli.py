@@ -383,6 +383,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="end", required=True, metavar="D", help=DATES)
     export.add_argument("--format", choices=["csv", "json"], default="csv")
 
+    check = _add(
+        commands,
+        "check",
+        "one line for a shell prompt or cron: short days, unconfirmed time, locks ahead",
+        common,
+    )
+    check.add_argument(
+        "--sync", action="store_true", help="sync first (otherwise the cache only, as it is)"
+    )
+    check.epilog = (
+        "Reads the cache only (offline, no token). Looks at the days from the start of the\n"
+        "window the last sync pulled to yesterday: workdays short of their capacity,\n"
+        "unconfirmed suggested time, and time locking within the profile's\n"
+        "lock_warning_days (default 3). Prints nothing when all is well (on a terminal,\n"
+        "says so) and exits 0; exits 1 when there is something to act on."
+    )
+
     completion = _add(commands, "completion", "print a shell completion script", common)
     completion.add_argument("shell", choices=SHELLS)
     completion.epilog = (
@@ -500,6 +517,7 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
     ("timer", None): ("timer", "run_timer", True),
     ("cancel", None): ("timer", "run_cancel", True),
     ("doctor", None): ("doctor", "run_doctor", False),
+    ("check", None): ("check", "run_check", False),
 }
 
 

@@ -28,6 +28,7 @@ DEFAULT_BASE_URL = "https://api.rm.smartsheet.com/api/v1"
 PROFILE_ENV = "TENKTUI_PROFILE"
 MAX_WINDOW_WEEKS = 104
 MIN_SYNC_INTERVAL = 5
+MAX_LOCK_WARNING_DAYS = 90
 
 
 class ConfigError(ValueError):
@@ -59,6 +60,10 @@ class Profile:
         from tenktui.store.rounding import DEFAULT_DIRECTION, DEFAULT_UNIT, Rounding
 
         return Rounding(self.rounding or DEFAULT_UNIT, self.rounding_direction or DEFAULT_DIRECTION)
+
+    # Reminders (``tenktui check``, the Timesheet's banner): warn this many days before
+    # unconfirmed time locks (the store's DEFAULT_LOCK_DAYS; 0 turns lock warnings off).
+    lock_warning_days: int = 3
 
     @property
     def first_weekday(self) -> int:
@@ -238,6 +243,14 @@ def _check(key: str, value: Any, fail: Any) -> Any:
         if value not in allowed:
             choices = ", ".join(f'"{a}"' for a in allowed)
             raise fail(key, f"expected one of {choices}, got {value!r}")
+        return value
+    if key == "lock_warning_days":
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= MAX_LOCK_WARNING_DAYS
+        ):
+            raise fail(key, f"expected whole days from 0 to {MAX_LOCK_WARNING_DAYS}, got {value!r}")
         return value
     raise AssertionError(key)  # pragma: no cover - SETTINGS and _check list the same keys
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tenktui.api.capabilities import BY_BACKEND, Capabilities
 from tenktui.records import KeyMap
 from tenktui.store import Store
+from tenktui.store.reminders import DEFAULT_LOCK_DAYS
 from tenktui.sync.control import SyncControl
 from tenktui.sync.state import SyncState
 from tenktui.sync.window import Window
@@ -57,6 +58,8 @@ class Session:
         self.email = email
         self.week_start = week_start  # 0 = Monday … 6 = Sunday
         self.demo = demo  # a DemoControls in --demo
+        # Reminders warn this many days before unconfirmed time locks (the profile's).
+        self.lock_warning_days = DEFAULT_LOCK_DAYS
         self.closers: list[Callable[[], Any]] = []
         self._backend = backend
         self._engine = engine
@@ -221,7 +224,7 @@ def open_profile_session(profile: Profile, token: str, *, today: Callable[[], dt
     """A configured profile's session: its cache file, server, window and settings."""
     from tenktui import paths
 
-    return open_session(
+    session = open_session(
         db_path=paths.profile_db(profile.name),
         base_url=profile.base_url,
         token=token,
@@ -234,6 +237,8 @@ def open_profile_session(profile: Profile, token: str, *, today: Callable[[], dt
         timezone=profile.timezone or "UTC",
         leantime_kind=profile.leantime_kind,
     )
+    session.lock_warning_days = profile.lock_warning_days
+    return session
 
 
 def make_backend(

@@ -7,7 +7,8 @@ sync engine replays), ``records`` (the rows outbox records change, by name, for
 the record kinds of ``tenktui.kinds``), ``lookups`` (one record by id, short
 lists), ``unsent`` (open outbox rows seen from the records), ``people`` (who
 the person is, whose status is fresh), ``keys`` (local ids for a backend's
-composite keys) and ``timer`` (the profile's running timer). Only the store runs SQL
+composite keys), ``timer`` (the profile's running timer) and ``reminders``
+(short days, unconfirmed time, locks ahead). Only the store runs SQL
 (``tests/test_shape.py`` keeps it so).
 """
 
@@ -26,6 +27,7 @@ from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.people import People
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
 from tenktui.store.records import Records
+from tenktui.store.reminders import Reminder, ReminderQueries, Reminders
 from tenktui.store.rounding import Rounding
 from tenktui.store.timer import NoTimer, RunningTimer, Started, Stopped, Timer
 from tenktui.store.unsent import Unsent
@@ -47,6 +49,7 @@ class Store:
         self.people = People(self.database)
         self.keys = Keys(self.database)
         self.timer = Timer(self.database, self.edits)
+        self.reminders = ReminderQueries(self.database)
 
     @property
     def path(self) -> Path:
@@ -67,6 +70,8 @@ __all__ = [
     "NoTimer",
     "OutboxCounts",
     "OutboxRow",
+    "Reminder",
+    "Reminders",
     "Rounding",
     "Row",
     "RunningTimer",

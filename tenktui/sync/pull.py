@@ -59,6 +59,7 @@ class Puller:
             )
         ]
         changed = self.store.cache.replace_time_window(me, start, end, entries)
+        self.store.reminders.note_window(me, start, end)
         counts["time_entries"] = len(entries)
         counts["changed"] = changed["added"] + changed["updated"] + changed["removed"]
         assignments = [a async for a in self.backend.iter_assignments(me, start, end)]

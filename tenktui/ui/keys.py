@@ -69,6 +69,10 @@ TIMESHEET: list[Binding] = [
         "Y", "copy_last_week_hours", "Copy last week's hours",
         show=False, id="tenktui.timesheet.copy_hours",
     ),
+    Binding(
+        "exclamation_mark", "jump_reminder", "Go to a reminder's day (again: the next)",
+        key_display="!", show=False, id="tenktui.timesheet.jump_reminder",
+    ),
 ]  # fmt: skip
 
 # Keys the grid handles itself while a cell is being edited (not rebindable: typing).

@@ -10,14 +10,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
+from tenktui.store import InvalidEdit, Reminders, WeekGrid, parse_hours, week_start_for
 from tenktui.store.records import ENTRY_EDITABLE
+from tenktui.store.reminders import day_summary
 from tenktui.store.rows import WeekRows
 from tenktui.store.states import STUCK_STATES
 from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued
 from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.reminder_banner import ReminderBanner
 from tenktui.ui.widgets.screens_base import StoreScreen
 from tenktui.ui.widgets.sync_footer import SyncFooter
 from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
@@ -25,7 +27,7 @@ from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
 if TYPE_CHECKING:
     from tenktui.session import Session
 
-CHROME_LINES = 5  # app bar, week head, two lines of detail, footer
+CHROME_LINES = 5  # app bar, week head, two lines of detail, footer (+ the reminder banner)
 _APPROVAL = {
     "submitting": "submitting for approval…",
     "pending": "awaiting approval",
@@ -76,10 +78,12 @@ class TimesheetScreen(StoreScreen):
         self.redo_steps: list[UndoStep] = []
         # (text, kind, cell it was said on): shown until the cursor leaves that cell
         self._message: tuple[str, str, tuple[int, int]] | None = None
+        self.reminders = Reminders(None, None)
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield AppBar("timesheet")
+        yield ReminderBanner()
         with Horizontal(id="week-head"):
             yield Static("", id="week-title", markup=False)
             yield Static("", id="week-state", markup=False)
@@ -90,7 +94,8 @@ class TimesheetScreen(StoreScreen):
     def on_resize(self) -> None:
         # The grid grows with its rows up to what the screen has left; the line under it
         # (messages at the point of entry) follows right below.
-        self.grid.styles.max_height = max(6, self.size.height - CHROME_LINES)
+        chrome = CHROME_LINES + self.query_one(ReminderBanner).lines
+        self.grid.styles.max_height = max(6, self.size.height - chrome)
 
     @property
     def grid(self) -> WeekGridView:
@@ -115,6 +120,7 @@ class TimesheetScreen(StoreScreen):
         grid.empty_hint = "No rows this week: press a to add a project or leave type."
         self.week = self.store.queries.week(user, self.week_start)
         grid.set_week(self.week, today=self.today)
+        self._remind(user)
         self._head(self._title(), self._state())
         cell = grid.current_cell
         if cell is not None and cell.state in STUCK_STATES:
@@ -123,6 +129,34 @@ class TimesheetScreen(StoreScreen):
             self._show(*self._message[:2])
         else:
             self._detail()
+
+    def _remind(self, user: int) -> None:
+        """The banner: what ``tenktui check`` would say now."""
+        lock_days = self.session.lock_warning_days
+        self.reminders = self.store.reminders.find(user, self.today, lock_days=lock_days)
+        if self.query_one(ReminderBanner).show(self.reminders):
+            self.on_resize()
+
+    def action_jump_reminder(self) -> None:
+        """To the most urgent reminder's day, on the row holding its unconfirmed time;
+        pressed again on that day, to the next one."""
+        days = list(dict.fromkeys(r.day for r in self.reminders.items))
+        if not days:
+            self.say("Nothing to act on: no short days, unconfirmed time or locks ahead.")
+            return
+        current = self.grid.current_day
+        day = days[(days.index(current) + 1) % len(days) if current in days else 0]
+        self.go_to(day)
+        column = (day - self.week_start).days
+        waiting = [
+            r.assignable_id
+            for r in (self.week.rows if self.week else [])
+            if r.cells[column].suggestion and not (r.cells[column].entries or r.cells[column].lock)
+        ]
+        if waiting:
+            self.grid.select_assignable(waiting[0], column)
+        more = f" ({days.index(day) + 1} of {len(days)} days: ! for the next)"
+        self.say(day_summary(self.reminders, day) + (more if len(days) > 1 else ""))
 
     def _title(self) -> str:
         start = self.week_start
