@@ -375,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--csv", action="store_true", help="print CSV with a header row")
     report.epilog = (
-        "Used is hours worked (leave aside) of capacity (work days less holidays and leave).\n"
+        "Util. is hours worked (leave aside) of capacity (work days less holidays and leave).\n"
         "n/a: not known (no bill rates on the account's time, no capacity that day).\n"
         "A period outside the cached weeks is fetched once, then kept (exit 1 offline)."
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import test_cli_helpers as helpers
-from tests.conftest import TODAY, RunningSandbox
+from tests.conftest import RunningSandbox
 from tests.test_cli_helpers import ME_EMAIL, Cli
 from tests.test_leantime_sandbox import KEY, ZONE, LeantimeServer, start_leantime
 
@@ -34,7 +34,7 @@ GROUPINGS = ("project", "phase", "task", "day", "week", "month")
 
 def _docs(db_path: Path, kind: str) -> list[dict]:
     with sqlite3.connect(db_path) as conn:
-        return [json.loads(r[0]) for r in conn.execute(f"SELECT data FROM {kind}")]  # noqa: S608
+        return [json.loads(r[0]) for r in conn.execute(f"SELECT data FROM {kind}")]
 
 
 def tenkft_time(server: RunningSandbox, start: dt.date, end: dt.date) -> list[dict]:

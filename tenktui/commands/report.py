@@ -126,9 +126,9 @@ def report_text(report: Any, who: str | None) -> str:
     headers = [
         HEADINGS[report.by],
         "Hours",
-        "Scheduled",
+        "Sched.",
         "Capacity",
-        "Used",
+        "Util.",
         "Billable",
         "Rate",
         "Amount",
@@ -140,7 +140,7 @@ def report_text(report: Any, who: str | None) -> str:
         parts.append("No time and no assignments in this period.")
     if report.total.leave:
         parts.append(f"Leave: {hours(report.total.leave)} h (taken out of capacity).")
-    notes = ["Used: hours worked (leave aside) of capacity"]
+    notes = ["Util.: hours worked (leave aside) of capacity"]
     if not report.billing_known:
         notes.append("billable share and rates n/a: no bill rates on this time")
     parts.append("; ".join(notes) + ".")

@@ -412,8 +412,8 @@ class Reports:
             if lo <= e["day"] <= hi:
                 leave = kinds.get(e["assignable_id"], {}).get("kind") == "leave"
                 s.add_entry(e["hours"], e["bill_rate"], leave)
-        s.scheduled = sum(h for d, h in scheduled_day.items() if lo <= d <= hi)
-        room = sum(c for d, c in capacity.items() if lo <= d <= hi)
+        s.scheduled = float(sum(h for d, h in scheduled_day.items() if lo <= d <= hi))
+        room = float(sum(c for d, c in capacity.items() if lo <= d <= hi))
         return s, room
 
     def _period_line(
