@@ -249,3 +249,15 @@ def test_leantime_totals_match_the_sandbox_and_billing_is_not_known(
     assert by_project["total"]["confirmed"] == doc["total"]["confirmed"]
     text = cli.ok("report", "--from", str(start), "--to", str(end)).out
     assert "n/a" in text and "no bill rates" in text
+    # Three weeks back, outside a one-week window: fetched, and the same as the sandbox.
+    config = cli.config_dir / "config.toml"
+    config.write_text(config.read_text().replace("window_weeks_back = 8", "window_weeks_back = 1"))
+    for suffix in ("", "-wal", "-shm"):
+        cli.db.with_name(cli.db.name + suffix).unlink(missing_ok=True)
+    old = (start - dt.timedelta(weeks=2), end - dt.timedelta(weeks=2))
+    fetched = cli.run("report", "--from", str(old[0]), "--to", str(old[1]), "--by", "day", "--json")
+    assert fetched.code == 0 and "Fetching" in fetched.err
+    expected = leantime_time(leantime, *old)
+    assert expected
+    got = {line["key"]: line["confirmed"] for line in fetched.json()["lines"] if line["confirmed"]}
+    assert got == {k: _round(v) for k, v in expected.items() if v}
