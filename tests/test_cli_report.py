@@ -195,10 +195,27 @@ def test_a_period_outside_the_window_is_fetched_once_then_kept_offline(
     assert expected > 0 and doc["total"]["confirmed"] == expected
     # The next window pull keeps it.
     cli.ok("sync")
+    # Time logged on the server since: kept out until --sync asks for the period again.
+    with fresh_server.api() as api:
+        added = api.post(
+            f"/users/{helpers.me_id(fresh_server)}/time_entries",
+            json={
+                "assignable_id": helpers.project_id(fresh_server, "INT-004"),
+                "date": "2026-10-07",
+                "hours": 1.5,
+            },
+        )
+    assert added.status_code == 200, added.text
+    assert cli.json(*args[:-1])["total"]["confirmed"] == expected
+    refreshed = cli.ok(*args, "--sync")
+    assert refreshed.json()["total"]["confirmed"] == expected + 1.5
+    doc = refreshed.json()
     fresh_server.stop()
     again = cli.ok(*args)
     assert "Fetching" not in again.err
     assert again.json()["lines"] == doc["lines"] and again.json()["fetched"] is False
+    stale = cli.ok(*args, "--sync")  # asked to refresh offline: says so, shows the cache
+    assert "Could not refresh the period" in stale.err and stale.json()["lines"] == doc["lines"]
     # Another old period cannot be fetched offline: exit 1, and no half report.
     other = cli.run("report", "--from", "2026-09-07", "--to", "2026-09-13")
     assert other.code == 1 and other.out == ""
@@ -248,7 +265,7 @@ def test_leantime_totals_match_the_sandbox_and_billing_is_not_known(
     by_project = cli.json("report", "--from", str(start), "--to", str(end))
     assert by_project["total"]["confirmed"] == doc["total"]["confirmed"]
     text = cli.ok("report", "--from", str(start), "--to", str(end)).out
-    assert "n/a" in text and "no bill rates" in text
+    assert "n/a" in text and "no bill rates on this time" in text
     # Three weeks back, outside a one-week window: fetched, and the same as the sandbox.
     config = cli.config_dir / "config.toml"
     config.write_text(config.read_text().replace("window_weeks_back = 8", "window_weeks_back = 1"))
@@ -261,3 +278,32 @@ def test_leantime_totals_match_the_sandbox_and_billing_is_not_known(
     assert expected
     got = {line["key"]: line["confirmed"] for line in fetched.json()["lines"] if line["confirmed"]}
     assert got == {k: _round(v) for k, v in expected.items() if v}
+
+
+def test_the_table_fits_80_columns_and_says_n_a(tmp_path: Path) -> None:
+    from tenktui.commands.report import report_csv, report_text
+    from tenktui.records import Project, TimeEntry
+    from tenktui.store import Store
+
+    store = Store(tmp_path / "p.db")
+    name = "=cmd|' /C calc'!A0 and a project name that goes on"
+    store.cache.upsert_assignables([Project.from_api({"id": 1, "name": name})])
+    monday = dt.date(2026, 11, 16)
+    store.cache.replace_time_window(
+        7,
+        monday,
+        monday,
+        [
+            TimeEntry.from_api(
+                {"id": 9, "user_id": 7, "assignable_id": 1, "date": str(monday), "hours": 7.75}
+            )
+        ],
+    )
+    text = report_text(store.reports.report(7, monday, monday + dt.timedelta(days=6)), "Me")
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    total = next(line for line in text.splitlines() if line.startswith("Total"))
+    assert total.split()[1:] == ["7.75", "0", "40", "19", "%", "n/a", "n/a", "n/a"]
+    assert "=cmd|' /C calc'!A0 and…" in text
+    cells = list(csv.reader(io.StringIO(report_csv(store.reports.report(7, monday, monday)))))
+    assert cells[1][1].startswith("'=cmd")  # never a formula in a spreadsheet
+    store.close()

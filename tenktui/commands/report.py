@@ -24,6 +24,8 @@ from tenktui.commands.output import hours, table
 from tenktui.text import clean
 
 NA = "n/a"
+# The numbers take about 55 columns: a longer label would push the table past 80.
+LABEL_WIDTH = 24
 HEADINGS = {
     "project": "Project",
     "phase": "Phase",
@@ -81,20 +83,25 @@ def _say(text: str) -> None:
 
 
 async def _fetch_missing(ctx: Context, me: int, start: dt.date, end: dt.date) -> bool:
-    """Fetch what the cache lacks of the period; ``True`` when something was fetched."""
+    """Fetch what the cache lacks of the period (with ``--sync``, every part of it
+    outside the synced weeks, again); ``True`` when something was fetched."""
+    refresh = bool(getattr(ctx.args, "sync", False))
     missing = ctx.store.reports.missing(me, start, end)
-    if not missing:
+    if not missing and not refresh:
         return False
     spans = ", ".join(f"{lo} to {hi}" for lo, hi in missing)
-    _say(f"Fetching {spans} from the server (outside the cached weeks)…")
-    result = await ctx.session.sync.fetch_range(start, end, lambda step: _say(f"  {step}"))
+    if missing:
+        _say(f"Fetching {spans} from the server (outside the cached weeks)…")
+    result = await ctx.session.sync.fetch_range(
+        start, end, lambda step: _say(f"  {step}"), refresh=refresh
+    )
+    if not result.ok and not missing:
+        _say(f"Could not refresh the period: {result.message} Showing what the cache holds.")
+        return False
     if not result.ok:
-        raise CommandError(
-            f"The report needs {spans}, which is not in the cache, and it could not be "
-            f"fetched: {result.message}",
-            EXIT_FAILURE,
-        )
-    return True
+        needs = f"The report needs {spans}, which is not in the cache, and it" if missing else "It"
+        raise CommandError(f"{needs} could not be fetched: {result.message}", EXIT_FAILURE)
+    return bool(result.fetched)
 
 
 def _percent(value: float | None) -> str:
@@ -105,9 +112,14 @@ def _money(value: float | None) -> str:
     return NA if value is None else f"{value:,.2f}"
 
 
+def _short(label: str, width: int = LABEL_WIDTH) -> str:
+    """A label cut to ``width`` characters, marked with an ellipsis when cut."""
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
 def _row(line: Any) -> list[str]:
     return [
-        line.label,
+        _short(line.label),
         hours(line.confirmed) or "0",
         NA if line.scheduled is None else hours(line.scheduled),
         "" if line.capacity is None else hours(line.capacity),
@@ -140,10 +152,9 @@ def report_text(report: Any, who: str | None) -> str:
         parts.append("No time and no assignments in this period.")
     if report.total.leave:
         parts.append(f"Leave: {hours(report.total.leave)} h (taken out of capacity).")
-    notes = ["Util.: hours worked (leave aside) of capacity"]
+    parts.append("Util.: hours worked (leave aside) of capacity.")
     if not report.billing_known:
-        notes.append("billable share and rates n/a: no bill rates on this time")
-    parts.append("; ".join(notes) + ".")
+        parts.append("Billable, Rate, Amount n/a: no bill rates on this time.")
     return "\n".join(parts)
 
 
