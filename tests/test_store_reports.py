@@ -265,3 +265,12 @@ def test_migration_7_reads_old_entries_bill_rates_from_raw(tmp_path: Path) -> No
     assert rates == [{"server_id": 1, "bill_rate": 120.5}, {"server_id": 2, "bill_rate": None}]
     assert s.reports.held.spans(ME) == []
     s.close()
+
+
+def test_holding_a_held_range_again_writes_nothing(store: Store) -> None:
+    store.reports.held.add(ME, MON, SUN)
+    version = store.database.conn.total_changes
+    store.reports.held.add(ME, MON + dt.timedelta(days=1), SUN)
+    assert store.database.conn.total_changes == version
+    store.reports.held.add(ME, SUN, SUN + dt.timedelta(days=1))
+    assert store.reports.held.spans(ME) == [(MON, SUN + dt.timedelta(days=1))]
