@@ -21,7 +21,7 @@ from tenktui.records import KeyMap
 from tenktui.store import Store
 from tenktui.store.reminders import DEFAULT_LOCK_DAYS
 from tenktui.sync.control import SyncControl
-from tenktui.sync.state import SyncState
+from tenktui.sync.state import RangeFetch, SyncState
 from tenktui.sync.window import Window
 
 if TYPE_CHECKING:  # the network stack is imported on first connect, not at start-up
@@ -141,6 +141,16 @@ class SessionSync:
 
     def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
         return self._session.engine.subscribe(listener)
+
+    async def fetch_range(
+        self,
+        start: dt.date,
+        end: dt.date,
+        progress: Callable[[str], None] | None = None,
+        *,
+        refresh: bool = False,
+    ) -> RangeFetch:
+        return await self._session.engine.fetch_range(start, end, progress, refresh=refresh)
 
     @property
     def can_cut_network(self) -> bool:

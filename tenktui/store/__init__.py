@@ -7,9 +7,10 @@ sync engine replays), ``records`` (the rows outbox records change, by name, for
 the record kinds of ``tenktui.kinds``), ``lookups`` (one record by id, short
 lists), ``unsent`` (open outbox rows seen from the records), ``people`` (who
 the person is, whose status is fresh), ``keys`` (local ids for a backend's
-composite keys), ``timer`` (the profile's running timer) and ``reminders``
-(short days, unconfirmed time, locks ahead). Only the store runs SQL
-(``tests/test_shape.py`` keeps it so).
+composite keys), ``timer`` (the profile's running timer), ``reminders``
+(short days, unconfirmed time, locks ahead) and ``reports`` (hours against
+schedule and capacity over a period; which periods the cache holds). Only the
+store runs SQL (``tests/test_shape.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tenktui.store.people import People
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
 from tenktui.store.records import Records
 from tenktui.store.reminders import Reminder, ReminderQueries, Reminders
+from tenktui.store.reports import Reports
 from tenktui.store.rounding import Rounding
 from tenktui.store.timer import NoTimer, RunningTimer, Started, Stopped, Timer
 from tenktui.store.unsent import Unsent
@@ -50,6 +52,7 @@ class Store:
         self.keys = Keys(self.database)
         self.timer = Timer(self.database, self.edits)
         self.reminders = ReminderQueries(self.database)
+        self.reports = Reports(self.database, self.queries)
 
     @property
     def path(self) -> Path:
