@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tenktui.api.capabilities import BY_BACKEND, Capabilities
 from tenktui.records import KeyMap
-from tenktui.store import Store
+from tenktui.store import Rounding, Store
 from tenktui.sync.control import SyncControl
 from tenktui.sync.state import SyncState
 from tenktui.sync.window import Window
@@ -50,6 +50,8 @@ class Session:
         connect: Callable[[], tuple[Backend, SyncEngine]] | None = None,
         capabilities: Capabilities | None = None,
         demo: DemoControls | None = None,
+        timezone: str | None = None,
+        rounding: Rounding | None = None,
     ) -> None:
         if (backend is None or engine is None) and connect is None:
             raise ValueError("a session needs a backend and engine, or a way to connect")
@@ -58,6 +60,9 @@ class Session:
         self.week_start = week_start  # 0 = Monday … 6 = Sunday
         self.demo = demo  # a DemoControls in --demo
         self.closers: list[Callable[[], Any]] = []
+        # The timer's local day (the profile's zone, else this machine's) and its rule.
+        self._timezone = timezone
+        self.rounding = rounding or Rounding()
         self._backend = backend
         self._engine = engine
         self._connect = connect
@@ -68,6 +73,15 @@ class Session:
         if self._backend is None or self._engine is None:
             assert self._connect is not None
             self._backend, self._engine = self._connect()
+
+    @property
+    def timezone(self) -> str:
+        """The IANA zone whose midnights split a timer's time into days."""
+        if self._timezone is None:
+            from tenktui.config import local_timezone
+
+            self._timezone = local_timezone()
+        return self._timezone
 
     def preload(self) -> None:
         """Import what connecting needs (the network stack) without connecting: safe
@@ -186,8 +200,11 @@ def open_session(
     backend: str = "tenkft",
     timezone: str = "UTC",
     leantime_kind: str | None = None,
+    zone: str | None = None,
+    rounding: Rounding | None = None,
 ) -> Session:
-    """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime."""
+    """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime; ``zone`` and
+    ``rounding`` are the timer's (the profile's zone, else this machine's)."""
     store = Store(db_path, today=today)
 
     def connect() -> tuple[Backend, SyncEngine]:
@@ -214,6 +231,8 @@ def open_session(
         week_start=week_start,
         connect=connect,
         capabilities=BY_BACKEND.get(backend, None),
+        timezone=zone,
+        rounding=rounding,
     )
 
 
@@ -233,6 +252,7 @@ def open_profile_session(profile: Profile, token: str, *, today: Callable[[], dt
         backend=profile.backend,
         timezone=profile.timezone or "UTC",
         leantime_kind=profile.leantime_kind,
+        zone=profile.timezone,
     )
 
 
