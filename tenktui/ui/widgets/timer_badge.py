@@ -8,7 +8,6 @@ Not displayed at all while no timer runs.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual.content import Content
 from textual.widget import Widget
 
@@ -23,6 +22,8 @@ class TimerBadge(Widget):
         min-width: 0;
         height: 1;
         padding-left: 1;
+        text-align: right;
+        text-wrap: nowrap;
         background: $footer-background;
         color: $footer-foreground;
         text-style: bold;
@@ -47,6 +48,4 @@ class TimerBadge(Widget):
     def render(self) -> Content:
         if self.timer is None:
             return Content("")
-        width = self.content_region.width
-        text = fit(self.timer, width)
-        return Content(" " * max(0, width - cell_len(text)) + text)
+        return Content(fit(self.timer, self.content_region.width))
