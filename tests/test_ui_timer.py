@@ -303,3 +303,18 @@ async def test_a_forgotten_timer_is_asked_about_again_on_the_next_start(
         said = detail(app)
         assert "Discarded the timer on Internal Tools" in said
         assert "Timer started on Website Redesign" in said
+
+
+# -- help ---------------------------------------------------------------------------
+async def test_help_lists_the_timer_keys(session: Session) -> None:
+    from tenktui.ui import keys
+    from tenktui.ui.screens.help import HelpScreen
+
+    async with running(session) as (app, pilot):
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        assert "T             Start/stop a timer" in text
+        assert "A forgotten timer" in text
+        for binding in keys.FORGOTTEN_TIMER:
+            assert binding.description in text
