@@ -350,6 +350,34 @@ def build_parser() -> argparse.ArgumentParser:
         "not be synced (the edits stay queued)."
     )
 
+    # -- the timer (issue 14): start, stop, timer, cancel --
+    at_help = (
+        "a time today (9:15, 17:40) or a day and a time ('2026-11-30 9:15', 'yesterday 17:40')"
+    )
+    start = _add(commands, "start", "start a timer on a project (stopping the running one)",
+                 common, edit)  # fmt: skip
+    start.add_argument("project", metavar="PROJECT", help="as for log").completer = project_names  # type: ignore[attr-defined]
+    start.add_argument("--task", metavar="T", help="the task (under 256 characters)")
+    start.add_argument("--notes", metavar="N", help="notes (under 256 characters)")
+    start.add_argument("--at", metavar="TIME", help=f"when you started: {at_help}")
+    start.add_argument(
+        "--keep", action="store_true", help="keep a forgotten timer: it runs until this start"
+    )
+    start.epilog = (
+        "The timer lives in the profile's cache: it survives restarts, works offline and is\n"
+        "the same for the app and every command. A running timer is stopped first (its time\n"
+        "is logged). A timer running past the end of its day or over 12 h is asked about."
+    )
+    stop = _add(commands, "stop", "stop the timer and log its time", common, edit)
+    stop.add_argument("--at", metavar="TIME", help=f"when you stopped: {at_help}")
+    stop.epilog = (
+        "The time is split at midnight, rounded by the profile's rule (rounding,\n"
+        "rounding_direction) and logged: a new entry, or added to the day's entry where\n"
+        "the server keeps one a day. A refused stop (24 h, a lock) keeps the timer running."
+    )
+    _add(commands, "timer", "what the timer runs on, since when and how long", common)
+    _add(commands, "cancel", "throw the running timer away without logging", common)
+
     export = _add(commands, "export", "your confirmed time between two dates", common, read)
     export.add_argument("--from", dest="start", required=True, metavar="D", help=DATES)
     export.add_argument("--to", dest="end", required=True, metavar="D", help=DATES)
@@ -467,6 +495,10 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
     ("outbox", "discard"): ("outbox", "run_discard", True),
     ("outbox", "resolve"): ("outbox", "run_resolve", True),
     ("export", None): ("export", "run_export", True),
+    ("start", None): ("timer", "run_start", True),
+    ("stop", None): ("timer", "run_stop", True),
+    ("timer", None): ("timer", "run_timer", True),
+    ("cancel", None): ("timer", "run_cancel", True),
     ("doctor", None): ("doctor", "run_doctor", False),
 }
 

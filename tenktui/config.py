@@ -50,6 +50,15 @@ class Profile:
     timezone: str | None = None
     # Leantime: the hour kind time goes to when a ticket is named without one.
     leantime_kind: str | None = None
+    # The timer: how elapsed time becomes hours (``store/rounding.py``; unset = its default).
+    rounding: str | None = None
+    rounding_direction: str | None = None
+
+    def rounding_rule(self) -> Any:
+        """The profile's :class:`~tenktui.store.rounding.Rounding` for the timer."""
+        from tenktui.store.rounding import DEFAULT_DIRECTION, DEFAULT_UNIT, Rounding
+
+        return Rounding(self.rounding or DEFAULT_UNIT, self.rounding_direction or DEFAULT_DIRECTION)
 
     @property
     def first_weekday(self) -> int:
@@ -221,6 +230,14 @@ def _check(key: str, value: Any, fail: Any) -> Any:
     if key == "leantime_kind":
         if not isinstance(value, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", value):
             raise fail(key, f"expected a Leantime hour kind like GENERAL_BILLABLE, got {value!r}")
+        return value
+    if key in ("rounding", "rounding_direction"):
+        from tenktui.store.rounding import DIRECTIONS, UNITS
+
+        allowed = UNITS if key == "rounding" else DIRECTIONS
+        if value not in allowed:
+            choices = ", ".join(f'"{a}"' for a in allowed)
+            raise fail(key, f"expected one of {choices}, got {value!r}")
         return value
     raise AssertionError(key)  # pragma: no cover - SETTINGS and _check list the same keys
 

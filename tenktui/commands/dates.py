@@ -2,7 +2,8 @@
 ``last`` before it), or YYYY-MM-DD.
 
 ``TENKTUI_TODAY=YYYY-MM-DD`` freezes "today" for every command: a testing aid
-(the sandbox lives on a fixed day), not a setting.
+(the sandbox lives on a fixed day), not a setting. Without it, ``TENKTUI_NOW``
+(:mod:`tenktui.commands.clock`) freezes today too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def today(timezone: str | None = None) -> dt.date:
             return dt.date.fromisoformat(frozen)
         except ValueError:
             raise CommandError(f"{TODAY_ENV} must be YYYY-MM-DD, got {frozen!r}.") from None
+    if os.environ.get("TENKTUI_NOW", "").strip():
+        # A frozen now (the timer's testing aid) freezes today with it.
+        from tenktui.commands.clock import now, zone_of
+
+        return now(timezone or zone_of(None)).date()
     if timezone:
         import zoneinfo
 

@@ -1,0 +1,75 @@
+"""The present and times of day as the timer commands take them.
+
+The store reads no clock: commands decide "now" here and pass it down with the
+profile's time zone. ``TENKTUI_NOW=2026-11-30T09:15`` (wall time in the
+profile's zone, or with an offset) freezes now for every command: a testing aid
+like ``TENKTUI_TODAY``, which follows from it when only it is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tenktui.commands import CommandError
+
+NOW_ENV = "TENKTUI_NOW"
+_CLOCK = re.compile(r"(\d{1,2}):([0-5]\d)")
+
+
+def zone_of(profile: Any) -> str:
+    """The profile's IANA time zone: its ``timezone`` key, else this machine's."""
+    if getattr(profile, "timezone", None):
+        return str(profile.timezone)
+    from tenktui.config import local_timezone
+
+    return local_timezone()
+
+
+def now(zone: str) -> dt.datetime:
+    """The present, aware, in ``zone``: ``TENKTUI_NOW`` if set, else the clock."""
+    frozen = os.environ.get(NOW_ENV, "").strip()
+    if not frozen:
+        return dt.datetime.now(ZoneInfo(zone))
+    try:
+        value = dt.datetime.fromisoformat(frozen)
+    except ValueError:
+        raise CommandError(
+            f"{NOW_ENV} must be a date and time like 2026-11-30T09:15, got {frozen!r}."
+        ) from None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=ZoneInfo(zone))
+    return value.astimezone(ZoneInfo(zone))
+
+
+def parse_at(text: str, present: dt.datetime, zone: str) -> dt.datetime:
+    """``--at``: a time today (``9:15``, ``17:40``) or a day and a time (``2026-11-30 9:15``,
+    ``yesterday 17:40``), as wall time in ``zone``; ``CommandError`` (exit 2) if not."""
+    from tenktui.commands.dates import parse_day
+
+    words = re.sub(r"^(\d{4}-\d{2}-\d{2})T", r"\1 ", text.strip()).split()
+    usage = (
+        f"--at takes a time like 9:15 or 17:40, or a day and a time like "
+        f"'2026-11-30 9:15' or 'yesterday 17:40'; got {text!r}."
+    )
+    if not 1 <= len(words) <= 2:
+        raise CommandError(usage)
+    match = _CLOCK.fullmatch(words[-1])
+    if match is None or int(match.group(1)) > 23:
+        raise CommandError(usage)
+    today = present.astimezone(ZoneInfo(zone)).date()
+    day = parse_day(words[0], today) if len(words) == 2 else today
+    wall = dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2))))
+    return wall.replace(tzinfo=ZoneInfo(zone))
+
+
+def duration(delta: dt.timedelta) -> str:
+    """``1 h 25 min``, ``25 min``, ``0 min``: how long a timer ran, to the minute."""
+    minutes = int(delta.total_seconds() // 60)
+    whole, rest = divmod(minutes, 60)
+    if not whole:
+        return f"{rest} min"
+    return f"{whole} h {rest} min" if rest else f"{whole} h"
