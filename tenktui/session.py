@@ -253,6 +253,7 @@ def open_profile_session(profile: Profile, token: str, *, today: Callable[[], dt
         timezone=profile.timezone or "UTC",
         leantime_kind=profile.leantime_kind,
         zone=profile.timezone,
+        rounding=profile.rounding_rule(),
     )
 
 

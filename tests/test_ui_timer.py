@@ -318,3 +318,37 @@ async def test_help_lists_the_timer_keys(session: Session) -> None:
         assert "A forgotten timer" in text
         for binding in keys.FORGOTTEN_TIMER:
             assert binding.description in text
+
+
+# -- the profile's rule and zone -----------------------------------------------------
+async def test_a_stop_rounds_by_the_profiles_rule(session: Session) -> None:
+    session.rounding = Rounding("0.25h", "up")
+    clock = Clock()
+    async with running(session, clock=clock) as (app, pilot):
+        at(app, "Internal Tools", 0)
+        await pilot.press("T")
+        clock.advance(minutes=80)
+        await pilot.press("T")
+        await pilot.pause()
+        assert [e["hours"] for e in entries(session, "Internal Tools", TODAY)] == [1.5]
+
+
+def test_a_profiles_session_carries_its_zone_and_rounding(tmp_path, monkeypatch) -> None:
+    from tenktui.config import Profile
+    from tenktui.session import open_profile_session
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    profile = Profile(
+        "work",
+        "http://127.0.0.1:9/api/v1",
+        "me@example.com",
+        timezone="Europe/Paris",
+        rounding="0.1h",
+        rounding_direction="down",
+    )
+    session = open_profile_session(profile, "token", today=lambda: TODAY)
+    try:
+        assert session.timezone == "Europe/Paris"
+        assert session.rounding == Rounding("0.1h", "down")
+    finally:
+        session.store.close()
