@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from tenktui.session import Session
 from tenktui.store import Rounding, Store
+from tenktui.ui.messages import EditQueued
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.timer import TIMER_MARK
 from tenktui.ui.widgets.forgotten_timer import ForgottenTimerDialog
@@ -72,7 +73,8 @@ async def test_t_starts_a_timer_on_the_row_and_marks_it(session: Session) -> Non
 
 async def test_t_on_the_timer_row_stops_it_into_a_queued_entry(session: Session) -> None:
     clock = Clock()
-    async with running(session, clock=clock) as (app, pilot):
+    messages: list[object] = []
+    async with running(session, clock=clock, hook=messages.append) as (app, pilot):
         grid = at(app, "Internal Tools", 0)
         await pilot.press("T")
         clock.advance(minutes=85)
@@ -82,6 +84,8 @@ async def test_t_on_the_timer_row_stops_it_into_a_queued_entry(session: Session)
         [(op, target)] = queued(session)
         assert op == "create"
         assert (target["hours"], target["date"]) == (1.42, "2026-11-23")  # 85 min, whole minutes
+        # Queued like any edit: the app hears of it and pokes sync (a start queues nothing).
+        assert {m.description for m in messages if isinstance(m, EditQueued)} == {"timer stopped"}
         assert grid.current_cell.hours == 1.42
         assert "Stopped Internal Tools at 10:55: 1.42 h on Mon 23 Nov" in detail(app)
         assert footer_timer(app) == ""
