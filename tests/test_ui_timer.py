@@ -356,3 +356,15 @@ def test_a_profiles_session_carries_its_zone_and_rounding(tmp_path, monkeypatch)
         assert session.rounding == Rounding("0.1h", "down")
     finally:
         session.store.close()
+
+
+async def test_the_palette_starts_a_timer_on_the_row(session: Session) -> None:
+    from tests.test_ui_app import run_palette
+
+    async with running(session, clock=Clock()) as (app, pilot):
+        at(app, "Internal Tools", 0)
+        await run_palette(app, pilot, "Start or stop a timer")
+        await wait_for(pilot, lambda: session.store.timer.running() is not None)
+        timer = session.store.timer.running()
+        assert timer is not None
+        assert timer.assignable_id == assignable(session, "Internal Tools")
