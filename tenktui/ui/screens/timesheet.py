@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tenktui.store import InvalidEdit, WeekGrid, parse_hours, week_start_for
+from tenktui.store import InvalidEdit, Row, Stopped, WeekGrid, parse_hours, week_start_for
 from tenktui.store.records import ENTRY_EDITABLE
 from tenktui.store.rows import WeekRows
 from tenktui.store.states import STUCK_STATES
@@ -712,7 +713,9 @@ class TimesheetScreen(StoreScreen):
 
         self.ask_about_forgotten(reason, answered)
 
-    def _toggle_timer(self, row: Any, before: str = "") -> None:
+    def _toggle_timer(self, row: Row, before: str = "") -> None:
+        """Stop the timer when it runs on ``row``, else start it there (stopping the one
+        running); ``before``: what was already done, said first."""
         user = self.me
         if user is None:
             return
@@ -735,9 +738,11 @@ class TimesheetScreen(StoreScreen):
                     was = label_of(store, stopped.timer.assignable_id)
                     text = f"{describe_stopped(stopped, was, zone)} · {text}"
         except InvalidEdit as err:
+            reason = str(err)
             if running is not None:
-                err = f"The timer on {label_of(store, running.assignable_id)} keeps running: {err}"
-            self.say(f"{prefix}{err}", "error")
+                was = label_of(store, running.assignable_id)
+                reason = f"The timer on {was} keeps running: {reason}"
+            self.say(f"{prefix}{reason}", "error")
             return
         self._timer_changed(f"{prefix}{text}", stopped, undo)
 
@@ -749,7 +754,7 @@ class TimesheetScreen(StoreScreen):
         days = split_by_day(timer.started_at, max(now, timer.started_at), self.session.timezone)
         return self._snapshot([(timer.assignable_id, day) for day, _ in days])
 
-    def _timer_changed(self, text: str, stopped: Any, undo: list[CellSnapshot]) -> None:
+    def _timer_changed(self, text: str, stopped: Stopped | None, undo: list[CellSnapshot]) -> None:
         """After a start, stop or discard: redraw, say it, and tell the app (which reads
         the timer again for the footer, and syncs when time was queued)."""
         if stopped is not None and stopped.entry_ids:
@@ -765,7 +770,9 @@ class TimesheetScreen(StoreScreen):
         about at once."""
         reason = self.store.timer.forgotten(self.now(), self.session.timezone)
         if reason is not None:
-            self.ask_about_forgotten(reason, lambda choice, said: self.say(said, "done"))
+            self.ask_about_forgotten(
+                reason, lambda choice, said: self.say(said, "done" if choice else "")
+            )
 
     def ask_about_forgotten(self, reason: str, then: Callable[[str | None, str], None]) -> None:
         """Keep, stop at a time, or discard the running timer; ``then(choice, said)``
@@ -812,8 +819,6 @@ class TimesheetScreen(StoreScreen):
 
 
 def _local(instant: dt.datetime, zone: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
     return instant.astimezone(ZoneInfo(zone))
 
 
