@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tenktui.api.capabilities import BY_BACKEND, Capabilities
 from tenktui.records import KeyMap
-from tenktui.store import Store
+from tenktui.store import Rounding, Store
 from tenktui.store.reminders import DEFAULT_LOCK_DAYS
 from tenktui.sync.control import SyncControl
 from tenktui.sync.state import RangeFetch, SyncState
@@ -51,6 +51,8 @@ class Session:
         connect: Callable[[], tuple[Backend, SyncEngine]] | None = None,
         capabilities: Capabilities | None = None,
         demo: DemoControls | None = None,
+        timezone: str | None = None,
+        rounding: Rounding | None = None,
     ) -> None:
         if (backend is None or engine is None) and connect is None:
             raise ValueError("a session needs a backend and engine, or a way to connect")
@@ -61,6 +63,9 @@ class Session:
         # Reminders warn this many days before unconfirmed time locks (the profile's).
         self.lock_warning_days = DEFAULT_LOCK_DAYS
         self.closers: list[Callable[[], Any]] = []
+        # The timer's local day (the profile's zone, else this machine's) and its rule.
+        self._timezone = timezone
+        self.rounding = rounding or Rounding()
         self._backend = backend
         self._engine = engine
         self._connect = connect
@@ -71,6 +76,15 @@ class Session:
         if self._backend is None or self._engine is None:
             assert self._connect is not None
             self._backend, self._engine = self._connect()
+
+    @property
+    def timezone(self) -> str:
+        """The IANA zone whose midnights split a timer's time into days."""
+        if self._timezone is None:
+            from tenktui.config import local_timezone
+
+            self._timezone = local_timezone()
+        return self._timezone
 
     def preload(self) -> None:
         """Import what connecting needs (the network stack) without connecting: safe
@@ -199,8 +213,11 @@ def open_session(
     backend: str = "tenkft",
     timezone: str = "UTC",
     leantime_kind: str | None = None,
+    zone: str | None = None,
+    rounding: Rounding | None = None,
 ) -> Session:
-    """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime."""
+    """A profile's session on 10,000ft (``backend="tenkft"``) or Leantime; ``zone`` and
+    ``rounding`` are the timer's (the profile's zone, else this machine's)."""
     store = Store(db_path, today=today)
 
     def connect() -> tuple[Backend, SyncEngine]:
@@ -227,6 +244,8 @@ def open_session(
         week_start=week_start,
         connect=connect,
         capabilities=BY_BACKEND.get(backend, None),
+        timezone=zone,
+        rounding=rounding,
     )
 
 
@@ -246,6 +265,8 @@ def open_profile_session(profile: Profile, token: str, *, today: Callable[[], dt
         backend=profile.backend,
         timezone=profile.timezone or "UTC",
         leantime_kind=profile.leantime_kind,
+        zone=profile.timezone,
+        rounding=profile.rounding_rule(),
     )
     session.lock_warning_days = profile.lock_warning_days
     return session

@@ -46,6 +46,7 @@ from tests.conftest import NOW, TODAY
 __all__ = [
     "ALL_CAPABILITIES",
     "NOW",
+    "Clock",
     "cells",
     "demo_session",
     "go",
@@ -77,7 +78,21 @@ def offline_session(
     backend = TenKftClient("http://127.0.0.1:9/api/v1", "offline-token", transport=switch)
     backend.capabilities = capabilities
     engine = SyncEngine(store, backend, "me@example.com")
-    return Session(store, backend, engine, "me@example.com")
+    return Session(store, backend, engine, "me@example.com", timezone="UTC")
+
+
+class Clock:
+    """The app's present for the timer (``TenkApp(clock=...)``), moved by the test: the
+    footer's tick reads it, so a test moves time on instead of sleeping."""
+
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
 
 
 def demo_session(workdir: Path) -> Session:

@@ -28,6 +28,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from tenktui.store import InvalidEdit
+from tenktui.store.timer import RunningTimer
 from tenktui.sync.state import SyncState
 from tenktui.text import clean
 from tenktui.ui import keys
@@ -42,6 +43,7 @@ from tenktui.ui.messages import (
 )
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes
+from tenktui.ui.timer import TimerShown, label_of, shown
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
 
 if TYPE_CHECKING:
@@ -59,6 +61,13 @@ SCREENS_BY_NAME = {
 POLL_SECONDS = 1.0
 RESTART_SECONDS = 5.0
 SUBTASK_RANGE = dt.timedelta(weeks=8)
+# How often the running timer's minutes are looked at: the footer redraws only when the
+# minute it shows changes, so this is the most the shown time lags behind.
+TIMER_TICK_SECONDS = 1.0
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class TenkApp(App[int]):
@@ -70,6 +79,8 @@ class TenkApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     sync_line: reactive[str] = reactive("")
+    # The running timer as the footers show it (None: none runs); see tenktui.ui.timer.
+    timer_shown: reactive[TimerShown | None] = reactive(None)
 
     def __init__(
         self,
@@ -80,9 +91,12 @@ class TenkApp(App[int]):
         sync: bool = True,
         keymap: dict[str, str] | None = None,
         exit_after_paint: bool = False,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         super().__init__()
         self.session = session
+        # The present for the timer (aware); tests pass a clock they move.
+        self.clock = clock
         self.sync_enabled = sync
         self.exit_after_paint = exit_after_paint
         self.keymap = dict(keymap or {})
@@ -104,6 +118,9 @@ class TenkApp(App[int]):
         self._data_version: int | None = None
         self._names: WeakKeyDictionary[Screen[Any], str] = WeakKeyDictionary()
         self.sync_line = self._describe(self.sync_state)
+        self._timer: RunningTimer | None = None
+        self._timer_label = ""
+        self._read_timer()
 
     # -- start-up -------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -118,6 +135,7 @@ class TenkApp(App[int]):
         self.screen_change_signal.subscribe(self, self._dress)
         self._data_version = self.session.store.database.data_version()
         self.set_interval(POLL_SECONDS, self._poll_store, name="store-poll")
+        self.set_interval(TIMER_TICK_SECONDS, self._tick_timer, name="timer-tick")
         if self.sync_enabled and not self.exit_after_paint:
             # After the first paint: the cached week shows before any network work starts.
             self.call_after_refresh(self.run_sync)
@@ -188,6 +206,18 @@ class TenkApp(App[int]):
             self._data_version = version
             self.post_message(StoreChanged())
 
+    def _read_timer(self) -> None:
+        """The store's timer, read again: after an edit, or a write by another process."""
+        store = self.session.store
+        self._timer = store.timer.running()
+        self._timer_label = label_of(store, self._timer.assignable_id) if self._timer else ""
+        self._tick_timer()
+
+    def _tick_timer(self) -> None:
+        """Move the footer's timer on: no store read, no network; the footers redraw only
+        when the minute shown changes (a reactive compares old and new)."""
+        self.timer_shown = shown(self._timer, self._timer_label, self.clock())
+
     def _describe(self, state: SyncState) -> str:
         line = state.describe()
         if self.session.sync.network_cut:
@@ -222,10 +252,12 @@ class TenkApp(App[int]):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self._recount()
+        self._read_timer()  # another process may have started or stopped it
         self._forward(message)
 
     def on_edit_queued(self, message: EditQueued) -> None:
         self._recount()
+        self._read_timer()
         # Sync once the edit is on screen: a pass's work must not delay the redraw.
         self.call_after_refresh(self.session.sync.poke)
 

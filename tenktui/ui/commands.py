@@ -111,6 +111,11 @@ def palette_actions(app: TenkApp, under: Screen[Any] | None = None) -> list[Pale
             "Timesheet: tomorrow, next mon, 2026-12-24 (g)",
             partial(sheet, "go_to_date"),
         ),
+        PaletteAction(
+            "Start or stop a timer",
+            "Timesheet: on the row under the cursor; stops a running one (T)",
+            partial(sheet, "timer"),
+        ),
     ]
     if caps.approvals:
         actions.append(

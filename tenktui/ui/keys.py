@@ -73,6 +73,8 @@ TIMESHEET: list[Binding] = [
         "exclamation_mark", "jump_reminder", "Go to a reminder's day (again: the next)",
         key_display="!", show=False, id="tenktui.timesheet.jump_reminder",
     ),
+    # The timer (issue 14): start one on the row, stop it, or move it to this row.
+    Binding("T", "timer", "Start/stop a timer", show=False, id="tenktui.timesheet.timer"),
 ]  # fmt: skip
 
 # Keys the grid handles itself while a cell is being edited (not rebindable: typing).
@@ -115,6 +117,14 @@ PICKER: list[Binding] = [
     Binding("up", "move(-1)", "Up", show=False, id="tenktui.picker.up"),
     # A picker is modal, which hides the app's keys: the F-keys still switch screens.
     *(b for b in APP if b.id and b.id.startswith("tenktui.go.")),
+]
+
+# A timer left running past its day, or over 12 h (issue 14): what to do with it.
+FORGOTTEN_TIMER: list[Binding] = [
+    Binding("k", "keep", "Keep it running", id="tenktui.forgotten_timer.keep"),
+    Binding("s", "stop_at", "Stop it at a time", id="tenktui.forgotten_timer.stop_at"),
+    Binding("d", "discard", "Discard it", id="tenktui.forgotten_timer.discard"),
+    Binding("escape", "later", "Ask me later", id="tenktui.forgotten_timer.later"),
 ]
 
 # A one-line question at the bottom of a screen (a subtask's text, a status message).

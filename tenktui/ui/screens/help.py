@@ -106,6 +106,7 @@ def help_sections(
             "Questions and pickers",
             binding_rows([*keys.CONFIRM, *keys.PICKER], keymap, display),
         ),
+        ("A forgotten timer", binding_rows(keys.FORGOTTEN_TIMER, keymap, display)),
     ]
     for title, bindings in screens:
         sections.append((title, binding_rows(bindings, keymap, display)))

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tenktui.store import InvalidEdit, Reminders, WeekGrid, parse_hours, week_start_for
+from tenktui.store import (
+    InvalidEdit,
+    Reminders,
+    Row,
+    Stopped,
+    WeekGrid,
+    parse_hours,
+    week_start_for,
+)
 from tenktui.store.records import ENTRY_EDITABLE
 from tenktui.store.reminders import day_summary
 from tenktui.store.rows import WeekRows
 from tenktui.store.states import STUCK_STATES
+from tenktui.store.timer import split_by_day
 from tenktui.text import clean
 from tenktui.ui import keys
-from tenktui.ui.messages import EditQueued
+from tenktui.ui.messages import EditQueued, StoreChanged
+from tenktui.ui.timer import BadTime, describe_stopped, label_of, parse_stop_time
 from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.reminder_banner import ReminderBanner
 from tenktui.ui.widgets.screens_base import StoreScreen
@@ -106,6 +118,8 @@ class TimesheetScreen(StoreScreen):
         self.grid.focus()
         if getattr(self.app, "exit_after_paint", False):
             self.call_after_refresh(self.app.exit)
+        else:
+            self.call_after_refresh(self.check_forgotten_timer)
 
     # -- data -----------------------------------------------------------------
     def refresh_from_store(self) -> None:
@@ -119,7 +133,7 @@ class TimesheetScreen(StoreScreen):
             return
         grid.empty_hint = "No rows this week: press a to add a project or leave type."
         self.week = self.store.queries.week(user, self.week_start)
-        grid.set_week(self.week, today=self.today)
+        grid.set_week(self.week, today=self.today, timer=self._timer_row())
         self._remind(user)
         self._head(self._title(), self._state())
         cell = grid.current_cell
@@ -157,6 +171,13 @@ class TimesheetScreen(StoreScreen):
             self.grid.select_assignable(waiting[0], column)
         more = f" ({days.index(day) + 1} of {len(days)} days: ! for the next)"
         self.say(day_summary(self.reminders, day) + (more if len(days) > 1 else ""))
+
+    def _timer_row(self) -> int | None:
+        """The assignable a running timer is on, marked in the week it runs in (today's)."""
+        timer = self.store.timer.running()
+        if timer is None or not 0 <= (self.today - self.week_start).days < 7:
+            return None
+        return timer.assignable_id
 
     def _title(self) -> str:
         start = self.week_start
@@ -708,6 +729,139 @@ class TimesheetScreen(StoreScreen):
         self.refresh_from_store()
         self.grid.move_to(self.grid.row_index, (day - self.week_start).days)
         self.grid.focus()
+
+    # -- the timer (issue 14) -------------------------------------------------------
+    def action_timer(self) -> None:
+        """T: start a timer on this row; stop it when it runs here; or move it here (the
+        running one is stopped first). A forgotten timer is asked about first."""
+        found = self._cell_or_say()
+        if found is None:
+            return
+        row, _ = found
+        timer = self.store.timer
+        reason = timer.forgotten(self.now(), self.session.timezone)
+        running = timer.running()
+        if reason is None or running is None:
+            self._toggle_timer(row)
+            return
+        stopping = running.assignable_id == row.assignable_id
+
+        def answered(choice: str | None, said: str) -> None:
+            if choice == "keep" or (choice is not None and not stopping):
+                # Kept: T goes on as pressed, with all of the time counted.
+                self._toggle_timer(row, said if choice != "keep" else "")
+            else:
+                self.say(said, "done" if choice else "")
+
+        self.ask_about_forgotten(reason, answered)
+
+    def _toggle_timer(self, row: Row, before: str = "") -> None:
+        """Stop the timer when it runs on ``row``, else start it there (stopping the one
+        running); ``before``: what was already done, said first."""
+        user = self.me
+        if user is None:
+            return
+        store, zone, rounding = self.store, self.session.timezone, self.session.rounding
+        now = self.now()
+        prefix = f"{before} · " if before else ""
+        running = store.timer.running()
+        undo = self._timer_cells(now)
+        try:
+            if running is not None and running.assignable_id == row.assignable_id:
+                stopped = store.timer.stop(now=now, zone=zone, rounding=rounding)
+                text = describe_stopped(stopped, row.label, zone)
+            else:
+                started = store.timer.start(
+                    user, row.assignable_id, now=now, zone=zone, rounding=rounding
+                )
+                stopped = started.stopped
+                text = f"Timer started on {row.label} at {_local(now, zone):%H:%M}: T stops it"
+                if stopped is not None:
+                    was = label_of(store, stopped.timer.assignable_id)
+                    text = f"{describe_stopped(stopped, was, zone)} · {text}"
+        except InvalidEdit as err:
+            reason = str(err)
+            if running is not None:
+                was = label_of(store, running.assignable_id)
+                reason = f"The timer on {was} keeps running: {reason}"
+            self.say(f"{prefix}{reason}", "error")
+            return
+        self._timer_changed(f"{prefix}{text}", stopped, undo)
+
+    def _timer_cells(self, now: dt.datetime) -> list[CellSnapshot]:
+        """The cells a stop at ``now`` would add time to, as they are: what undo puts back."""
+        timer = self.store.timer.running()
+        if timer is None:
+            return []
+        days = split_by_day(timer.started_at, max(now, timer.started_at), self.session.timezone)
+        return self._snapshot([(timer.assignable_id, day) for day, _ in days])
+
+    def _timer_changed(self, text: str, stopped: Stopped | None, undo: list[CellSnapshot]) -> None:
+        """After a start, stop or discard: redraw, say it, and tell the app (which reads
+        the timer again for the footer, and syncs when time was queued)."""
+        if stopped is not None and stopped.entry_ids:
+            self._remember(UndoStep(f"the timer's {stopped.hours:g} h", self.week_start, undo))
+            self.post_message(EditQueued("timer stopped"))
+        else:
+            self.app.post_message(StoreChanged())
+        self.refresh_from_store()
+        self.say(text, "done")
+
+    def check_forgotten_timer(self) -> None:
+        """When the app opens: a timer left running past its day, or over 12 h, is asked
+        about at once."""
+        reason = self.store.timer.forgotten(self.now(), self.session.timezone)
+        if reason is not None:
+            self.ask_about_forgotten(
+                reason, lambda choice, said: self.say(said, "done" if choice else "")
+            )
+
+    def ask_about_forgotten(self, reason: str, then: Callable[[str | None, str], None]) -> None:
+        """Keep, stop at a time, or discard the running timer; ``then(choice, said)``
+        follows with what was done in words (``choice`` None: nothing decided)."""
+        from tenktui.ui.widgets.forgotten_timer import ForgottenTimerDialog
+
+        timer = self.store.timer.running()
+        if timer is None:
+            return
+        store, zone = self.store, self.session.timezone
+        label = label_of(store, timer.assignable_id)
+        said: list[str] = []
+
+        def stop_at(text: str) -> str | None:
+            try:
+                at = parse_stop_time(text, timer.started_at, self.today, zone)
+                undo = self._timer_cells(at)
+                stopped = store.timer.stop(
+                    now=self.now(), zone=zone, rounding=self.session.rounding, at=at
+                )
+            except (BadTime, InvalidEdit) as err:
+                return str(err)
+            said.append(describe_stopped(stopped, label, zone))
+            self._timer_changed(said[-1], stopped, undo)
+            return None
+
+        def answered(choice: str | None) -> None:
+            if choice == "discard":
+                store.timer.cancel()
+                said.append(f"Discarded the timer on {label}: nothing logged")
+                self._timer_changed(said[-1], None, [])
+            elif choice == "keep":
+                said.append(f"The timer on {label} runs on")
+            elif choice is None:
+                said.append(f"Nothing changed: the timer on {label} runs on")
+            self.grid.focus()
+            then(choice, " · ".join(said))
+
+        question = (
+            f"The timer on {label} looks forgotten: {reason}. Keep it running, stop it "
+            "when the work ended, or discard it (nothing is logged)."
+        )
+        self.app.push_screen(ForgottenTimerDialog(question, stop_at), answered)
+
+
+def _local(instant: dt.datetime, zone: str) -> dt.datetime:
+    return instant.astimezone(ZoneInfo(zone))
 
 
 def _update(widget: Static, text: str) -> None:

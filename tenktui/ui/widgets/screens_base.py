@@ -89,6 +89,11 @@ class StoreScreen(Screen[None]):
         """The person's local date (the store's clock, frozen in tests)."""
         return self.store.database.today()
 
+    def now(self) -> dt.datetime:
+        """The present, aware: the app's clock (which tests move), for the timer."""
+        clock = getattr(self.app, "clock", None)
+        return clock() if clock is not None else dt.datetime.now(dt.UTC)
+
     def set_title(self, text: str) -> None:
         self.title = text
         self.query_one(ScreenTitle).update(clean_line(text))

@@ -25,6 +25,7 @@ from tenktui.store.queries import Cell, Row, WeekGrid
 from tenktui.store.states import OPEN_STATES
 from tenktui.text import clean_line
 from tenktui.ui import keys
+from tenktui.ui.timer import TIMER_MARK
 
 CELL = 7  # " 10.25↑" — a space, five characters of hours, one mark
 NARROW_CELL = 6  # "10.25↑": below 67 columns the days lose their leading space
@@ -191,6 +192,7 @@ class WeekGridView(ScrollView, can_focus=True):
         self.edit: Edit | None = None
         self.today: dt.date | None = None
         self.empty_hint = "No rows this week: press a to add a project or leave type."
+        self.timer_assignable: int | None = None  # the row a running timer is on, marked
         self._geometry: tuple[int, Geometry] | None = None  # (width, its columns)
 
     @property
@@ -217,13 +219,17 @@ class WeekGridView(ScrollView, can_focus=True):
             return None
         return self.week.days[self.day_index].date
 
-    def set_week(self, week: WeekGrid, *, today: dt.date | None = None) -> None:
-        """Show ``week``, keeping the cursor on the same assignable when it is still there."""
+    def set_week(
+        self, week: WeekGrid, *, today: dt.date | None = None, timer: int | None = None
+    ) -> None:
+        """Show ``week``, keeping the cursor on the same assignable when it is still there;
+        ``timer``: the assignable whose row a running timer marks (``None``: no mark)."""
         previous = self.current_row
         same_week = self.week is not None and self.week.week_start == week.week_start
         self.week = week
         self._geometry = None  # the longest name may have changed
         self.today = today
+        self.timer_assignable = timer
         if previous is not None:
             for i, row in enumerate(week.rows):
                 if row.assignable_id == previous.assignable_id:
@@ -430,7 +436,7 @@ class WeekGridView(ScrollView, can_focus=True):
         if width - 7 * CELL - TOTAL < MIN_LABEL:
             cell, total = NARROW_CELL, NARROW_TOTAL
         room = width - 7 * cell - total
-        longest = max((len(r.label) for r in self.rows), default=0) + 3
+        longest = max((len(self._row_label(r)) for r in self.rows), default=0) + 3
         label = max(MIN_LABEL, min(room, MAX_LABEL, max(longest, WIDE_LABEL)))
         notes = room - label
         geometry = Geometry(label, cell, total, notes if notes >= MIN_NOTES else 0)
@@ -497,6 +503,12 @@ class WeekGridView(ScrollView, can_focus=True):
             f" {clip(clean_line(text), self._label_width() - 2)}".ljust(self._label_width()), style
         )
 
+    def _row_label(self, row: Row) -> str:
+        """A row's name, after the timer's mark when the running timer is on it."""
+        if row.assignable_id == self.timer_assignable:
+            return f"{TIMER_MARK} {row.label}"
+        return row.label
+
     def _notes(self, segments: list[Segment], text: str, style: Style) -> list[Segment]:
         width = self.geometry().notes
         if width:
@@ -539,7 +551,7 @@ class WeekGridView(ScrollView, can_focus=True):
         row = self.rows[index]
         on_row = index == self.row_index
         label_style = self._style("week-grid--label-cursor" if on_row else "week-grid--label")
-        segments = [self._label(row.label, label_style)]
+        segments = [self._label(self._row_label(row), label_style)]
         for day, cell in enumerate(row.cells):
             segments.append(self._cell(index, day, cell))
         total = format_hours(row.total) if row.total else ""
