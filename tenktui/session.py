@@ -20,7 +20,7 @@ from tenktui.api.capabilities import BY_BACKEND, Capabilities
 from tenktui.records import KeyMap
 from tenktui.store import Store
 from tenktui.sync.control import SyncControl
-from tenktui.sync.state import SyncState
+from tenktui.sync.state import RangeFetch, SyncState
 from tenktui.sync.window import Window
 
 if TYPE_CHECKING:  # the network stack is imported on first connect, not at start-up
@@ -138,6 +138,11 @@ class SessionSync:
 
     def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
         return self._session.engine.subscribe(listener)
+
+    async def fetch_range(
+        self, start: dt.date, end: dt.date, progress: Callable[[str], None] | None = None
+    ) -> RangeFetch:
+        return await self._session.engine.fetch_range(start, end, progress)
 
     @property
     def can_cut_network(self) -> bool:

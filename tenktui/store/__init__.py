@@ -6,8 +6,9 @@ people change: validated, applied and queued at once), ``outbox`` (what the
 sync engine replays), ``records`` (the rows outbox records change, by name, for
 the record kinds of ``tenktui.kinds``), ``lookups`` (one record by id, short
 lists), ``unsent`` (open outbox rows seen from the records), ``people`` (who
-the person is, whose status is fresh) and ``keys`` (local ids for a backend's
-composite keys). Only the store runs SQL
+the person is, whose status is fresh), ``keys`` (local ids for a backend's
+composite keys) and ``reports`` (hours against schedule and capacity over a
+period; which periods the cache holds). Only the store runs SQL
 (``tests/test_shape.py`` keeps it so).
 """
 
@@ -26,6 +27,7 @@ from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
 from tenktui.store.people import People
 from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
 from tenktui.store.records import Records
+from tenktui.store.reports import Reports
 from tenktui.store.unsent import Unsent
 from tenktui.store.validation import InvalidEdit, parse_hours
 
@@ -44,6 +46,7 @@ class Store:
         self.unsent = Unsent(self.database)
         self.people = People(self.database)
         self.keys = Keys(self.database)
+        self.reports = Reports(self.database, self.queries)
 
     @property
     def path(self) -> Path:

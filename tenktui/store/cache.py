@@ -295,14 +295,15 @@ class Cache:
             e.created_at,
             latest and latest.id,
             latest and latest.status,
+            e.bill_rate,
             record_json(e),
         )
 
     def _insert_entry(self, e: TimeEntry) -> None:
         self.d.conn.execute(
             "INSERT INTO time_entries (server_id, user_id, assignable_id, date, hours, task, "
-            "notes, updated_at, created_at, approval_id, approval_status, raw) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "notes, updated_at, created_at, approval_id, approval_status, bill_rate, raw) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.id, *self._entry_values(e)),
         )
 
@@ -310,7 +311,7 @@ class Cache:
         self.d.conn.execute(
             "UPDATE time_entries SET user_id = ?, assignable_id = ?, date = ?, hours = ?, "
             "task = ?, notes = ?, updated_at = ?, created_at = ?, approval_id = ?, "
-            "approval_status = ?, raw = ?, deleted = 0 WHERE id = ?",
+            "approval_status = ?, bill_rate = ?, raw = ?, deleted = 0 WHERE id = ?",
             (*self._entry_values(e), local_id),
         )
 

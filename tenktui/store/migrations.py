@@ -240,6 +240,27 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             OR EXISTS (SELECT 1 FROM week_rows) OR EXISTS (SELECT 1 FROM outbox);
         """,
     ),
+    (
+        7,
+        "bill rates on time entries, and the ranges held outside the window",
+        # ``bill_rate``: what an hour of the entry bills (reports' billable share and
+        # rates; ``NULL``: the backend says nothing). Caches written before it kept the
+        # rate only inside ``raw``: read it from there once.
+        # ``held_ranges``: the periods of a person's time fetched (the window, and
+        # periods a report asked for) so that a report of them needs no network.
+        """
+        ALTER TABLE time_entries ADD COLUMN bill_rate REAL;
+        UPDATE time_entries SET bill_rate = json_extract(raw, '$.bill_rate')
+            WHERE json_valid(raw) AND json_type(raw, '$.bill_rate') IN ('integer', 'real');
+        CREATE TABLE held_ranges (
+            user_id INTEGER NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, starts_at)
+        );
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -7,10 +7,11 @@ what it can do to sync is written down in one place and typed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from tenktui.sync.state import SyncState
+from tenktui.sync.state import RangeFetch, SyncState
 
 
 class SyncControl(Protocol):
@@ -34,6 +35,14 @@ class SyncControl(Protocol):
 
     def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
         """Call ``listener(state)`` on every change of sync state; returns an unsubscribe."""
+        ...
+
+    async def fetch_range(
+        self, start: dt.date, end: dt.date, progress: Callable[[str], None] | None = None
+    ) -> RangeFetch:
+        """Fetch and keep the parts of ``[start, end]`` the cache lacks (a report's
+        period outside the window); ``progress`` hears each step ("time entries 1/3").
+        Bounded by a deadline; a failure comes back in the result, never raised."""
         ...
 
     @property

@@ -23,14 +23,15 @@ from tenktui.api.errors import ApiError, Offline, Throttled, TlsError, Unauthori
 from tenktui.api.governor import GovernorState, Priority, priority
 from tenktui.store import Store
 from tenktui.sync.leader import LeaderLock
-from tenktui.sync.pull import Puller, Window
+from tenktui.sync.pull import Progress, Puller, Window
 from tenktui.sync.push import Pusher, StopPush
-from tenktui.sync.state import SyncReport, SyncState
+from tenktui.sync.state import RangeFetch, SyncReport, SyncState
 
 log = logging.getLogger("tenktui.sync")
 
 REFERENCE_EVERY = dt.timedelta(hours=1)
 STATUSES_PER_PASS = 10
+FETCH_DEADLINE = 120.0  # seconds a period fetched for a report may take in all
 
 
 class SyncEngine:
@@ -248,6 +249,51 @@ class SyncEngine:
         else:  # cannot reach the server, or it keeps failing: keep the edits, retry later
             self._set_state("offline", message=err.message)
         log.info("sync stopped: %s", err.message)
+
+    # -- a period outside the window -------------------------------------------
+    async def fetch_range(
+        self,
+        start: dt.date,
+        end: dt.date,
+        progress: Progress | None = None,
+        *,
+        deadline: float | None = FETCH_DEADLINE,
+    ) -> RangeFetch:
+        """Bring the parts of ``[start, end]`` the cache does not hold (a report's
+        period outside the window), and keep them. Never raises for the server: a
+        failure (offline, logged out, too slow) comes back as a :class:`RangeFetch`
+        saying why; pieces already fetched stay held. Only the leader talks to the
+        server: in another process the answer says so."""
+        async with self._lock:
+            if not self.leader.acquire():
+                return RangeFetch(
+                    False,
+                    "Another tenktui process is syncing this profile and only it fetches from "
+                    "the server: this period is not in the cache here. Close it, or look at "
+                    "the period there.",
+                )
+            try:
+                async with asyncio.timeout(deadline):
+                    with priority(Priority.VISIBLE):
+                        me = await self.puller.me()
+                        missing = self.store.reports.missing(me, start, end)
+                        if not missing:
+                            return RangeFetch(True, "The cache already holds this period.")
+                        counts: dict[str, int] = {}
+                        for lo, hi in missing:
+                            await self.puller.pull_range(lo, hi, progress, counts)
+            except TimeoutError:
+                return RangeFetch(
+                    False,
+                    f"The server did not send the period within {deadline or 0:g} s; what "
+                    "came is kept: try again to fetch the rest.",
+                )
+            except ApiError as err:
+                self._fail(err)
+                return RangeFetch(False, f"Could not fetch the period: {err.message}")
+        return RangeFetch(
+            True, f"Fetched {start} to {end} from the server.", tuple(missing), counts
+        )
 
     # -- the loop -------------------------------------------------------------
     async def run(self) -> None:

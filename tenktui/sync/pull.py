@@ -15,7 +15,8 @@ their fields, so nothing here reads a backend's JSON.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 
 from tenktui.api.base import Backend
 from tenktui.api.errors import NotFound
@@ -23,6 +24,23 @@ from tenktui.records import Assignable
 from tenktui.store import Store
 from tenktui.store.database import utc_now
 from tenktui.sync.window import Window
+
+# An on-demand range is fetched in pieces of this many days: each piece is a page or
+# two, so progress moves and a piece once held stays held if a later one fails.
+RANGE_PIECE_DAYS = 56
+Progress = Callable[[str], None]
+
+
+def pieces(
+    start: dt.date, end: dt.date, days: int = RANGE_PIECE_DAYS
+) -> list[tuple[dt.date, dt.date]]:
+    """``[start, end]`` cut into consecutive ranges of at most ``days`` days."""
+    out = []
+    while start <= end:
+        last = min(end, start + dt.timedelta(days=days - 1))
+        out.append((start, last))
+        start = last + dt.timedelta(days=1)
+    return out
 
 
 class Puller:
@@ -64,10 +82,52 @@ class Puller:
         assignments = [a async for a in self.backend.iter_assignments(me, start, end)]
         self.store.cache.replace_assignments(me, start, end, assignments)
         counts["assignments"] = len(assignments)
+        self.store.reports.held.add(me, start, end)
         known = self.store.cache.assignable_ids()
         await self._look_up_assignables(
             {x.assignable_id for x in (*entries, *assignments) if x.assignable_id} - known
         )
+
+    async def pull_range(
+        self,
+        start: dt.date,
+        end: dt.date,
+        progress: Progress | None = None,
+        counts: dict[str, int] | None = None,
+    ) -> dict[str, int]:
+        """The person's time (with suggestions and approvals, as the window pull) and
+        assignments over ``[start, end]``, kept in the cache and remembered as held,
+        so a report of it needs no network again. A window pull later replaces only
+        its own dates, so what this brings stays. ``progress`` hears each step
+        ("time entries 1/3"); the counts of what came."""
+        counts = counts if counts is not None else {}
+        say = progress or (lambda _step: None)
+        me = await self.me()
+        caps = self.backend.capabilities
+        parts = pieces(start, end)
+        steps, step = 2 * len(parts) + 1, 0
+        seen: set[int] = set()
+        for lo, hi in parts:
+            step += 1
+            say(f"time entries {step}/{steps}")
+            entries = [
+                e
+                async for e in self.backend.iter_time_entries(
+                    me, lo, hi, with_suggestions=caps.suggestions, with_approvals=caps.approvals
+                )
+            ]
+            self.store.cache.replace_time_window(me, lo, hi, entries)
+            step += 1
+            say(f"assignments {step}/{steps}")
+            assignments = [a async for a in self.backend.iter_assignments(me, lo, hi)]
+            self.store.cache.replace_assignments(me, lo, hi, assignments)
+            self.store.reports.held.add(me, lo, hi)
+            counts["time_entries"] = counts.get("time_entries", 0) + len(entries)
+            counts["assignments"] = counts.get("assignments", 0) + len(assignments)
+            seen |= {x.assignable_id for x in (*entries, *assignments) if x.assignable_id}
+        say(f"projects {steps}/{steps}")
+        await self._look_up_assignables(seen - self.store.cache.assignable_ids())
+        return counts
 
     async def _look_up_assignables(self, ids: Iterable[int]) -> None:
         """Projects the lists leave out (archived, or deleted) that the person's time

@@ -53,3 +53,16 @@ class SyncReport:
     failed: int = 0
     conflicts: int = 0
     requests: int = 0
+
+
+@dataclass(frozen=True)
+class RangeFetch:
+    """What fetching a period outside the cache came to: ``ok`` when the whole
+    period is now held; ``message`` says what happened in words for people (why not,
+    and what to do, when not ``ok``); ``fetched`` lists the ranges brought now
+    (none when the cache already held the period)."""
+
+    ok: bool
+    message: str
+    fetched: tuple[tuple[dt.date, dt.date], ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
