@@ -10,6 +10,7 @@ beside the chart (the screen's), never only here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from textual.color import Color
@@ -21,6 +22,7 @@ BAR = "█"
 LID = "─"
 DOT = "◆"
 LID_HALF_WIDTH = 0.3
+TICK_STEPS = (1, 2, 4, 5, 8, 10, 20, 40, 50, 100, 200, 500, 1000)
 
 # What each series is drawn in: a theme colour by name.
 COLOURS = {"confirmed": "primary", "capacity": "foreground", "scheduled": "accent"}
@@ -42,6 +44,12 @@ def plot_colour(colour: Color) -> str | int | tuple[int, int, int]:
     if colour.ansi is not None:
         return colour.ansi if 0 <= colour.ansi < 16 else "default"
     return colour.rgb
+
+
+def hour_ticks(top: float) -> list[float]:
+    """Round hours for the axis, from 0 to at least ``top``, at most five of them."""
+    step = next((s for s in TICK_STEPS if top / s <= 4), TICK_STEPS[-1])
+    return [float(i * step) for i in range(max(1, math.ceil(top / step)) + 1)]
 
 
 class HoursChart(PlotextPlot):
@@ -101,7 +109,9 @@ class HoursChart(PlotextPlot):
         top = max(
             [*bars.confirmed, *(h or 0 for h in bars.capacity), *(h or 0 for h in bars.scheduled)]
         )
-        plt.ylim(0, max(top, 1.0) * 1.1)
+        ticks = hour_ticks(top)
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks, [f"{t:g}" for t in ticks])
         plt.xlim(0.4, len(x) + 0.6)
         plt.xticks(x, list(bars.labels))
         self.refresh()
