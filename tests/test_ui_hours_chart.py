@@ -8,7 +8,16 @@ from textual.app import App, ComposeResult
 from textual.color import Color
 
 from tenktui.ui.themes import load_themes
-from tenktui.ui.widgets.hours_chart import BAR, DOT, LID, Bars, ChartLegend, HoursChart, plot_colour
+from tenktui.ui.widgets.hours_chart import (
+    BAR,
+    DOT,
+    LID,
+    Bars,
+    ChartLegend,
+    HoursChart,
+    fit_labels,
+    plot_colour,
+)
 
 WEEK = Bars(
     labels=("Mon 16", "Tue 17", "Wed 18", "Thu 19", "Fri 20"),
@@ -90,3 +99,26 @@ async def test_a_change_of_theme_redraws_the_bars_in_its_colours() -> None:
         app.theme = "tenktui-light"
         await pilot.pause()
         assert chart.render().spans != before.spans  # type: ignore[union-attr]
+
+
+def test_labels_are_cut_to_their_room_not_dropped() -> None:
+    days = ("Mon", "Tue", "Wed")
+    assert fit_labels(days, 6) == ["Mon", "Tue", "Wed"]
+    assert fit_labels(days, 3) == ["Mo", "Tu", "We"]
+    assert fit_labels(days, 1) == ["M", "", "W"]
+
+
+async def test_every_bar_keeps_a_label_when_narrow() -> None:
+    """Plotext drops labels that collide, and which ones changes with the process's
+    hash seed: the chart cuts them to fit instead, so every bar has one."""
+    week = Bars(
+        labels=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+        confirmed=(7.0,) * 7,
+        capacity=(8.0,) * 7,
+        scheduled=(6.0,) * 7,
+    )
+    app = ChartApp()
+    async with app.run_test(size=(28, 12)) as pilot:
+        app.query_one(HoursChart).show(week)
+        await pilot.pause()
+        assert plain(app).splitlines()[-1].split() == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]

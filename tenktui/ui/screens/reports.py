@@ -321,11 +321,14 @@ class ReportsScreen(StoreScreen):
         note.set_class(problem, "-problem")
         self.set_class(bool(text), "-note")
 
+    def _column_width(self) -> int:
+        """The width of the tables' column: the screen's, or the grid's first column."""
+        width = self.size.width or 80
+        return width * 3 // 5 - 1 if width >= WIDE else width
+
     def _fill_table(self, report: Report) -> None:
         table = self.query_one("#report-table", DataTable)
-        width = self.size.width or 80
-        if width >= WIDE:
-            width = width * 3 // 5 - 1  # the grid's first column
+        width = self._column_width()
         names = ["confirmed", "scheduled", "util"]
         if self.by == "day":  # a project has no capacity: the title has the period's
             names.insert(2, "capacity")

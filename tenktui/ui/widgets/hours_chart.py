@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from textual.app import RenderResult
 from textual.color import Color
 from textual.content import Content
 from textual.widgets import Static
@@ -22,6 +23,8 @@ BAR = "█"
 LID = "─"
 DOT = "◆"
 LID_HALF_WIDTH = 0.3
+# Columns plotext gives the hours' axis, before the first bar (enough for "40 ").
+Y_AXIS_WIDTH = 4
 TICK_STEPS = (1, 2, 4, 5, 8, 10, 20, 40, 50, 100, 200, 500, 1000)
 
 # What each series is drawn in: a theme colour by name.
@@ -44,6 +47,15 @@ def plot_colour(colour: Color) -> str | int | tuple[int, int, int]:
     if colour.ansi is not None:
         return colour.ansi if 0 <= colour.ansi < 16 else "default"
     return colour.rgb
+
+
+def fit_labels(labels: tuple[str, ...], slot: int) -> list[str]:
+    """Each label cut to leave a space in its ``slot`` of columns (``Wed`` → ``We``);
+    where not even one letter fits, every other label is left out."""
+    room = slot - 1
+    if room >= 1:
+        return [label[:room] for label in labels]
+    return [label[:1] if i % 2 == 0 else "" for i, label in enumerate(labels)]
 
 
 def hour_ticks(top: float) -> list[float]:
@@ -113,8 +125,16 @@ class HoursChart(PlotextPlot):
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks, [f"{t:g}" for t in ticks])
         plt.xlim(0.4, len(x) + 0.6)
-        plt.xticks(x, list(bars.labels))
         self.refresh()
+
+    def render(self) -> RenderResult:
+        # The labels under the bars fit the width they get: plotext would drop the ones
+        # that collide, and which it drops changes from one process to the next.
+        if self.bars.labels:
+            x = list(range(1, len(self.bars.labels) + 1))
+            slot = max(1, (self.size.width - Y_AXIS_WIDTH) // len(x))
+            self.plt.xticks(x, fit_labels(self.bars.labels, slot))
+        return super().render()
 
 
 class ChartLegend(Static):
