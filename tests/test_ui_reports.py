@@ -5,7 +5,7 @@ offline said plainly with what the cache holds."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,9 @@ from tenktui.ui.app import TenkApp
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.reports import FetchProgress, ReportsScreen
 from tests.app_harness import NOW, cells, demo_session, go, running, sandbox_client, wait_for
+from tests.test_leantime_sandbox import LeantimeServer, start_account
 from tests.test_ui_app import run_palette
+from tests.test_ui_leantime import app_on as leantime_app
 
 LAST_WEEK = (dt.date(2026, 11, 16), dt.date(2026, 11, 22))
 
@@ -279,3 +281,31 @@ async def test_the_palette_goes_to_reports(session: Session) -> None:
     async with running(session) as (app, pilot):
         await run_palette(app, pilot, "Go to Reports")
         assert isinstance(app.screen, ReportsScreen)
+
+
+@pytest.fixture
+def leantime(tmp_path: Path) -> Iterator[LeantimeServer]:
+    """Leantime 3.9 on the strict reading, as the Leantime app tests serve it."""
+    server = start_account(tmp_path / "lt.db", "3.9-strict-editor-pat", "--rate-limit", "100000")
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+async def test_on_leantime_the_table_shows_the_stores_report_and_no_billing(
+    leantime: LeantimeServer, tmp_path: Path
+) -> None:
+    """Leantime's hours carry no bill rate: billing says n/a, never 0 %."""
+    async with leantime_app(leantime, tmp_path) as (app, pilot, _):
+        screen = await go(pilot, "f7", ReportsScreen)
+        await pilot.press("left_square_bracket")  # last week: the sandbox's logged time
+        for by in ("project", "day"):
+            while screen.by != by:
+                await pilot.press("b")
+            report = the_report(app)
+            assert report.total.confirmed > 0 and not report.billing_known
+            rows = keyed(app, "report-table")
+            assert len(rows) == len(report.lines) + 1
+            for row, line in zip(rows, [*report.lines, report.total], strict=True):
+                assert_line(row, line)
+                assert row["billable"] == row["rate"] == "n/a"
