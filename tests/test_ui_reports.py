@@ -104,6 +104,7 @@ async def test_keys_step_the_period_and_come_back(session: Session) -> None:
         assert screen.start == dt.date(2026, 11, 23)
 
 
+@pytest.mark.slow
 async def test_week_and_month_switch_around_the_period(session: Session) -> None:
     async with running(session) as (app, pilot):
         screen = await go(pilot, "f7", ReportsScreen)
@@ -131,6 +132,7 @@ async def test_b_groups_by_phase_task_day_and_project_again(session: Session) ->
             assert f"by {heading.lower()}" in title(app)
 
 
+@pytest.mark.slow
 async def test_the_help_screen_lists_the_reports_keys(session: Session) -> None:
     async with running(session) as (app, pilot):
         await pilot.press("question_mark")
@@ -144,7 +146,10 @@ async def test_the_help_screen_lists_the_reports_keys(session: Session) -> None:
 # -- numbers -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("by", ["project", "phase", "task", "day"])
+@pytest.mark.parametrize(
+    "by",
+    ["project", *(pytest.param(by, marks=pytest.mark.slow) for by in ("phase", "task", "day"))],
+)
 async def test_the_table_shows_the_stores_report(session: Session, by: str) -> None:
     async with running(session, size=(120, 40)) as (app, pilot):
         screen = await go(pilot, "f7", ReportsScreen)
@@ -180,6 +185,7 @@ async def test_the_chart_has_its_numbers_beside_it(session: Session) -> None:
         assert sum(number(r[1]) or 0 for r in rows) == pytest.approx(report.total.confirmed)
 
 
+@pytest.mark.slow
 async def test_each_projects_trend_has_its_weekly_hours_beside_it(session: Session) -> None:
     async with running(session, size=(120, 40)) as (app, pilot):
         screen = await go(pilot, "f7", ReportsScreen)
@@ -198,6 +204,7 @@ async def test_each_projects_trend_has_its_weekly_hours_beside_it(session: Sessi
 # -- periods the cache does not hold -----------------------------------------------
 
 
+@pytest.mark.slow
 async def test_offline_it_says_so_and_shows_what_the_cache_holds(session: Session) -> None:
     """The offline session's network is cut: a period far back cannot be fetched."""
     async with running(session) as (app, pilot):
@@ -228,6 +235,7 @@ async def live_app(workdir: Path, hook: Any) -> AsyncIterator[tuple[TenkApp, Any
             await session.aclose()
 
 
+@pytest.mark.slow
 async def test_a_period_outside_the_window_is_fetched_with_progress_then_kept(
     tmp_path: Path,
 ) -> None:
@@ -277,6 +285,7 @@ async def test_a_period_outside_the_window_is_fetched_with_progress_then_kept(
         assert "incomplete" not in title(app)
 
 
+@pytest.mark.slow
 async def test_the_palette_goes_to_reports(session: Session) -> None:
     async with running(session) as (app, pilot):
         await run_palette(app, pilot, "Go to Reports")

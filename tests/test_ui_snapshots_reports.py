@@ -34,7 +34,14 @@ def app(session: Session, **options: object) -> TenkApp:
     return TenkApp(session, sync=False, **options)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
+@pytest.mark.parametrize(
+    "size",
+    [
+        pytest.param((60, 20), id="60x20", marks=pytest.mark.slow),
+        pytest.param((80, 24), id="80x24"),
+        pytest.param((120, 40), id="120x40"),
+    ],
+)
 def test_last_week(snap_compare, snap_session: Session, size: tuple[int, int]) -> None:
     """By project: the table, the bars of each day beside their numbers, the trends
     (below at 80 columns and less, the chart beside the table at 120)."""
