@@ -211,15 +211,17 @@ async def test_offline_it_says_so_and_shows_what_the_cache_holds(session: Sessio
         screen = await go(pilot, "f7", ReportsScreen)
         await pilot.press("m", *["left_square_bracket"] * 4)  # July 2026
         assert screen.start == dt.date(2026, 7, 1)
-        await wait_for(pilot, lambda: "Could not fetch" in note(app))
-        assert "July 2026" in note(app) and "incomplete" in note(app)
+        await wait_for(pilot, lambda: "r tries again" in note(app))
+        assert note(app).startswith("July 2026: ") and "(incomplete)" in note(app)
+        assert "Cannot reach" in note(app)  # sync's own words: offline
         assert "incomplete" in title(app)
         assert table(app, "report-table")[-1][0] == "Total"  # what the cache holds
         # Keys never wait for a fetch: the next month is there at once.
         await pilot.press("right_square_bracket")
         assert screen.start == dt.date(2026, 8, 1)
         await pilot.press("left_square_bracket", "r")
-        await wait_for(pilot, lambda: "Could not fetch" in note(app))
+        assert note(app).startswith("Fetching July 2026…")
+        await wait_for(pilot, lambda: "r tries again" in note(app))
 
 
 @asynccontextmanager

@@ -311,7 +311,7 @@ class ReportsScreen(StoreScreen):
             elif error is not None:
                 problem = True
                 text = (
-                    f"Could not fetch {period_label(self.start, self.end, self.span)}: "
+                    f"{period_label(self.start, self.end, self.span)}: "
                     f"{clean_line(error).rstrip('.')}. Showing what the cache holds "
                     "(incomplete); r tries again."
                 )
