@@ -355,6 +355,31 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="end", required=True, metavar="D", help=DATES)
     export.add_argument("--format", choices=["csv", "json"], default="csv")
 
+    report = _add(
+        commands,
+        "report",
+        "hours against schedule and capacity over a period",
+        common,
+        read,
+        description="Confirmed hours against scheduled hours and capacity, utilisation and, "
+        "where the account has bill rates, billable share and rates; from the cache, "
+        "fetching (and keeping) a period outside it first.",
+    )
+    span = report.add_mutually_exclusive_group()
+    span.add_argument("--week", action="store_true", help="this week (the default)")
+    span.add_argument("--month", action="store_true", help="this month")
+    report.add_argument("--from", dest="start", metavar="D", help=f"first day: {DATES}")
+    report.add_argument("--to", dest="end", metavar="D", help="last day (with --from)")
+    report.add_argument(
+        "--by", choices=["project", "phase", "task", "day", "week", "month"], default="project"
+    )
+    report.add_argument("--csv", action="store_true", help="print CSV with a header row")
+    report.epilog = (
+        "Util. is hours worked (leave aside) of capacity (work days less holidays and leave).\n"
+        "n/a: not known (no bill rates on the account's time, no capacity that day).\n"
+        "A period outside the cached weeks is fetched once, then kept (exit 1 offline)."
+    )
+
     completion = _add(commands, "completion", "print a shell completion script", common)
     completion.add_argument("shell", choices=SHELLS)
     completion.epilog = (
@@ -467,6 +492,7 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
     ("outbox", "discard"): ("outbox", "run_discard", True),
     ("outbox", "resolve"): ("outbox", "run_resolve", True),
     ("export", None): ("export", "run_export", True),
+    ("report", None): ("report", "run_report", True),
     ("doctor", None): ("doctor", "run_doctor", False),
 }
 

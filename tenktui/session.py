@@ -140,9 +140,14 @@ class SessionSync:
         return self._session.engine.subscribe(listener)
 
     async def fetch_range(
-        self, start: dt.date, end: dt.date, progress: Callable[[str], None] | None = None
+        self,
+        start: dt.date,
+        end: dt.date,
+        progress: Callable[[str], None] | None = None,
+        *,
+        refresh: bool = False,
     ) -> RangeFetch:
-        return await self._session.engine.fetch_range(start, end, progress)
+        return await self._session.engine.fetch_range(start, end, progress, refresh=refresh)
 
     @property
     def can_cut_network(self) -> bool:

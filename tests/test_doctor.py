@@ -60,7 +60,7 @@ def _corrupt(db: Path) -> None:
     size = db.stat().st_size
     assert size > start + 4 * PAGE
     with db.open("r+b") as f:
-        for page in range(start, size, PAGE * 3):
+        for page in range(start, size, PAGE * 2):
             f.seek(page)
             f.write(os.urandom(PAGE))
 

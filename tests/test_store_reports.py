@@ -244,3 +244,33 @@ def test_scheduled_leave_takes_capacity_where_none_was_logged(store: Store) -> N
     assert [ln.capacity for ln in report.lines][:3] == [0, 0, 8]
     assert [ln.scheduled for ln in report.lines][:3] == [8, 8, 0]
     assert report.total.capacity == 24
+
+
+def test_migration_7_reads_old_entries_bill_rates_from_raw(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tenktui.store.migrations import migrate
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=5)
+    conn.execute(
+        "INSERT INTO time_entries (server_id, user_id, assignable_id, date, hours, raw) "
+        "VALUES (1, 7, 101, '2026-11-23', 2, '{\"id\": 1, \"bill_rate\": 120.5}'), "
+        "(2, 7, 101, '2026-11-23', 1, '{\"id\": 2}')"
+    )
+    conn.close()
+    s = Store(path, today=lambda: TODAY)
+    rates = s.database.rows("SELECT server_id, bill_rate FROM time_entries ORDER BY server_id")
+    assert rates == [{"server_id": 1, "bill_rate": 120.5}, {"server_id": 2, "bill_rate": None}]
+    assert s.reports.held.spans(ME) == []
+    s.close()
+
+
+def test_holding_a_held_range_again_writes_nothing(store: Store) -> None:
+    store.reports.held.add(ME, MON, SUN)
+    version = store.database.conn.total_changes
+    store.reports.held.add(ME, MON + dt.timedelta(days=1), SUN)
+    assert store.database.conn.total_changes == version
+    store.reports.held.add(ME, SUN, SUN + dt.timedelta(days=1))
+    assert store.reports.held.spans(ME) == [(MON, SUN + dt.timedelta(days=1))]

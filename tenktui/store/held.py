@@ -71,7 +71,10 @@ class HeldRanges:
 
     def add(self, user_id: int, start: dt.date, end: dt.date) -> None:
         """``[start, end]`` of the person's time is now in the cache."""
-        spans = merge([*self.spans(user_id), (start, end)])
+        held = self.spans(user_id)
+        spans = merge([*held, (start, end)])
+        if spans == held:
+            return  # every window pull says so again: no write, so no one redraws
         now = utc_now()
         with self.d.write() as c:
             c.execute("DELETE FROM held_ranges WHERE user_id = ?", (user_id,))

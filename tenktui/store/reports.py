@@ -199,6 +199,10 @@ class _Sums:
                 self.billable += hours
                 self.amount += hours * rate
 
+    def merge(self, other: _Sums) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def billing(self) -> dict[str, float | None]:
         if self.rated <= 0:
             return {"billable_share": None, "bill_rate": None, "amount": None}
@@ -271,28 +275,26 @@ class Reports:
             for day, hours in per_day.items():
                 scheduled_day[day] += hours
         period_capacity = sum(capacity.values())
+        daily: dict[dt.date, _Sums] = defaultdict(_Sums)
+        for e in entries:
+            leave = kinds.get(e["assignable_id"], {}).get("kind") == "leave"
+            daily[e["day"]].add_entry(e["hours"], e["bill_rate"], leave)
 
-        total = self._period_line(
-            (start, end), "total", "Total", entries, kinds, scheduled_day, capacity
-        )
+        total = self._period_line((start, end), "total", "Total", daily, scheduled_day, capacity)
         if by in PERIOD_GROUPINGS:
             spans = _spans(dates, by, first_weekday)
             lines = [
-                self._period_line(
-                    s, by, _period_label(s, by), entries, kinds, scheduled_day, capacity
-                )
+                self._period_line(s, by, _period_label(s, by), daily, scheduled_day, capacity)
                 for s in spans
             ]
         else:
             lines = self._group_lines(by, entries, kinds, scheduled_by_assignable, period_capacity)
         day_points = tuple(
-            self._point((d, d), f"{d:%a %d}", entries, kinds, scheduled_day, capacity)
-            for d in dates
+            self._point((d, d), f"{d:%a %d}", daily, scheduled_day, capacity) for d in dates
         )
         week_spans = _spans(dates, "week", first_weekday)
         week_points = tuple(
-            self._point(s, f"{s[0]:%d %b}", entries, kinds, scheduled_day, capacity)
-            for s in week_spans
+            self._point(s, f"{s[0]:%d %b}", daily, scheduled_day, capacity) for s in week_spans
         )
         return Report(
             user_id=user_id,
@@ -401,19 +403,20 @@ class Reports:
     def _sums(
         self,
         span: Span,
-        entries: list[dict[str, Any]],
-        kinds: dict[int, dict[str, Any]],
+        daily: dict[dt.date, _Sums],
         scheduled_day: dict[dt.date, float],
         capacity: dict[dt.date, float],
     ) -> tuple[_Sums, float]:
-        lo, hi = span
+        """The sums over ``span``, from the days' sums; and the span's capacity."""
         s = _Sums()
-        for e in entries:
-            if lo <= e["day"] <= hi:
-                leave = kinds.get(e["assignable_id"], {}).get("kind") == "leave"
-                s.add_entry(e["hours"], e["bill_rate"], leave)
-        s.scheduled = sum(h for d, h in scheduled_day.items() if lo <= d <= hi)
-        room = sum(c for d, c in capacity.items() if lo <= d <= hi)
+        room = 0.0
+        day = span[0]
+        while day <= span[1]:
+            if day in daily:
+                s.merge(daily[day])
+            s.scheduled += scheduled_day.get(day, 0.0)
+            room += capacity.get(day, 0.0)
+            day += dt.timedelta(days=1)
         return s, room
 
     def _period_line(
@@ -421,12 +424,11 @@ class Reports:
         span: Span,
         by: str,
         label: str,
-        entries: list[dict[str, Any]],
-        kinds: dict[int, dict[str, Any]],
+        daily: dict[dt.date, _Sums],
         scheduled_day: dict[dt.date, float],
         capacity: dict[dt.date, float],
     ) -> ReportLine:
-        s, room = self._sums(span, entries, kinds, scheduled_day, capacity)
+        s, room = self._sums(span, daily, scheduled_day, capacity)
         return ReportLine(
             key=span[0].isoformat(),
             label=label,
@@ -445,12 +447,11 @@ class Reports:
         self,
         span: Span,
         label: str,
-        entries: list[dict[str, Any]],
-        kinds: dict[int, dict[str, Any]],
+        daily: dict[dt.date, _Sums],
         scheduled_day: dict[dt.date, float],
         capacity: dict[dt.date, float],
     ) -> Point:
-        s, room = self._sums(span, entries, kinds, scheduled_day, capacity)
+        s, room = self._sums(span, daily, scheduled_day, capacity)
         return Point(
             start=span[0],
             end=span[1],

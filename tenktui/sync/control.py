@@ -38,10 +38,16 @@ class SyncControl(Protocol):
         ...
 
     async def fetch_range(
-        self, start: dt.date, end: dt.date, progress: Callable[[str], None] | None = None
+        self,
+        start: dt.date,
+        end: dt.date,
+        progress: Callable[[str], None] | None = None,
+        *,
+        refresh: bool = False,
     ) -> RangeFetch:
         """Fetch and keep the parts of ``[start, end]`` the cache lacks (a report's
-        period outside the window); ``progress`` hears each step ("time entries 1/3").
+        period outside the window); ``refresh``: fetch again every part outside the
+        window, held or not. ``progress`` hears each step ("time entries 1/3").
         Bounded by a deadline; a failure comes back in the result, never raised."""
         ...
 

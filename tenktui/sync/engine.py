@@ -22,6 +22,7 @@ from tenktui.api.base import Backend
 from tenktui.api.errors import ApiError, Offline, Throttled, TlsError, Unauthorized
 from tenktui.api.governor import GovernorState, Priority, priority
 from tenktui.store import Store
+from tenktui.store.held import gaps
 from tenktui.sync.leader import LeaderLock
 from tenktui.sync.pull import Progress, Puller, Window
 from tenktui.sync.push import Pusher, StopPush
@@ -257,13 +258,15 @@ class SyncEngine:
         end: dt.date,
         progress: Progress | None = None,
         *,
+        refresh: bool = False,
         deadline: float | None = FETCH_DEADLINE,
     ) -> RangeFetch:
         """Bring the parts of ``[start, end]`` the cache does not hold (a report's
-        period outside the window), and keep them. Never raises for the server: a
-        failure (offline, logged out, too slow) comes back as a :class:`RangeFetch`
-        saying why; pieces already fetched stay held. Only the leader talks to the
-        server: in another process the answer says so."""
+        period outside the window), and keep them; ``refresh``: every part outside the
+        window, held or not (the window itself is fresh from each pass). Never raises
+        for the server: a failure (offline, logged out, too slow) comes back as a
+        :class:`RangeFetch` saying why; pieces already fetched stay held. Only the
+        leader talks to the server: in another process the answer says so."""
         async with self._lock:
             if not self.leader.acquire():
                 return RangeFetch(
@@ -276,7 +279,11 @@ class SyncEngine:
                 async with asyncio.timeout(deadline):
                     with priority(Priority.VISIBLE):
                         me = await self.puller.me()
-                        missing = self.store.reports.missing(me, start, end)
+                        if refresh:
+                            window = self.puller.window.around(self.store.database.today())
+                            missing = gaps(start, end, [window])
+                        else:
+                            missing = self.store.reports.missing(me, start, end)
                         if not missing:
                             return RangeFetch(True, "The cache already holds this period.")
                         counts: dict[str, int] = {}
