@@ -277,13 +277,20 @@ async def test_a_period_outside_the_window_is_fetched_with_progress_then_kept(
         assert "incomplete" not in title(app) and note(app) == ""
         total = table(app, "report-table")[-1]
         assert total[0] == "Total" and number(total[1]) == 3.5
+        # r fetches the held period again: time logged there since is seen.
+        async with sandbox_client(session) as api:
+            more = {"assignable_id": int(project.key), "date": "2026-08-06", "hours": 1.5}
+            assert (await api.post(f"/users/{me}/time_entries", json=more)).status_code == 200
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.fetching is None)
+        assert number(table(app, "report-table")[-1][1]) == 5.0
         # Kept: away and back with the network cut, it is there with no fetch.
         session.sync.toggle_network()
         steps.clear()
         await pilot.press("right_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert screen.fetching is None and steps == []
-        assert number(table(app, "report-table")[-1][1]) == 3.5
+        assert number(table(app, "report-table")[-1][1]) == 5.0
         assert "incomplete" not in title(app)
 
 

@@ -202,10 +202,11 @@ class ReportsScreen(StoreScreen):
         self.refresh_from_store()
 
     def action_fetch(self) -> None:
-        """Fetch what the screen shows again (after a failed fetch)."""
+        """Fetch again what the screen shows outside the sync window, held or not (after
+        a failed fetch, or for changes made on the server since)."""
         self.tried.pop(self.shown, None)
         if self.me is not None:
-            self._start_fetch()
+            self._start_fetch(refresh=True)
 
     @property
     def shown(self) -> Span:
@@ -215,19 +216,20 @@ class ReportsScreen(StoreScreen):
         return self.start, self.end
 
     # -- fetching a period the cache does not hold ---------------------------
-    def _start_fetch(self) -> None:
+    def _start_fetch(self, *, refresh: bool = False) -> None:
         if self.fetching == self.shown:
             return
         self.fetching = self.shown
         self.progress = f"Fetching {period_label(self.start, self.end, self.span)}…"
-        self._fetch(*self.shown)
+        self._show_note()
+        self._fetch(*self.shown, refresh=refresh)
 
     @work(exclusive=True, group="reports-fetch", exit_on_error=False)
-    async def _fetch(self, start: dt.date, end: dt.date) -> None:
+    async def _fetch(self, start: dt.date, end: dt.date, *, refresh: bool) -> None:
         """Ask sync for the period; progress and the end arrive as messages."""
         try:
             result = await self.session.sync.fetch_range(
-                start, end, lambda step: self.post_message(FetchProgress(step))
+                start, end, lambda step: self.post_message(FetchProgress(step)), refresh=refresh
             )
         except Exception as failed:  # a bug, not the server: said, never a hang
             error: str | None = str(failed) or type(failed).__name__
