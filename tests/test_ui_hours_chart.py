@@ -122,3 +122,17 @@ async def test_every_bar_keeps_a_label_when_narrow() -> None:
         app.query_one(HoursChart).show(week)
         await pilot.pause()
         assert plain(app).splitlines()[-1].split() == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+
+
+async def test_in_every_theme_the_series_differ_from_each_other_and_the_background() -> None:
+    themes = [t.name for t in load_themes()[0]]
+    assert "tenktui-ansi" in themes and "tenktui-high-contrast" in themes
+    for name in themes:
+        app = ChartApp(name)
+        async with app.run_test(size=(60, 14)):
+            chart = app.query_one(HoursChart)
+            series = [chart._colour(s) for s in ("confirmed", "capacity", "scheduled")]
+            assert len(set(series)) == 3, (name, series)
+            background = plot_colour(Color.parse(app.theme_variables["background"]))
+            if background != "default":  # the terminal's own: its text colour differs
+                assert background not in series, (name, series)
