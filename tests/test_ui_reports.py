@@ -20,7 +20,17 @@ from tenktui.text import clean_line
 from tenktui.ui.app import TenkApp
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.reports import FetchProgress, ReportsScreen
-from tests.app_harness import NOW, cells, demo_session, go, running, sandbox_client, wait_for
+from tests.app_harness import (
+    NOW,
+    cells,
+    demo_session,
+    go,
+    running,
+    running_app,
+    sandbox_client,
+    sync,
+    wait_for,
+)
 from tests.test_leantime_sandbox import LeantimeServer, start_account
 from tests.test_ui_app import run_palette
 from tests.test_ui_leantime import app_on as leantime_app
@@ -328,3 +338,14 @@ async def test_on_leantime_the_table_shows_the_stores_report_and_no_billing(
             for row, line in zip(rows, [*report.lines, report.total], strict=True):
                 assert_line(row, line)
                 assert row["billable"] == row["rate"] == "n/a"
+
+
+@pytest.mark.slow
+async def test_before_the_first_sync_it_says_to_wait_then_draws(tmp_path: Path) -> None:
+    async with running_app(tmp_path / "fresh", synced=False) as (app, pilot, _):
+        await go(pilot, "f7", ReportsScreen)
+        assert note(app) == "Wait for the first sync to finish."
+        await sync(app, pilot)
+        assert note(app) == ""
+        assert "by project" in title(app)
+        assert table(app, "report-table")[-1][0] == "Total"
