@@ -349,3 +349,32 @@ async def test_before_the_first_sync_it_says_to_wait_then_draws(tmp_path: Path) 
         assert note(app) == ""
         assert "by project" in title(app)
         assert table(app, "report-table")[-1][0] == "Total"
+
+
+@pytest.mark.slow
+async def test_a_project_name_with_escapes_and_markup_is_shown_clean_and_literal(
+    tmp_path: Path,
+) -> None:
+    hostile = "Internal\x1b[2J Tools\x1b]0;pwned\x07 [b]x[/b]"
+
+    async def prepare(session: Session) -> None:
+        async with sandbox_client(session) as api:
+            projects = (await api.get("/projects", params={"per_page": 1000})).json()["data"]
+            internal = next(p for p in projects if p.get("project_code") == "INT-004")
+            (
+                await api.put(f"/projects/{internal['id']}", json={"name": hostile})
+            ).raise_for_status()
+        await session.engine.sync_once(reference=True)
+
+    async with running_app(tmp_path / "hostile", size=(120, 40), prepare=prepare) as (
+        app,
+        pilot,
+        _,
+    ):
+        await go(pilot, "f7", ReportsScreen)
+        await pilot.press("left_square_bracket")
+        shown = [
+            c for name in ("report-table", "trend-table") for row in table(app, name) for c in row
+        ]
+        assert "Internal Tools [b]x[/b]" in shown
+        assert not [c for c in shown if any(raw in c for raw in ("\x1b", "\x07", "]0;", "[2J"))]
