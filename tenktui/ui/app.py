@@ -57,6 +57,7 @@ SCREENS_BY_NAME = {
     "status": ("tenktui.ui.screens.status", "StatusScreen"),
     "subtasks": ("tenktui.ui.screens.subtasks", "SubtasksScreen"),
     "outbox": ("tenktui.ui.screens.outbox", "OutboxScreen"),
+    "reports": ("tenktui.ui.screens.reports", "ReportsScreen"),
 }
 POLL_SECONDS = 1.0
 RESTART_SECONDS = 5.0

@@ -72,6 +72,11 @@ def palette_actions(app: TenkApp, under: Screen[Any] | None = None) -> list[Pale
             partial(app.action_go, "outbox"),
         ),
         PaletteAction(
+            "Go to Reports",
+            "Hours against schedule and capacity, by week or month, with charts (F7)",
+            partial(app.action_go, "reports"),
+        ),
+        PaletteAction(
             "Go to project …",
             "Find a project, phase or leave type in the week",
             app.action_pick_project,

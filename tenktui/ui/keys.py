@@ -18,6 +18,7 @@ SCREEN_KEYS: dict[str, str] = {
     "status": "f4",
     "subtasks": "f5",
     "outbox": "f6",
+    "reports": "f7",
 }
 
 APP: list[Binding] = [
@@ -192,6 +193,23 @@ OUTBOX: list[Binding] = [
     Binding("T", "resolve('theirs')", "Take theirs", id="tenktui.outbox.take_theirs"),
     Binding("enter", "open", "Go to", priority=True, id="tenktui.outbox.open"),
 ]
+
+# The Reports screen: the period (a week or a month) and how its rows are grouped.
+REPORTS: list[Binding] = [
+    Binding(
+        "left_square_bracket,p", "step(-1)", "Earlier", key_display="[",
+        id="tenktui.reports.previous",
+    ),
+    Binding(
+        "right_square_bracket,n", "step(1)", "Later", key_display="]",
+        id="tenktui.reports.next",
+    ),
+    Binding("t", "this_period", "This period", show=False, id="tenktui.reports.this_period"),
+    Binding("w", "span('week')", "Week", id="tenktui.reports.week"),
+    Binding("m", "span('month')", "Month", id="tenktui.reports.month"),
+    Binding("b", "regroup", "Group by", id="tenktui.reports.group"),
+    Binding("r", "fetch", "Fetch again", show=False, id="tenktui.reports.fetch"),
+]  # fmt: skip
 
 # Marks in the week grid, for the help screen.
 CELL_MARKS: list[tuple[str, str]] = marks.LEGEND

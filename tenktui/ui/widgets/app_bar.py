@@ -14,11 +14,12 @@ TITLES = {
     "status": "Status",
     "subtasks": "Subtasks",
     "outbox": "Outbox",
+    "reports": "Reports",
 }
 
 
 class AppBar(Horizontal):
-    """`` Timesheet  Assignments  Status  Subtasks  Outbox ``.
+    """`` Timesheet  Assignments  Status  Subtasks  Outbox  Reports ``.
 
     Reads ``app.screen_names`` (the screens this backend offers); ``current`` is the
     screen it sits on. A tab's click runs ``app.tab``, which only schedules the move:

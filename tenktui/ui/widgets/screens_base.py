@@ -1,4 +1,4 @@
-"""What the five screens (Timesheet, Assignments, Status, Subtasks, Outbox) share.
+"""What the screens (Timesheet, Assignments, Status, Subtasks, Outbox, Reports) share.
 
 Each reads the store of a :class:`~tenktui.session.Session` and redraws itself
 from it in :meth:`StoreScreen.refresh_from_store`, which runs on mount, when
