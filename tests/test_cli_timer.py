@@ -80,6 +80,9 @@ def test_at_takes_a_time_today_or_a_day_and_a_time() -> None:
         ("2026-11-27T17:40", dt.datetime(2026, 11, 27, 17, 40)),
         ("yesterday 17:40", dt.datetime(2026, 11, 29, 17, 40)),
         ("Fri 8:05", dt.datetime(2026, 11, 27, 8, 5)),
+        # Date words of two words, as every other command takes them.
+        ("last fri 17:40", dt.datetime(2026, 11, 27, 17, 40)),
+        ("next mon 9:00", dt.datetime(2026, 12, 7, 9, 0)),
     ):
         parsed = parse_at(text, now, ZONE)
         assert (parsed.replace(tzinfo=None), parsed.utcoffset()) == (wall, dt.timedelta(hours=1))

@@ -38,3 +38,24 @@ def test_dates_people_type(text: str, today: dt.date, expected: dt.date) -> None
 def test_not_a_date_says_what_is(text: str) -> None:
     with pytest.raises(BadDate, match="is not a date: use today, yesterday, tomorrow"):
         parse_date(text, MONDAY)
+
+
+def test_a_moment_is_a_time_on_a_day_or_a_date_and_a_time() -> None:
+    """One reading for a timer's --at and the app's stop time."""
+    from tenktui.store.dates import parse_moment
+
+    today = dt.date(2026, 11, 30)
+    started = dt.date(2026, 11, 26)
+    for text, day, wall in (
+        ("17:40", None, dt.datetime(2026, 11, 30, 17, 40)),
+        ("17:40", started, dt.datetime(2026, 11, 26, 17, 40)),
+        ("9.15", None, dt.datetime(2026, 11, 30, 9, 15)),
+        ("last fri 17:40", started, dt.datetime(2026, 11, 27, 17, 40)),
+        ("2026-11-25T08:05", None, dt.datetime(2026, 11, 25, 8, 5)),
+    ):
+        moment = parse_moment(text, today, "Europe/Berlin", day=day)
+        assert moment.replace(tzinfo=None) == wall
+        assert moment.utcoffset() == dt.timedelta(hours=1)
+    for bad in ("", "24:00", "9:60", "9", "someday 9:15"):
+        with pytest.raises(BadDate):
+            parse_moment(bad, today, "UTC")

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tenktui.commands import CommandError
+from tenktui.text import clean_line
 
 NOW_ENV = "TENKTUI_NOW"
-_CLOCK = re.compile(r"(\d{1,2}):([0-5]\d)")
 
 
 def zone_of(profile: Any) -> str:
@@ -47,23 +46,14 @@ def now(zone: str) -> dt.datetime:
 
 def parse_at(text: str, present: dt.datetime, zone: str) -> dt.datetime:
     """``--at``: a time today (``9:15``, ``17:40``) or a day and a time (``2026-11-30 9:15``,
-    ``yesterday 17:40``), as wall time in ``zone``; ``CommandError`` (exit 2) if not."""
-    from tenktui.commands.dates import parse_day
+    ``yesterday 17:40``, ``last fri 9:15``), as wall time in ``zone``; ``CommandError``
+    (exit 2) if not."""
+    from tenktui.store.dates import BadDate, parse_moment
 
-    words = re.sub(r"^(\d{4}-\d{2}-\d{2})T", r"\1 ", text.strip()).split()
-    usage = (
-        f"--at takes a time like 9:15 or 17:40, or a day and a time like "
-        f"'2026-11-30 9:15' or 'yesterday 17:40'; got {text!r}."
-    )
-    if not 1 <= len(words) <= 2:
-        raise CommandError(usage)
-    match = _CLOCK.fullmatch(words[-1])
-    if match is None or int(match.group(1)) > 23:
-        raise CommandError(usage)
-    today = present.astimezone(ZoneInfo(zone)).date()
-    day = parse_day(words[0], today) if len(words) == 2 else today
-    wall = dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2))))
-    return wall.replace(tzinfo=ZoneInfo(zone))
+    try:
+        return parse_moment(text, present.astimezone(ZoneInfo(zone)).date(), zone)
+    except BadDate as err:
+        raise CommandError(f"--at: {clean_line(str(err))}") from None
 
 
 def duration(delta: dt.timedelta) -> str:

@@ -8,12 +8,18 @@ included), ``next mon`` / ``last fri`` (the first such day after / before today)
 from __future__ import annotations
 
 import datetime as dt
+import re
+from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DATE_WORDS = (
     "today, yesterday, tomorrow, a weekday (mon…sun), next mon, last fri, "
     "next week, last week or YYYY-MM-DD"
 )
+
+
+TIME_FORMS = "17:40, 9:15, or a date and a time: yesterday 17:40, 2026-11-30 17:40"
+_CLOCK = re.compile(r"(\d{1,2})[:.h]([0-5]\d)")
 
 
 class BadDate(ValueError):
@@ -56,3 +62,22 @@ def parse_date(text: str, today: dt.date) -> dt.date:
                 return today + dt.timedelta(days=(index - today.weekday() - 1) % 7 + 1)
             return today - dt.timedelta(days=(today.weekday() - index - 1) % 7 + 1)
     raise BadDate(f"{text.strip()!r} is not a date: use {DATE_WORDS}.")
+
+
+def parse_moment(
+    text: str, today: dt.date, zone: str, *, day: dt.date | None = None
+) -> dt.datetime:
+    """The wall time ``text`` names, aware in ``zone``: a time (``17:40``, ``9.15``) on
+    ``day`` (default ``today``), or a date as :func:`parse_date` reads it and a time
+    (``yesterday 17:40``, ``last fri 9:15``, ``2026-11-30 17:40``, ``2026-11-30T17:40``).
+    One reading for a timer's ``--at`` and the app's stop time; :class:`BadDate` if not."""
+    words = re.sub(r"^(\d{4}-\d{2}-\d{2})T", r"\1 ", text.strip()).split()
+    if not words:
+        raise BadDate(f"Type a time: {TIME_FORMS}.")
+    match = _CLOCK.fullmatch(words[-1])
+    if match is None or int(match[1]) > 23:
+        raise BadDate(f"{words[-1]!r} is not a time of day: {TIME_FORMS}.")
+    if len(words) > 1:
+        day = parse_date(" ".join(words[:-1]), today)
+    wall = dt.datetime.combine(day or today, dt.time(int(match[1]), int(match[2])))
+    return wall.replace(tzinfo=ZoneInfo(zone))

@@ -9,14 +9,13 @@ here reads a clock: callers pass ``now`` (the app's :attr:`~TenkApp.clock`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len, set_cell_size
 
 from tenktui.store import Store
-from tenktui.store.dates import BadDate, parse_date
+from tenktui.store.dates import BadDate, parse_moment
 from tenktui.store.timer import RunningTimer, Stopped
 from tenktui.store.validation import display_name
 from tenktui.text import clean_line
@@ -24,8 +23,6 @@ from tenktui.text import clean_line
 TIMER_MARK = "⏱"
 # Below this many columns for a name, the footer shows the time alone: "⏱ 1:25".
 MIN_FOOTER_LABEL = 6
-TIME_FORMS = "17:40, 9:15, or a date and a time: yesterday 17:40, 2026-11-30 17:40"
-_CLOCK = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 
 
 class BadTime(ValueError):
@@ -106,20 +103,8 @@ def parse_stop_time(text: str, started: dt.datetime, today: dt.date, zone: str) 
     stopped when the work ended, usually that evening; a date word or ``YYYY-MM-DD``
     before it names another day (``yesterday 17:40``). :class:`BadTime` otherwise.
     """
-    words = text.strip().split()
-    if not words:
-        raise BadTime(f"Type a time: {TIME_FORMS}.")
-    match = _CLOCK.match(words[-1])
-    if match is None:
-        raise BadTime(f"{clean_line(words[-1])!r} is not a time: {TIME_FORMS}.")
-    hour, minute = int(match[1]), int(match[2])
-    if hour > 23 or minute > 59:
-        raise BadTime(f"{clean_line(words[-1])!r} is not a time of day: 00:00 to 23:59.")
-    tz = ZoneInfo(zone)
-    day = started.astimezone(tz).date()
-    if len(words) > 1:
-        try:
-            day = parse_date(" ".join(words[:-1]), today)
-        except BadDate as err:
-            raise BadTime(str(err)) from None
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+    try:
+        day = started.astimezone(ZoneInfo(zone)).date()
+        return parse_moment(text, today, zone, day=day)
+    except BadDate as err:
+        raise BadTime(clean_line(str(err))) from None

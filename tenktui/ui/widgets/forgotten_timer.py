@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tenktui.store.dates import TIME_FORMS
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
-from tenktui.ui.timer import TIME_FORMS
 
 
 class ForgottenTimerDialog(ModalScreen[str | None]):
