@@ -203,6 +203,17 @@ class _Sums:
         for name in self.__slots__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def figures(self, capacity: float) -> dict[str, float | None]:
+        """A period's numbers (a row or a bar): its sums against its ``capacity``."""
+        return {
+            "confirmed": round(self.confirmed, 2),
+            "leave": round(self.leave, 2),
+            "scheduled": round(self.scheduled, 2),
+            "capacity": round(capacity, 2),
+            "utilisation": _ratio(self.confirmed - self.leave, capacity),
+            **self.billing(),
+        }
+
     def billing(self) -> dict[str, float | None]:
         if self.rated <= 0:
             return {"billable_share": None, "bill_rate": None, "amount": None}
@@ -430,18 +441,9 @@ class Reports:
     ) -> ReportLine:
         s, room = self._sums(span, daily, scheduled_day, capacity)
         return ReportLine(
-            key=span[0].isoformat(),
-            label=label,
-            kind=by,
-            start=span[0],
-            end=span[1],
-            confirmed=round(s.confirmed, 2),
-            leave=round(s.leave, 2),
-            scheduled=round(s.scheduled, 2),
-            capacity=round(room, 2),
-            utilisation=_ratio(s.confirmed - s.leave, room),
-            **s.billing(),
-        )
+            key=span[0].isoformat(), label=label, kind=by, start=span[0], end=span[1],
+            **s.figures(room),
+        )  # fmt: skip
 
     def _point(
         self,
@@ -452,17 +454,7 @@ class Reports:
         capacity: dict[dt.date, float],
     ) -> Point:
         s, room = self._sums(span, daily, scheduled_day, capacity)
-        return Point(
-            start=span[0],
-            end=span[1],
-            label=label,
-            confirmed=round(s.confirmed, 2),
-            leave=round(s.leave, 2),
-            scheduled=round(s.scheduled, 2),
-            capacity=round(room, 2),
-            utilisation=_ratio(s.confirmed - s.leave, room),
-            **s.billing(),
-        )
+        return Point(start=span[0], end=span[1], label=label, **s.figures(room))
 
     def _trends(
         self,
