@@ -164,6 +164,7 @@ def test_default_is_this_week_by_project_and_month_is_the_month(reporter: Cli) -
         (("--week", "--month"), "not allowed with"),
     ],
 )
+@pytest.mark.slow
 def test_bad_arguments_exit_2_and_say_why(reporter: Cli, args: tuple[str, ...], words: str) -> None:
     result = reporter.run("report", *args)
     assert result.code == 2, result.err
