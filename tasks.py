@@ -36,15 +36,6 @@ DEMO, DEV = "demo", "dev"
 SOURCE_PTH = "tenktui-source.pth"
 
 
-def _stamp() -> tuple[str, str]:
-    """The pyproject.toml hash and the set the stamp names ("", "" with none). A bare
-    hash is a stamp of the days every install was dev."""
-    if not STAMP.exists():
-        return "", ""
-    digest, _, held = STAMP.read_text().partition(" ")
-    return digest, held or DEV
-
-
 def _site_packages() -> Path:
     found = subprocess.run(
         [str(PYTHON), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -92,20 +83,31 @@ def _install_dev() -> None:
     subprocess.run([*pip, "install", "-e", f"{ROOT}[dev]"], check=True)
 
 
+def to_install(need: str, stamp: str | None, wanted: str) -> str | None:
+    """What to install in a venv whose stamp reads ``stamp`` (None: a new venv) for a
+    task that needs ``need``: None when it already holds enough. A dev venv covers the
+    demo and stays dev when pyproject.toml changes; a bare hash is a dev stamp (the days
+    every install was dev)."""
+    digest, _, held = (stamp or "").partition(" ")
+    held = (held or DEV) if digest else ""
+    if digest == wanted and held in {DEV, need}:
+        return None
+    return DEV if held == DEV else need
+
+
 def ensure_venv(need: str = DEV) -> None:
     """A .venv holding at least ``need`` (``demo`` or ``dev``) for this pyproject.toml."""
     if sys.version_info < (3, 11):
         sys.exit(f"tenktui needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     fresh = not PYTHON.exists()
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    digest, held = ("", "") if fresh else _stamp()
-    if digest == wanted and held in {DEV, need}:
+    stamp = STAMP.read_text() if not fresh and STAMP.exists() else None
+    install = to_install(need, stamp, wanted)
+    if install is None:
         return
-    if held == DEV:
-        need = DEV  # a dev venv stays one when pyproject.toml changes
     if fresh:
         print(f"creating virtual environment in {VENV}", flush=True)
-    if need == DEMO:
+    if install == DEMO:
         pip = _pip_for_bare_venv()
         if fresh:
             venv.EnvBuilder(with_pip=not pip).create(VENV)
@@ -117,7 +119,7 @@ def ensure_venv(need: str = DEV) -> None:
             venv.EnvBuilder(with_pip=True).create(VENV)
         print("installing tenktui and its dev tools", flush=True)
         _install_dev()
-    STAMP.write_text(f"{wanted} {need}")
+    STAMP.write_text(f"{wanted} {install}")
 
 
 def run(*cmd: str) -> int:
