@@ -77,6 +77,8 @@ def one_run(source: str, ref: str, keep: bool) -> tuple[float, float]:
         raise SystemExit(f"no {HEADER!r} within {PATIENCE:.0f} s; the screen was:\n{screen}")
     finally:
         tmux(socket, "kill-server")
+        sockets = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (sockets / socket).unlink(missing_ok=True)
         if keep:
             print(f"  kept {folder}", flush=True)
         else:

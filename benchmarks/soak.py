@@ -21,6 +21,7 @@ import asyncio
 import datetime as dt
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -103,6 +104,7 @@ def main() -> int:
     finally:
         process.terminate()
         process.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
     if len(samples) <= args.warmup + 1:
         print(f"only {len(samples)} passes: too few past the warm-up of {args.warmup}")
         return 0
@@ -117,10 +119,10 @@ def main() -> int:
         f"RSS after the warm-up ({args.warmup} passes): {base / 1024:.1f} MiB; at the end "
         f"(median of the last 10): {end / 1024:.1f} MiB; peak {peak:.1f} MiB"
     )
-    per_hour = growth / hours if hours > 0 else 0.0
+    # Under ten minutes, a page or two of allocator noise would read as a trend.
+    rate = f"{growth / hours:+.1f} MiB per hour" if hours >= 1 / 6 else "too short a run for a rate"
     print(
-        f"RSS growth after the warm-up: {growth:+.1f} MiB ({per_hour:+.1f} MiB per hour; "
-        "target: no growth over an hour)"
+        f"RSS growth after the warm-up: {growth:+.1f} MiB ({rate}; target: no growth over an hour)"
     )
     return 0
 
