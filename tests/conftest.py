@@ -211,11 +211,22 @@ def demo_server(
     reading: str,
 ) -> RunningSandbox:
     """A shared demo sandbox (of the test's reading) for tests that only read."""
-    if reading not in _demo_servers:
-        folder = tmp_path_factory.mktemp(f"shared-{reading}")
-        db = _copy_db(demo_db_template, folder / "demo.db")
-        _demo_servers[reading] = start_sandbox(db, "--rate-limit", "100000", reading=reading)
-    return _demo_servers[reading]
+    return shared_demo_server(_demo_servers, demo_db_template, tmp_path_factory, reading)
+
+
+def shared_demo_server(
+    servers: dict[str, RunningSandbox],
+    template: Path,
+    factory: pytest.TempPathFactory,
+    reading: str = "default",
+) -> RunningSandbox:
+    """The session's shared demo sandbox of ``reading``, started on first use; for
+    module fixtures, which cannot take the function-scoped ``demo_server``."""
+    if reading not in servers:
+        folder = factory.mktemp(f"shared-{reading}")
+        db = _copy_db(template, folder / "demo.db")
+        servers[reading] = start_sandbox(db, "--rate-limit", "100000", reading=reading)
+    return servers[reading]
 
 
 @pytest.fixture

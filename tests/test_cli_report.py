@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import test_cli_helpers as helpers
-from tests.conftest import RunningSandbox
+from tests.conftest import RunningSandbox, shared_demo_server
 from tests.test_cli_helpers import ME_EMAIL, Cli
 from tests.test_leantime_sandbox import KEY, ZONE, LeantimeServer, start_leantime
 
@@ -59,16 +59,30 @@ def _round(value: float) -> float:
     return round(value, 2)
 
 
-@pytest.fixture
-def reporter(cli: Cli, demo_server: RunningSandbox) -> Cli:
-    cli.login(demo_server)
-    return cli
+@pytest.fixture(scope="module")
+def reporter(
+    _demo_servers: dict[str, RunningSandbox],
+    demo_db_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Cli]:
+    """One home logged in to the shared demo sandbox for the module's reports, which
+    only read: one login (and its first sync) for all of them, not one a test. Its
+    tests share an xdist group, so one worker makes it."""
+    server = shared_demo_server(_demo_servers, demo_db_template, tmp_path_factory)
+    runner = helpers.make_cli(tmp_path_factory.mktemp("reporter"))
+    runner.login(server)
+    yield runner
+    runner.assert_token_never_leaked()
+
+
+SHARED = pytest.mark.xdist_group("cli-report-reporter")
 
 
 # -- 10,000ft -----------------------------------------------------------------------
 
 
 @pytest.mark.slow
+@SHARED
 def test_totals_by_project_match_the_sandbox(reporter: Cli, demo_server: RunningSandbox) -> None:
     start, end = LAST_WEEK
     doc = reporter.json("report", "--from", str(start), "--to", str(end))
@@ -96,6 +110,7 @@ def test_totals_by_project_match_the_sandbox(reporter: Cli, demo_server: Running
 
 
 @pytest.mark.slow
+@SHARED
 def test_every_grouping_adds_up_to_the_same_total(
     reporter: Cli, demo_server: RunningSandbox
 ) -> None:
@@ -125,6 +140,7 @@ def test_every_grouping_adds_up_to_the_same_total(
 
 
 @pytest.mark.slow
+@SHARED
 def test_csv_has_a_header_and_the_json_numbers(reporter: Cli) -> None:
     start, end = (str(d) for d in LAST_WEEK)
     doc = reporter.json("report", "--from", start, "--to", end, "--by", "day")
@@ -144,6 +160,7 @@ def test_csv_has_a_header_and_the_json_numbers(reporter: Cli) -> None:
 
 
 @pytest.mark.slow
+@SHARED
 def test_default_is_this_week_by_project_and_month_is_the_month(reporter: Cli) -> None:
     week = reporter.json("report")
     assert (week["start"], week["end"], week["by"]) == ("2026-11-23", "2026-11-29", "project")
@@ -164,6 +181,8 @@ def test_default_is_this_week_by_project_and_month_is_the_month(reporter: Cli) -
         (("--week", "--month"), "not allowed with"),
     ],
 )
+@pytest.mark.slow
+@SHARED
 def test_bad_arguments_exit_2_and_say_why(reporter: Cli, args: tuple[str, ...], words: str) -> None:
     result = reporter.run("report", *args)
     assert result.code == 2, result.err

@@ -222,6 +222,7 @@ async def test_a_new_cache_gives_out_ids_that_pack_nothing(rig: Rig) -> None:
         assert pair is not None and id_ != pair[0] * 1000 + pair[1]
 
 
+@pytest.mark.slow
 async def test_a_cache_of_packed_ids_sends_its_queued_edits_once_after_the_upgrade(
     tmp_path: Path,
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,7 @@ def assignments(draw: st.DrawFn) -> dict:
     holiday=st.integers(0, 20),
     block=st.booleans(),
 )
+@pytest.mark.slow
 def test_booked_hours_agree_with_the_sandbox(
     plan: list[dict], week: list[float], holiday: int, block: bool
 ) -> None:

@@ -304,6 +304,7 @@ def test_capacity_and_scheduled_hours_ignore_confirmed_time(world: World) -> Non
         assert scheduled_hours(db, doc) == pytest.approx(expected)
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=50)
 @given(worlds(shared_assignables=True))
 def test_ids_are_stable_distinct_and_out_of_the_stored_range(world: World) -> None:

@@ -102,6 +102,7 @@ async def test_it_opens_on_this_week_by_project(session: Session) -> None:
         assert app.screen.query_one("#report-table", DataTable).columns  # drawn
 
 
+@pytest.mark.slow
 async def test_keys_step_the_period_and_come_back(session: Session) -> None:
     async with running(session) as (app, pilot):
         screen = await go(pilot, "f7", ReportsScreen)
@@ -132,6 +133,7 @@ async def test_week_and_month_switch_around_the_period(session: Session) -> None
         assert screen.start == dt.date(2026, 11, 1)
 
 
+@pytest.mark.slow
 async def test_b_groups_by_phase_task_day_and_project_again(session: Session) -> None:
     async with running(session) as (app, pilot):
         await go(pilot, "f7", ReportsScreen)
@@ -177,6 +179,7 @@ async def test_the_table_shows_the_stores_report(session: Session, by: str) -> N
         assert report.total.capacity and f"of {report.total.capacity:g} h" in title(app)
 
 
+@pytest.mark.slow
 async def test_the_chart_has_its_numbers_beside_it(session: Session) -> None:
     async with running(session, size=(120, 40)) as (app, pilot):
         await go(pilot, "f7", ReportsScreen)

@@ -39,7 +39,7 @@ def app(session: Session, **options: object) -> TenkApp:
     [
         pytest.param((60, 20), id="60x20", marks=pytest.mark.slow),
         pytest.param((80, 24), id="80x24"),
-        pytest.param((120, 40), id="120x40"),
+        pytest.param((120, 40), id="120x40", marks=pytest.mark.slow),
     ],
 )
 def test_last_week(snap_compare, snap_session: Session, size: tuple[int, int]) -> None:
@@ -57,6 +57,7 @@ def test_october(snap_compare, snap_session: Session) -> None:
         assert snap_compare(app(snap_session), press=keys, terminal_size=(120, 40))
 
 
+@pytest.mark.slow
 def test_no_color(snap_compare, snap_session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     """NO_COLOR: each series of the chart still has a glyph of its own."""
     monkeypatch.setenv("NO_COLOR", "1")

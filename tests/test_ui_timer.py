@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.widgets import Input, Static
 
 from tenktui.session import Session
@@ -239,6 +240,7 @@ async def test_a_forgotten_timer_is_asked_about_when_the_app_opens_keep(
         assert footer_timer(app).endswith(" 24:30")
 
 
+@pytest.mark.slow
 async def test_a_forgotten_timer_stopped_at_a_time_typed_a_bad_time_stays(
     session: Session,
 ) -> None:
@@ -269,6 +271,7 @@ async def test_a_forgotten_timer_stopped_at_a_time_typed_a_bad_time_stays(
         assert footer_timer(app) == ""
 
 
+@pytest.mark.slow
 async def test_a_forgotten_timer_discarded_logs_nothing(session: Session) -> None:
     forget(session)
     async with running(session, clock=Clock()) as (app, pilot):
@@ -282,6 +285,7 @@ async def test_a_forgotten_timer_discarded_logs_nothing(session: Session) -> Non
         assert footer_timer(app) == ""
 
 
+@pytest.mark.slow
 async def test_a_forgotten_timer_is_asked_about_again_on_the_next_start(
     session: Session,
 ) -> None:
@@ -358,6 +362,7 @@ def test_a_profiles_session_carries_its_zone_and_rounding(tmp_path, monkeypatch)
         session.store.close()
 
 
+@pytest.mark.slow
 async def test_the_palette_starts_a_timer_on_the_row(session: Session) -> None:
     from tests.test_ui_app import run_palette
 
