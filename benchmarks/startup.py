@@ -360,14 +360,24 @@ def _locked(store, assignable_id: int) -> bool:
 
 # -- measuring --------------------------------------------------------------------------
 def env_for(workdir: Path) -> dict[str, str]:
+    """The children's environment: the workdir's config, cache and data, and a bytecode
+    cache as an installed program has (PYTHONDONTWRITEBYTECODE in the caller's shell
+    would make every start compile tenktui's sources again, and not the bare app's,
+    whose library was compiled when pip installed it); the warm-up run fills it."""
     env = dict(os.environ)
     env.update(
         TERM="xterm-256color",
         XDG_CACHE_HOME=str(workdir / "cache"),
         XDG_CONFIG_HOME=str(workdir / "config"),
         XDG_DATA_HOME=str(workdir / "data"),
+        PYTHONPYCACHEPREFIX=str(workdir / "pycache"),
     )
-    for name in ("TENKTUI_EXIT_AFTER_PAINT", "TENKTUI_PROFILE", "TENKTUI_TODAY"):
+    for name in (
+        "TENKTUI_EXIT_AFTER_PAINT",
+        "TENKTUI_PROFILE",
+        "TENKTUI_TODAY",
+        "PYTHONDONTWRITEBYTECODE",
+    ):
         env.pop(name, None)
     return env
 
