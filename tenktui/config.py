@@ -260,7 +260,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 def check_base_url(value: Any, fail: Any) -> str:
     """The API base URL, or ``fail(message)`` (https only, plain http to loopback)."""
-    from tenktui.api.http import check_base_url as check
+    from tenktui.urls import check_base_url as check
 
     if not isinstance(value, str):
         raise fail(f"expected a URL like {DEFAULT_BASE_URL}, got {value!r}")

@@ -9,8 +9,6 @@ reaches sync only through :attr:`Session.sync`, a typed
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,6 +305,9 @@ def open_demo_session(
 ) -> Session:
     """The built-in demo: a seeded sandbox served on loopback, a fresh cache, acting as
     me@example.com. Everything lives in ``workdir`` (a new temporary folder by default)."""
+    import secrets
+    import tempfile
+
     from tenktui.sandbox.embedded import EmbeddedSandbox, NetworkSwitch
 
     folder = Path(workdir or tempfile.mkdtemp(prefix="tenktui-demo-"))

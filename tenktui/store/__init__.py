@@ -16,43 +16,139 @@ store runs SQL (``tests/test_shape.py`` keeps it so).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from tenktui.store.cache import Cache
 from tenktui.store.database import Database
-from tenktui.store.edits import Edits
-from tenktui.store.keys import Keys
-from tenktui.store.lookups import Lookups
-from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
-from tenktui.store.people import People
-from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
-from tenktui.store.records import Records
-from tenktui.store.reminders import Reminder, ReminderQueries, Reminders
-from tenktui.store.reports import Reports
-from tenktui.store.rounding import Rounding
-from tenktui.store.timer import NoTimer, RunningTimer, Started, Stopped, Timer
-from tenktui.store.unsent import Unsent
-from tenktui.store.validation import InvalidEdit, parse_hours
+
+if TYPE_CHECKING:
+    from tenktui.store.cache import Cache
+    from tenktui.store.edits import Edits
+    from tenktui.store.keys import Keys
+    from tenktui.store.lookups import Lookups
+    from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
+    from tenktui.store.people import People
+    from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
+    from tenktui.store.records import Records
+    from tenktui.store.reminders import Reminder, ReminderQueries, Reminders
+    from tenktui.store.reports import Reports
+    from tenktui.store.rounding import Rounding
+    from tenktui.store.timer import NoTimer, RunningTimer, Started, Stopped, Timer
+    from tenktui.store.unsent import Unsent
+    from tenktui.store.validation import InvalidEdit, parse_hours
+
+# The names this package gives, imported from their module on first use (PEP 562):
+# a command that reads one date or prints its version does not load every view of the
+# store, and the app loads what its first screen reads.
+_HOMES = {
+    "Cell": "queries",
+    "Day": "queries",
+    "InvalidEdit": "validation",
+    "NoTimer": "timer",
+    "OutboxCounts": "outbox",
+    "OutboxRow": "outbox",
+    "Reminder": "reminders",
+    "Reminders": "reminders",
+    "Rounding": "rounding",
+    "Row": "queries",
+    "RunningTimer": "timer",
+    "Started": "timer",
+    "Stopped": "timer",
+    "WeekGrid": "queries",
+    "parse_hours": "validation",
+    "week_start_for": "queries",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
 
 
 class Store:
-    """One profile's cache."""
+    """One profile's cache. Each view is made (and its module imported) when first used."""
 
     def __init__(self, path: str | Path, *, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.database = Database(path, today=today)
-        self.outbox = Outbox(self.database)
-        self.cache = Cache(self.database)
-        self.edits = Edits(self.database, self.outbox)
-        self.queries = Queries(self.database)
-        self.records = Records(self.database)
-        self.lookups = Lookups(self.database)
-        self.unsent = Unsent(self.database)
-        self.people = People(self.database)
-        self.keys = Keys(self.database)
-        self.timer = Timer(self.database, self.edits)
-        self.reminders = ReminderQueries(self.database)
-        self.reports = Reports(self.database, self.queries)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        from tenktui.store.outbox import Outbox
+
+        return Outbox(self.database)
+
+    @cached_property
+    def cache(self) -> Cache:
+        from tenktui.store.cache import Cache
+
+        return Cache(self.database)
+
+    @cached_property
+    def edits(self) -> Edits:
+        from tenktui.store.edits import Edits
+
+        return Edits(self.database, self.outbox)
+
+    @cached_property
+    def queries(self) -> Queries:
+        from tenktui.store.queries import Queries
+
+        return Queries(self.database)
+
+    @cached_property
+    def records(self) -> Records:
+        from tenktui.store.records import Records
+
+        return Records(self.database)
+
+    @cached_property
+    def lookups(self) -> Lookups:
+        from tenktui.store.lookups import Lookups
+
+        return Lookups(self.database)
+
+    @cached_property
+    def unsent(self) -> Unsent:
+        from tenktui.store.unsent import Unsent
+
+        return Unsent(self.database)
+
+    @cached_property
+    def people(self) -> People:
+        from tenktui.store.people import People
+
+        return People(self.database)
+
+    @cached_property
+    def keys(self) -> Keys:
+        from tenktui.store.keys import Keys
+
+        return Keys(self.database)
+
+    @cached_property
+    def timer(self) -> Timer:
+        from tenktui.store.timer import Timer
+
+        return Timer(self.database, self.edits)
+
+    @cached_property
+    def reminders(self) -> ReminderQueries:
+        from tenktui.store.reminders import ReminderQueries
+
+        return ReminderQueries(self.database)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from tenktui.store.reports import Reports
+
+        return Reports(self.database, self.queries)
 
     @property
     def path(self) -> Path:

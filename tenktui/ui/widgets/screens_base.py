@@ -73,6 +73,7 @@ class StoreScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._drawn_on_mount = False
 
     # -- the store --------------------------------------------------------
     @property
@@ -104,8 +105,14 @@ class StoreScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_from_store()
+        # Textual resumes a screen right after mounting it: that is the same showing,
+        # already drawn (reading the store twice delayed the first frame).
+        self._drawn_on_mount = True
 
     def on_screen_resume(self) -> None:
+        if self._drawn_on_mount:
+            self._drawn_on_mount = False
+            return
         self.refresh_from_store()
 
     def on_store_changed(self, message: StoreChanged) -> None:

@@ -1,0 +1,114 @@
+"""Start-up imports only the store and the first screen: the network stack, the sync
+engine, the sandbox and the other screens wait until after the first frame.
+
+Each case runs in a fresh interpreter (``sys.modules`` of the test process holds
+everything) and lists which of the modules that must wait were imported.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+# What nothing before the first frame needs: the network stack (httpx pulls in click,
+# pygments and the email package), the backends, the engine and what it pushes with,
+# the sandbox, the Reports screen's charts and the other screens.
+LATER = (
+    "httpx",
+    "tenktui.api.http",
+    "tenktui.api.tenkft",
+    "tenktui.api.leantime",
+    "tenktui.sync.engine",
+    "tenktui.sync.push",
+    "tenktui.sync.pull",
+    "tenktui.kinds",
+    "tenktui.sandbox",
+    "starlette",
+    "uvicorn",
+    "textual_plotext",
+    "plotext",
+    "tenktui.ui.screens.reports",
+    "tenktui.ui.screens.assignments",
+    "tenktui.ui.screens.outbox",
+    "tenktui.ui.screens.status",
+    "tenktui.ui.screens.subtasks",
+)
+
+PROFILE = """\
+default_profile = "work"
+
+[profiles.work]
+base_url = "https://api.example.com/api/v1"
+email = "me@example.com"
+"""
+
+# What ``tenktui`` does up to ``App.run``: the command line, the profile, its session
+# on the cache, and the app with its first screen.
+APP_START = """\
+import argparse
+from tenktui import cli
+from tenktui.commands.context import load_profile
+from tenktui.session import open_profile_session
+from tenktui.ui.app import TenkApp
+import tenktui.ui.launch
+
+config, profile = load_profile(argparse.Namespace(profile=None))
+session = open_profile_session(profile, "token", today=__import__("datetime").date.today)
+TenkApp(session).get_default_screen()
+session.store.close()
+"""
+
+
+def loaded_too_soon(code: str, home: Path) -> list[str]:
+    """Which of ``LATER`` running ``code`` in a fresh interpreter imported."""
+    check = (
+        f"{code}\nimport sys\n"
+        f"later = {LATER!r}\n"
+        "print(' '.join(sorted(m for m in sys.modules "
+        "if any(m == n or m.startswith(n + '.') for n in later))))\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "TENKTUI_KEYRING": "0",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, env=env, check=True
+    )
+    return out.stdout.split()
+
+
+def test_the_app_reaches_its_first_screen_without_the_network_stack(tmp_path: Path) -> None:
+    config = tmp_path / "config" / "tenktui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(PROFILE, encoding="utf-8")
+    assert loaded_too_soon(APP_START, tmp_path) == []
+
+
+def test_reading_the_config_does_not_import_httpx(tmp_path: Path) -> None:
+    """The base URL is checked when the config is read, at every start: with the
+    standard library, so ``tenktui check`` and the app do not pay for httpx."""
+    config = tmp_path / "config.toml"
+    config.write_text(PROFILE, encoding="utf-8")
+    code = (
+        "from pathlib import Path\n"
+        "from tenktui.config import load_config\n"
+        f"load_config(Path({str(config)!r}))"
+    )
+    assert loaded_too_soon(code, tmp_path) == []
+
+
+def test_the_version_imports_neither_textual_nor_the_store(tmp_path: Path) -> None:
+    code = (
+        "import contextlib, io, sys\n"
+        "from tenktui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main(['--version'])\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'\n"
+        "    or m in ('tenktui.store.cache', 'tenktui.store.reports', 'tenktui.store.edits'))))\n"
+    )
+    assert loaded_too_soon(code, tmp_path) == []
