@@ -65,6 +65,7 @@ KEYS = {
     "f6": b"\x1b[17~",
     "f7": b"\x1b[18~",
     "ctrl+q": b"\x11",
+    "escape": b"\x1b",
 }
 KINDS = ("digit", "enter", "move", "week", "screen")
 
@@ -167,9 +168,11 @@ class AppChild:
         self.terminal.wait_quiet(1.0, limit=60)
 
     def press(self, key: str, *kinds: str) -> Answer:
-        """Send one key once the screen is quiet; its answer kept under each of ``kinds``."""
+        """Send one key once the screen is quiet; its answer kept under each of ``kinds``
+        (a key kept under none is not timed, and may have nothing to answer)."""
         self.terminal.wait_quiet(self.quiet)
-        answer = self.terminal.answer(KEYS.get(key, key.encode()), quiet=self.quiet)
+        limit = 3.0 if kinds else self.quiet
+        answer = self.terminal.answer(KEYS.get(key, key.encode()), quiet=self.quiet, limit=limit)
         for kind in kinds:
             self.found[kind].append(answer)
         return answer
@@ -196,10 +199,13 @@ def measure(session: AppChild, keys: int, cell: tuple[int, int], rows: int) -> N
         session.press(str(1 + rounds % 3), "digit")
         session.press("enter", "enter")
         rounds += 1
+    for _ in range(row):
+        session.press("up")
+    session.press("home")
     walk = min(rows - 1, 20)  # past the rows on screen, so the grid scrolls too
     moves = 0
-    while moves < keys:
-        for key, times in (("up", walk), ("left", 3), ("down", walk), ("right", 3)):
+    while moves < keys:  # from the first cell: every move moves
+        for key, times in (("down", walk), ("right", 3), ("up", walk), ("left", 3)):
             for _ in range(times):
                 session.press(key, "move")
                 moves += 1

@@ -770,3 +770,20 @@ async def test_keys_typed_right_after_leaving_the_picker_go_to_the_grid(session:
             await pilot.pause(0.02)
         assert grid.current_row.label.startswith("Internal Tools")
         assert (grid.current_cell.hours, grid.editing) == (3, False)
+
+
+async def test_an_edit_redraws_only_the_lines_it_changed(session: Session) -> None:
+    """Issue 15: an Enter sent the whole grid to the terminal again; now its row and
+    the totals (the header too, when a day off changes)."""
+    import copy
+
+    async with running(session) as (app, pilot):
+        grid = at(app, "Internal Tools", 1)
+        index = grid.row_index
+        before = copy.deepcopy(grid.week)
+        await pilot.press("2", "enter")
+        changed = grid._changed_lines(before, grid.week, grid.today, grid.timer_assignable)
+        footer = HEADER_LINES + min(len(grid.rows), grid._body_height())
+        assert changed == [(HEADER_LINES + index, True), (footer + 1, False), (footer + 2, False)]
+        await pilot.press("right_square_bracket")
+        assert grid._changed_lines(before, grid.week, grid.today, None) is None
