@@ -143,7 +143,10 @@ class SessionSync:
         await self._session.engine.run()
 
     def poke(self) -> None:
-        self._session.engine.poke()
+        # Before the engine exists there is nothing to wake: its first pass pushes what
+        # is queued. Making it here would import the network stack on the Enter key.
+        if self._session.connected:
+            self._session.engine.poke()
 
     def want_statuses(self, user_ids: Iterable[int]) -> None:
         self._session.engine.want_statuses(user_ids)

@@ -157,3 +157,12 @@ def test_a_cache_with_no_recorded_window_looks_back_to_the_oldest_day_it_holds(
     found = store.reminders.find(ME, TODAY)
     assert (found.start, found.end) == (d(18), d(24))
     assert [(r.kind, r.day) for r in found.items] == [("short", d(24))]
+
+
+def test_the_stores_change_token_moves_on_a_write_and_not_on_a_read(store: Store) -> None:
+    """What the Timesheet compares to skip reading the reminders again (issue 15)."""
+    before = store.database.changes()
+    kinds(store)
+    assert store.database.changes() == before
+    full_days(store, 16)
+    assert store.database.changes() != before

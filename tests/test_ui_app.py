@@ -582,3 +582,24 @@ async def test_the_footers_help_hint_can_be_clicked_on_every_screen(
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen_name == name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(keys.SCREEN_KEYS))
+async def test_at_60_columns_the_footer_keeps_help_and_the_sync_state(
+    session: Session, name: str
+) -> None:
+    """Issue 15: at 60x20 the hints ran past the edge, cutting "? Help" and the state."""
+    from textual.widgets._footer import FooterKey
+
+    async with running(session, size=(60, 20)) as (app, pilot):
+        await open_screen(app, pilot, name)
+        footer = app.screen.query_one("SyncFooter")
+        sync = footer.query_one("#footer-sync").region
+        hints = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+        assert [k.action for k in hints if k.action == "app.help"] == ["app.help"]
+        for hint in hints:
+            assert hint.region.right <= sync.x, (hint.action, hint.region, sync)
+        assert sync.width >= len("online")
+        palette = footer.query_one(".-command-palette").region
+        assert palette.right <= app.size.width

@@ -730,3 +730,60 @@ async def test_the_entry_list_says_what_an_edit_does_to_submitted_time(session: 
         await pilot.press("ctrl+s")
         message = str(app.screen.query_one("#entries-message", Static).render())
         assert "Saved 1 h. It stays submitted" in message
+
+
+def type_fast(app, *keys: str) -> None:
+    """Keys as a terminal delivers them when typed quickly: all in the app's queue at
+    once, none waiting for the one before to be handled."""
+    from textual import events
+
+    characters = {"enter": "\r", "escape": "\x1b"}
+    for key in keys:
+        app.post_message(events.Key(key, characters.get(key, key)))
+
+
+@pytest.mark.slow
+async def test_keys_typed_right_after_picking_a_row_go_to_that_row(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        await pilot.press("a", *"brand")
+        type_fast(app, "enter", "2", "enter")
+        await pilot.pause()
+        grid = sheet(app).grid
+        for _ in range(20):
+            if grid.current_cell is not None and grid.current_cell.hours == 2:
+                break
+            await pilot.pause(0.02)
+        assert grid.current_row.label == "Brand Refresh"
+        assert (grid.current_cell.hours, grid.editing) == (2, False)
+
+
+@pytest.mark.slow
+async def test_keys_typed_right_after_leaving_the_picker_go_to_the_grid(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        grid = at(app, "Internal Tools", 1)
+        await pilot.press("a", *"brand")
+        type_fast(app, "escape", "3", "enter")
+        await pilot.pause()
+        for _ in range(20):
+            if grid.current_cell.hours == 3:
+                break
+            await pilot.pause(0.02)
+        assert grid.current_row.label.startswith("Internal Tools")
+        assert (grid.current_cell.hours, grid.editing) == (3, False)
+
+
+async def test_an_edit_redraws_only_the_lines_it_changed(session: Session) -> None:
+    """Issue 15: an Enter sent the whole grid to the terminal again; now its row and
+    the totals (the header too, when a day off changes)."""
+    import copy
+
+    async with running(session) as (app, pilot):
+        grid = at(app, "Internal Tools", 1)
+        index = grid.row_index
+        before = copy.deepcopy(grid.week)
+        await pilot.press("2", "enter")
+        changed = grid._changed_lines(before, grid.week, grid.today, grid.timer_assignable)
+        footer = HEADER_LINES + min(len(grid.rows), grid._body_height())
+        assert changed == [(HEADER_LINES + index, True), (footer + 1, False), (footer + 2, False)]
+        await pilot.press("right_square_bracket")
+        assert grid._changed_lines(before, grid.week, grid.today, None) is None

@@ -166,6 +166,11 @@ class Database:
         """Changes when another connection commits: how a UI notices other processes."""
         return int(self.scalar("PRAGMA data_version"))
 
+    def changes(self) -> tuple[int, int]:
+        """Moves whenever anything is written, here or by another connection: what a
+        reader compares to know it need not read again."""
+        return self.data_version(), self.conn.total_changes
+
     # -- meta -------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
         value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))

@@ -131,16 +131,19 @@ class ReminderQueries:
             cells.add((e["assignable_id"], e["date"]))
         waiting: dict[dt.date, float] = defaultdict(float)
         locking: dict[tuple[dt.date, int], float] = defaultdict(float)
-        projects = self._assignables()
+        # Each suggestion with its project's lock rule, joined here: reading every
+        # project of a large account on each redraw cost milliseconds a key.
         for s in self.d.rows(
-            "SELECT assignable_id, date, scheduled_hours FROM suggestions "
-            "WHERE user_id = ? AND scheduled_hours > 0 AND date BETWEEN ? AND ?",
+            "SELECT s.assignable_id, s.date, s.scheduled_hours, a.kind, a.name, "
+            "a.phase_name, a.timeentry_lockout, a.archived FROM suggestions s "
+            "LEFT JOIN assignables a ON a.id = s.assignable_id "
+            "WHERE s.user_id = ? AND s.scheduled_hours > 0 AND s.date BETWEEN ? AND ?",
             (user_id, lo, hi),
         ):
             if (s["assignable_id"], s["date"]) in cells:
                 continue
             day = dt.date.fromisoformat(s["date"])
-            project = projects.get(s["assignable_id"], {"id": s["assignable_id"]})
+            project = {"id": s["assignable_id"], **s}
             if lock_for(project, day, today) is not None:
                 continue  # nothing can be done about it any more
             waiting[day] += float(s["scheduled_hours"])
@@ -155,14 +158,6 @@ class ReminderQueries:
                 items.append(Reminder("short", day, short))
         items.sort(key=lambda r: (_URGENCY[r.kind], r.days_left or 0, r.day))
         return Reminders(start, end, tuple(items))
-
-    def _assignables(self) -> dict[int, dict[str, Any]]:
-        return {
-            r["id"]: r
-            for r in self.d.rows(
-                "SELECT id, kind, name, phase_name, timeentry_lockout, archived FROM assignables"
-            )
-        }
 
 
 def days_left(assignable: dict[str, Any], day: dt.date, today: dt.date) -> int | None:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
 from textual.message import Message
@@ -33,6 +33,7 @@ from tenktui.sync.state import SyncState
 from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.commands import TenkCommands
+from tenktui.ui.key_hold import KeyHold, closes
 from tenktui.ui.messages import (
     EditQueued,
     OpenSubtasks,
@@ -122,6 +123,7 @@ class TenkApp(App[int]):
         self._timer: RunningTimer | None = None
         self._timer_label = ""
         self._read_timer()
+        self.key_hold = KeyHold()
 
     # -- start-up -------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -162,6 +164,22 @@ class TenkApp(App[int]):
                 screen.mount(AppBar(name), before=0 if screen.children else None)
 
         screen.call_after_refresh(add_bar)
+
+    # -- keys typed while a picker closes (tenktui.ui.key_hold) -------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.key_hold.keep(event):
+                return
+            if closes(self.screen, event):
+                await super().on_event(event)
+                self.key_hold.start(self.set_timer, self.release_keys)
+                return
+        await super().on_event(event)
+
+    async def release_keys(self) -> None:
+        """Handle the keys held while a picker closed, in the order typed."""
+        for key in self.key_hold.take():
+            await self.on_event(key)
 
     # -- sync -------------------------------------------------------------------------
     @work(exclusive=True, group="sync", exit_on_error=False)

@@ -91,6 +91,7 @@ class TimesheetScreen(StoreScreen):
         # (text, kind, cell it was said on): shown until the cursor leaves that cell
         self._message: tuple[str, str, tuple[int, int]] | None = None
         self.reminders = Reminders(None, None)
+        self._reminded: tuple[Any, ...] | None = None  # what the reminders were read for
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -145,8 +146,13 @@ class TimesheetScreen(StoreScreen):
             self._detail()
 
     def _remind(self, user: int) -> None:
-        """The banner: what ``tenktui check`` would say now."""
+        """The banner: what ``tenktui check`` would say now (read again only when the
+        store changed: a week shown is not a reason)."""
         lock_days = self.session.lock_warning_days
+        read = (user, self.today, lock_days, self.store.database.changes())
+        if read == self._reminded:
+            return
+        self._reminded = read
         self.reminders = self.store.reminders.find(user, self.today, lock_days=lock_days)
         if self.query_one(ReminderBanner).show(self.reminders):
             self.on_resize()
@@ -208,7 +214,7 @@ class TimesheetScreen(StoreScreen):
         return f"{hours} · {_APPROVAL.get(week.approval or '', 'not submitted')}"
 
     def _head(self, title: str, state: str) -> None:
-        _update(self.query_one("#week-title", Static), title)
+        _update(self.query_one("#week-title", Static), title, layout=False)
         widget = self.query_one("#week-state", Static)
         _update(widget, state)
         approval = self.week.approval if self.week else None
@@ -224,7 +230,7 @@ class TimesheetScreen(StoreScreen):
 
     def _show(self, text: str, kind: str) -> None:
         detail = self.query_one("#cell-detail", Static)
-        _update(detail, text)
+        _update(detail, text, layout=False)
         detail.set_class(kind == "error", "-error")
         detail.set_class(kind == "done", "-done")
 
@@ -864,8 +870,11 @@ def _local(instant: dt.datetime, zone: str) -> dt.datetime:
     return instant.astimezone(ZoneInfo(zone))
 
 
-def _update(widget: Static, text: str) -> None:
-    """Redraw a line only when its text changes (typing must stay instant)."""
+def _update(widget: Static, text: str, *, layout: bool = True) -> None:
+    """Redraw a line only when its text changes (typing must stay instant); a line of a
+    fixed size passes ``layout=False``, and one that keeps its length needs none either:
+    no layout of the whole screen (which repaints the grid's scrollbar too)."""
     text = clean(text)
-    if str(widget.content) != text:
-        widget.update(text)
+    before = str(widget.content)
+    if before != text:
+        widget.update(text, layout=layout and len(before) != len(text))

@@ -82,6 +82,8 @@ class FuzzyPicker(ModalScreen[Any]):
     """Dismisses with the chosen item's value, or ``None`` on Escape."""
 
     BINDINGS = keys.PICKER
+    # Keys typed after Enter or Escape wait until the choice has been acted on.
+    holds_keys_on_close = True
 
     DEFAULT_CSS = """
     FuzzyPicker {
@@ -152,11 +154,13 @@ class FuzzyPicker(ModalScreen[Any]):
         event.stop()
         highlighted = self.query_one(OptionList).highlighted
         if highlighted is not None and highlighted < len(self._shown):
-            self.dismiss(self._shown[highlighted].value)
+            self._close(self._shown[highlighted].value)
+        else:
+            self._release_keys()  # nothing to pick: the picker stays, and takes the keys
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self._shown[event.option_index].value)
+        self._close(self._shown[event.option_index].value)
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -166,4 +170,23 @@ class FuzzyPicker(ModalScreen[Any]):
             options.action_cursor_up()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, value: Any) -> None:
+        """Dismiss with ``value``; the keys typed meanwhile go on once the callback that
+        takes it has run. It runs next on the screen below or on the app (whichever
+        pushed this one), so the release follows it on both."""
+        if not self.is_active:
+            return  # a second Enter, held behind the first
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        self.dismiss(value)
+        if below is not None:
+            below.call_next(self._release_keys)
+        else:
+            self._release_keys()
+
+    def _release_keys(self) -> None:
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            self.app.call_next(release)

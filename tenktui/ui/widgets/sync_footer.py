@@ -6,6 +6,8 @@ messages), so every screen shows the same state without asking the engine.
 
 The key hints come first: the state takes the room they leave before the palette's
 key, cut with an ellipsis when it does not fit (the whole line is its tooltip).
+Below 80 columns the hints that do not fit are left out, from the right, keeping
+``? Help`` (which lists every key) and a few columns of the state.
 
 A running timer (``app.timer_shown``) shares that room with the state: the state
 takes what its text needs, at most half, and the timer the rest: its time, and its
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
@@ -27,6 +30,10 @@ from tenktui.ui.widgets.timer_badge import TimerBadge
 
 # Words of the sync line that need the person: rows stuck on a refusal or a conflict too.
 PROBLEMS = ("offline", *STUCK_STATES, "throttled", "log in")
+# Below this width the key hints that do not fit are left out (``?`` lists them all),
+# so that help and the sync state stay on screen.
+NARROW = 80
+SYNC_ROOM = 10  # columns kept for the sync state ("online", "3 pending", with padding)
 
 
 class SyncFooter(Footer):
@@ -49,10 +56,14 @@ class SyncFooter(Footer):
     """
 
     def compose(self) -> ComposeResult:
-        for widget in super().compose():
+        widgets = list(super().compose())
+        for widget in widgets:
             if isinstance(widget, FooterKey) and widget.has_class("-command-palette"):
                 widget.description = ""  # "^p" says it (and its tooltip): room for the rest
-            yield widget
+        self._composed_width = self.app.size.width
+        if self._composed_width < NARROW:
+            widgets = _fitted(widgets, self._composed_width)
+        yield from widgets
         timer = getattr(self.app, "timer_shown", None)
         yield TimerBadge(timer)
         line = self._line()
@@ -61,6 +72,12 @@ class SyncFooter(Footer):
         _share(sync, line, timer is not None)
         sync.tooltip = line
         yield sync
+
+    def on_resize(self) -> None:
+        width = self.app.size.width
+        before = getattr(self, "_composed_width", width)
+        if width != before and min(width, before) < NARROW:
+            self.refresh(recompose=True)  # the hints that fit are chosen in compose
 
     def on_mount(self) -> None:
         self.watch(self.app, "sync_line", self._show, init=False)
@@ -83,6 +100,28 @@ class SyncFooter(Footer):
             badge.show(timer)
         for sync in self.query("#footer-sync").results(Static):
             _share(sync, self._line(), timer is not None)
+
+
+def _hint_width(key: FooterKey) -> int:
+    """The columns a key hint takes: a space, the key, a space, what it does, a space."""
+    return cell_len(key.key_display) + cell_len(key.description) + 3
+
+
+def _fitted(widgets: list[Widget], width: int) -> list[Widget]:
+    """The key hints that fit ``width`` beside the palette's key and a few columns of the
+    sync state, in their order; help (``?``, which lists the others) is always kept."""
+    hints = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+    palette = sum(_hint_width(w) for w in widgets if w not in hints and isinstance(w, FooterKey))
+    room = width - palette - SYNC_ROOM
+    kept: set[int] = set()
+    helps = [w for w in hints if w.action == "app.help"]
+    for hint in [*helps, *(w for w in hints if w not in helps)]:
+        if _hint_width(hint) <= room:
+            kept.add(id(hint))
+            room -= _hint_width(hint)
+        elif hint not in helps:
+            break  # the next ones stay in order: none after one that did not fit
+    return [w for w in widgets if w not in hints or id(w) in kept]
 
 
 def _share(sync: Static, line: str, timer: bool) -> None:

@@ -8,6 +8,7 @@ messages below and answers with :meth:`WeekGridView.reopen` or a new week.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
@@ -225,9 +226,12 @@ class WeekGridView(ScrollView, can_focus=True):
         """Show ``week``, keeping the cursor on the same assignable when it is still there;
         ``timer``: the assignable whose row a running timer marks (``None``: no mark)."""
         previous = self.current_row
-        same_week = self.week is not None and self.week.week_start == week.week_start
+        before = self.week
+        same_week = before is not None and before.week_start == week.week_start
+        changed = self._changed_lines(before, week, today, timer)
         self.week = week
-        self._geometry = None  # the longest name may have changed
+        if changed is None:
+            self._geometry = None  # the longest name may have changed
         self.today = today
         self.timer_assignable = timer
         if previous is not None:
@@ -241,9 +245,43 @@ class WeekGridView(ScrollView, can_focus=True):
         lines = len(week.rows) + HEADER_LINES + FOOTER_LINES
         resized = self.virtual_size.height != lines
         self.virtual_size = Size(0, lines)
+        top = self.scroll_y
         self._scroll_to_cursor()
+        if changed is not None and not resized and self.scroll_y == top:
+            # The same rows of the same week: redraw only the lines that differ (an
+            # edit changes a cell, its row's total and the totals; the rest is sent
+            # to the terminal again for nothing).
+            for line, scrolls in changed:
+                self._refresh_line(line, scrolls=scrolls)
+            return
         # Only a change in the number of rows moves anything else on the screen.
         self.refresh(layout=resized)
+
+    def _changed_lines(
+        self, before: WeekGrid | None, after: WeekGrid, today: dt.date | None, timer: int | None
+    ) -> list[tuple[int, bool]] | None:
+        """The lines that differ between two versions of one week with the same rows, as
+        (line, whether it scrolls: a row's); ``None`` when all may differ."""
+        if (
+            before is None
+            or before.week_start != after.week_start
+            or (today, timer) != (self.today, self.timer_assignable)
+            or [r.assignable_id for r in before.rows] != [r.assignable_id for r in after.rows]
+            or [r.label for r in before.rows] != [r.label for r in after.rows]
+        ):
+            return None
+        pairs = list(zip(before.rows, after.rows, strict=True))
+        lines = [(HEADER_LINES + i, True) for i, (a, b) in enumerate(pairs) if a != b]
+        holidays = [(d.date, d.holiday) for d in before.days]
+        if holidays != [(d.date, d.holiday) for d in after.days] or any(
+            a.kind == "leave" and a != b for a, b in pairs
+        ):
+            lines.append((0, False))  # the header marks days off
+        totals = (before.days, before.total, before.capacity)
+        if totals != (after.days, after.total, after.capacity):
+            footer = HEADER_LINES + max(min(len(after.rows), self._body_height()), 1)
+            lines += [(footer + 1, False), (footer + 2, False)]
+        return lines
 
     def move_to(self, row: int, day: int) -> None:
         if not self.rows:
@@ -254,11 +292,18 @@ class WeekGridView(ScrollView, can_focus=True):
             return
         if day != self.day_index and self.geometry().notes:
             self.refresh()  # the notes preview follows the cursor's day, on every row
-        self._refresh_row(self.row_index)
+        before = self.row_index
         self.row_index, self.day_index = row, day
-        self._refresh_row(row)
         self._scroll_to_cursor()
         self._announce()
+        # The two rows are redrawn once the screen has taken the message: the line under
+        # the grid, which follows the cursor, then goes out in the same frame as they do
+        # (refreshed here, they would reach the terminal a frame ahead of it).
+        asyncio.get_running_loop().call_soon(self._refresh_rows, before, row)
+
+    def _refresh_rows(self, *rows: int) -> None:
+        for row in rows:
+            self._refresh_row(row)
 
     def select_assignable(self, assignable_id: int, day: int | None = None) -> bool:
         for i, row in enumerate(self.rows):
@@ -460,13 +505,27 @@ class WeekGridView(ScrollView, can_focus=True):
             self.scroll_to(y=self.row_index - height + 1, animate=False, immediate=True)
 
     def _refresh_row(self, row: int) -> None:
-        line = HEADER_LINES + row - round(self.scroll_y)
+        self._refresh_line(HEADER_LINES + row, scrolls=True)
+
+    def _refresh_line(self, line: int, *, scrolls: bool) -> None:
+        """Redraw one line: a row's (``scrolls``) moves with the scroll, the header and
+        the totals stay put."""
+        if scrolls:
+            line -= round(self.scroll_y)
+            if line < HEADER_LINES:
+                return
         if 0 <= line < self.size.height:
             self.refresh(Region(0, line, self.size.width, 1))
 
     def _announce(self) -> None:
+        """Tell the screen the cursor moved. Posted to it directly, now, so that it
+        redraws what follows the cursor in the same frame as the cells (bubbling
+        would reach it a turn later, after a frame of its own)."""
         if self.rows:
-            self.post_message(self.Highlighted(self, self.row_index, self.day_index))
+            message = self.Highlighted(self, self.row_index, self.day_index)
+            message.bubble = False
+            if self.is_attached:
+                self.screen.post_message(message)
 
     # -- drawing --------------------------------------------------------------
     def _style(self, *names: str) -> Style:
