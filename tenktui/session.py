@@ -154,6 +154,9 @@ class SessionSync:
     def want_subtasks(self, assignment_id: int) -> None:
         self._session.engine.want_subtasks(assignment_id)
 
+    def want_projects(self) -> None:
+        self._session.engine.want_projects()
+
     def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
         return self._session.engine.subscribe(listener)
 

@@ -167,6 +167,11 @@ async def test_first_sync_fills_the_store(rig: Rig) -> None:
     home = next(a for a in assignments if a["id"] == TICKET)
     assert home["label"] == "Website relaunch — Design the new home page"
     assert home["status_label"] == "In Progress"
+    # Issue 15: checklists (and their counts) come once a screen or command shows them.
+    rig.engine.want_projects()
+    await rig.engine.sync_once(reference=False)
+    assignments = rig.store.queries.assignments(rig.me, TODAY, TODAY + dt.timedelta(days=30))
+    home = next(a for a in assignments if a["id"] == TICKET)
     assert (home["subtasks_total"], home["subtasks_done"]) == (3, 1)
 
 
@@ -488,3 +493,22 @@ async def test_a_ticket_status_change_reaches_the_server(rig: Rig) -> None:
     status = ids.project_and_status(target["id"])
     assert status is not None
     assert rig.server.rpc("Tickets.getTicket", {"id": TICKET})["status"] == status[1]
+
+
+async def test_a_resync_does_not_grow_and_checklists_wait_until_shown(rig: Rig) -> None:
+    """Issue 15: a no-change resync costs the same each time, and the tickets'
+    checklists cost requests only once something shows them (then on their clock)."""
+    stats = rig.client.stats
+    stats.reset()
+    await rig.engine.sync_once()
+    resync = stats.requests
+    stats.reset()
+    await rig.engine.sync_once()
+    assert stats.requests == resync <= 2  # the window's time and tickets
+    rig.engine.want_projects()
+    stats.reset()
+    await rig.engine.sync_once()
+    assert stats.requests > resync  # a call per ticket of the person, once
+    stats.reset()
+    await rig.engine.sync_once()
+    assert stats.requests == resync

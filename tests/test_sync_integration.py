@@ -384,42 +384,122 @@ def _local_subtasks(rig: Rig, assignment_id: int) -> list[str]:
     ]
 
 
-async def test_subtasks_come_per_assignment_that_has_some_and_refresh_when_opened(
+async def test_subtasks_come_when_a_checklist_opens_never_per_assignment_up_front(
     rig: Rig,
 ) -> None:
+    """Issue 15: a sync (reference data and all) fetches no checklist; the projects'
+    lists (wanted by the board or the Assignments screen) bring their counts, not
+    the lists; opening one fetches it, and once held the projects' clock refreshes
+    it when its counts move."""
     assignment = _my_assignment(rig)
     project = _project_of(rig, assignment["assignable_id"])
     path = f"/projects/{project}/assignments/{assignment['id']}/subtasks"
     with rig.server.api() as api:
         assert api.post(path, json={"description": "Check the fonts"}).status_code == 200
+        on_server = len(api.get(path, params={"per_page": 100}).json()["data"])
     with rig.server.control() as control:
         control.delete("/_sandbox/requests")
     await rig.engine.sync_once(reference=True)
     counted = control_counts(rig)
-    assert "Check the fonts" in _local_subtasks(rig, assignment["id"])
-    # Only assignments whose counts say they have subtasks cost a request of their own.
-    start, end = rig.engine.puller.window.around(TODAY)
-    with_some = 0
-    with rig.server.api() as api:
-        for project_id in _my_projects(rig):
-            listed = api.get(
-                f"/projects/{project_id}/assignments",
-                params={
-                    "fields": "subtasks_counts", "per_page": 100, "with_phases": "true",
-                    "from": start.isoformat(), "to": end.isoformat(),
-                },
-            ).json()["data"]  # fmt: skip
-            with_some += sum(
-                1 for a in listed if a["user_id"] == rig.me and a["subtask_counts"]["total"]
-            )
-    assert counted.get("GET /projects/{id}/assignments/{id}/subtasks", 0) == with_some
+    assert "GET /projects/{id}/assignments/{id}/subtasks" not in counted
+    assert "GET /projects/{id}/assignments" not in counted
 
-    # Changed on the server; opening the checklist asks for it afresh.
-    with rig.server.api() as api:
-        assert api.post(path, json={"description": "Ask legal"}).status_code == 200
+    rig.engine.want_projects()
+    await rig.engine.sync_once(reference=False)
+    counted = control_counts(rig)
+    assert "GET /projects/{id}/assignments/{id}/subtasks" not in counted
+    assert counted["GET /projects/{id}/assignments"] == len(_my_projects(rig))
+    shown = next(
+        a for a in rig.store.queries.assignments(rig.me, FIRST, LAST) if a["id"] == assignment["id"]
+    )
+    assert shown["subtasks_total"] == on_server  # the counts, before any list came
+    assert "Check the fonts" not in _local_subtasks(rig, assignment["id"])
+
     rig.engine.want_subtasks(assignment["id"])
     await rig.engine.sync_once(reference=False)
+    assert control_counts(rig)["GET /projects/{id}/assignments/{id}/subtasks"] == 1
+    assert "Check the fonts" in _local_subtasks(rig, assignment["id"])
+
+    # Changed on the server: the projects' clock notices the counts moved.
+    with rig.server.api() as api:
+        assert api.post(path, json={"description": "Ask legal"}).status_code == 200
+    await rig.engine.sync_once(reference=False)
+    assert "Ask legal" not in _local_subtasks(rig, assignment["id"])  # not due yet
+    rig.store.database.set_meta("projects_pulled_at", "2000-01-01T00:00:00Z")
+    await rig.engine.sync_once(reference=False)
     assert "Ask legal" in _local_subtasks(rig, assignment["id"])
+    assert control_counts(rig)["GET /projects/{id}/assignments/{id}/subtasks"] == 2
+
+
+WINDOW_ROUTES = {"GET /users/{id}/time_entries", "GET /users/{id}/assignments"}
+
+
+async def test_a_first_sync_and_a_resync_cost_a_handful_of_requests(
+    rig: Rig, tmp_path: Path
+) -> None:
+    """Issue 15: no request per project or per assignment before something shows
+    them; a no-change resync is the window's two lists; the board, once opened,
+    costs a request per project and then waits for its own clock."""
+    fresh = Store(tmp_path / "fresh.db", today=lambda: TODAY)
+    client = client_for(rig.server)
+    engine = SyncEngine(fresh, client, ME)
+    try:
+        with rig.server.control() as control:
+            control.delete("/_sandbox/requests")
+        await engine.sync_once()
+        assert engine.state.kind == "idle", engine.state.message
+        first = control_counts(rig)
+        per_item = {r for r in first if r.startswith("GET /projects/{id}/")}
+        assert per_item == set(), first
+        # The window's two lists, in as few pages as the reading allows (1 at 1000 a
+        # page; the strict reading caps pages at 100).
+        window = {r: first[r] for r in WINDOW_ROUTES}
+
+        for _ in range(2):
+            with rig.server.control() as control:
+                control.delete("/_sandbox/requests")
+            await engine.sync_once()
+            assert control_counts(rig) == window
+
+        me = int(fresh.database.get_meta("me"))
+        assert [p["id"] for p in fresh.queries.status_board()] == [me]  # not opened yet
+        engine.want_projects()
+        with rig.server.control() as control:
+            control.delete("/_sandbox/requests")
+        await engine.sync_once()
+        projects = fresh.cache.projects_of(me)
+        assert control_counts(rig)["GET /projects/{id}/assignments"] == len(projects)
+        assert len(fresh.queries.status_board()) > 1, "the board has the person's teammates"
+
+        with rig.server.control() as control:
+            control.delete("/_sandbox/requests")
+        await engine.sync_once()
+        assert control_counts(rig) == window  # the board waits for its own clock
+    finally:
+        await client.aclose()
+        engine.close()
+        fresh.close()
+
+
+async def test_a_resync_still_sees_an_entry_deleted_on_the_server(rig: Rig) -> None:
+    """The window's full list is how deletions are seen: the cheap resync keeps it."""
+    local = rig.store.edits.create_entry(rig.me, rig.open_projects()[0], TODAY, 1.25, notes="x")
+    await rig.drain()
+    server_id = rig.store.database.scalar(
+        "SELECT server_id FROM time_entries WHERE id = ?", (local,)
+    )
+    with rig.server.api() as api:
+        assert api.delete(f"/users/{rig.me}/time_entries/{server_id}").status_code in (200, 204)
+    with rig.server.control() as control:
+        control.delete("/_sandbox/requests")
+    await rig.engine.sync_once()
+    assert set(control_counts(rig)) == WINDOW_ROUTES
+    assert (
+        rig.store.database.scalar(
+            "SELECT COUNT(*) FROM time_entries WHERE server_id = ? AND deleted = 0", (server_id,)
+        )
+        == 0
+    )
 
 
 def _my_projects(rig: Rig) -> set[int]:
@@ -509,6 +589,7 @@ async def test_leave_types_are_known_by_their_route_and_get_no_project_requests(
     assert leave and leave <= set(kinds)
     with rig.server.control() as control:
         control.delete("/_sandbox/requests")
+    rig.engine.want_projects()  # issue 15: the projects' lists come once wanted
     await rig.engine.sync_once(reference=True)
     assert rig.engine.state.kind == "idle", rig.engine.state.message
     projects_asked = control_counts(rig).get("GET /projects/{id}/assignments", 0)

@@ -141,6 +141,7 @@ async def test_a_subtask_ticks_and_the_ticket_status_changes(
         await pilot.press("enter")  # the ticket's subtasks
         await pilot.pause()
         assert isinstance(app.screen, SubtasksScreen)
+        await sync(app, pilot)  # issue 15: fetched as it opens (the app's loop is off here)
         subtasks = session.store.queries.subtasks(TICKET)
         assert subtasks, "the demo ticket has subtasks"
         first = subtasks[0]

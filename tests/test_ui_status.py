@@ -266,3 +266,23 @@ async def test_leaving_the_board_stops_spending_the_rate_budget_on_statuses(tmp_
         await pilot.pause()
         assert screen is not app.screen
         assert await tick_cost() == before
+
+
+async def test_the_board_s_people_are_fetched_when_it_first_opens(tmp_path) -> None:
+    """Issue 15: a first sync asks nothing per project; opening the board asks for the
+    people on the person's projects, and the next pass fills it."""
+
+    async def plain_first_sync(session) -> None:
+        await session.engine.sync_once()
+
+    async with running_app(tmp_path, synced=False, prepare=plain_first_sync) as (
+        app,
+        pilot,
+        session,
+    ):
+        assert session.engine.projects_due()
+        screen = await go(pilot, "f4", StatusScreen)
+        assert [p["id"] for p in screen.people] == [screen.me]  # only the person, so far
+        await sync(app, pilot)
+        assert len(screen.people) > 1, "the board has the person's teammates"
+        assert not session.engine.projects_due()

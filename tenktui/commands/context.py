@@ -97,6 +97,17 @@ class Context:
                 EXIT_FAILURE,
             )
 
+    async def ready_projects(self, requires: tuple[str, str] | None = None) -> None:
+        """:meth:`ready`, then :meth:`require` ``requires``, and the people on the
+        person's projects and the checklists' counts, fetched when they never were or
+        are stale (a request per project, so only the commands that show them ask)."""
+        self.engine.want_projects()
+        await self.ready()
+        if requires is not None:
+            self.require(*requires)
+        if self.engine.projects_due() and not getattr(self.args, "no_sync", False):
+            await self.sync(reference=False)
+
     def require(self, capability: str, what: str) -> None:
         """Exit 2 saying so when the profile's backend lacks a feature."""
         if not self.store.edits.capable(capability):

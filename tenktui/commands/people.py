@@ -89,8 +89,8 @@ async def run_who(ctx: Context) -> int:
     from tenktui.store import board as boards
     from tenktui.store.validation import STATUS_CODES
 
-    await ctx.ready()
-    ctx.require("statuses", "presence statuses (ITO, WFH, …) to show")
+    # The board's people: those on the person's projects.
+    await ctx.ready_projects(("statuses", "presence statuses (ITO, WFH, …) to show"))
     words = getattr(ctx.args, "filter", None) or []
 
     def shown(query: str) -> list[dict[str, Any]]:

@@ -58,7 +58,7 @@ async def run_assignments(ctx: Context) -> int:
         end = start + dt.timedelta(days=6)
     if end < start:
         raise CommandError(f"--to ({end}) is before --from ({start}).", EXIT_USAGE)
-    await ctx.ready()
+    await ctx.ready_projects()  # the checklists' counts
     items = [_assignment_json(a) for a in ctx.store.queries.assignments(ctx.me(), start, end)]
     rows = [
         [
@@ -168,11 +168,27 @@ def _listing(ctx: Context, assignment: dict[str, Any]) -> tuple[dict[str, Any], 
     return {**data, "subtasks": items}, f"{head}\n{body}"
 
 
+async def _fetch_checklists(ctx: Context, assignment_ids: list[int]) -> None:
+    """Checklists are fetched when first listed (every one of them with ``--sync``),
+    as opening one in the app does: a first sync brings none."""
+    if not ctx.store.edits.capable("subtasks") or getattr(ctx.args, "no_sync", False):
+        return
+    held = ctx.store.cache.subtasks_fetched()
+    force = bool(getattr(ctx.args, "sync", False))
+    todo = [i for i in assignment_ids if force or i not in held]
+    for assignment_id in todo:
+        ctx.engine.want_subtasks(assignment_id)
+    if todo:
+        await ctx.sync(reference=False)
+
+
 async def run_subtasks_list(ctx: Context) -> int:
     await ctx.ready()
     assignment_id = getattr(ctx.args, "assignment_id", None)
     if assignment_id is not None:
-        data, text = _listing(ctx, _assignment(ctx, assignment_id))
+        assignment = _assignment(ctx, assignment_id)
+        await _fetch_checklists(ctx, [assignment["id"]])
+        data, text = _listing(ctx, assignment)
         ctx.out.result(data, text)
         return EXIT_OK
     current = [
@@ -180,6 +196,7 @@ async def run_subtasks_list(ctx: Context) -> int:
         for a in ctx.store.queries.assignments(ctx.me(), ctx.today, ctx.today)
         if a["kind"] != "leave"
     ]
+    await _fetch_checklists(ctx, [a["id"] for a in current])
     listings = [_listing(ctx, _assignment(ctx, a["id"])) for a in current]
     ctx.out.result(
         {"assignments": [data for data, _ in listings]},

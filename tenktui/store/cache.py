@@ -33,7 +33,7 @@ from tenktui.records import (
     TimeEntryCategory,
     User,
 )
-from tenktui.store.database import Database
+from tenktui.store.database import Database, utc_now
 from tenktui.store.states import FOLDABLE_STATES, OPEN_SQL, sql_states
 
 Payload = dict[str, Any]
@@ -198,6 +198,20 @@ class Cache:
             )
             for a in items
         ]
+        # A list that carries no checklist counts (a person's own, on some servers) keeps
+        # those the project lists brought last: they are refreshed on their own clock.
+        counted = {
+            r["id"]: (r["counted_subtasks"], r["counted_done"])
+            for r in self.d.rows(
+                "SELECT id, counted_subtasks, counted_done FROM assignments "
+                "WHERE user_id = ? AND counted_subtasks IS NOT NULL",
+                (user_id,),
+            )
+        }
+        rows = [
+            (*r[:14], *counted[r[0]], r[16]) if r[14] is None and r[0] in counted else r
+            for r in rows
+        ]
         with self.d.write() as c:
             c.execute(
                 "DELETE FROM assignments WHERE user_id = ? AND ends_at >= ? AND starts_at <= ?",
@@ -327,7 +341,11 @@ class Cache:
     def replace_subtasks(
         self, assignment_id: int, project_id: int, items: Iterable[Subtask]
     ) -> None:
+        """An assignment's checklist as the server holds it, remembered as fetched."""
         pulled = {s.id: s for s in items}
+        fetched = self.d.get_meta("subtasks_fetched", {})
+        fetched[str(assignment_id)] = utc_now()
+        self.d.set_meta("subtasks_fetched", fetched)
         with self.d.write() as c:
             for row in self.d.rows(
                 "SELECT id, server_id FROM subtasks WHERE assignment_id = ? "
@@ -414,6 +432,27 @@ class Cache:
             "WHERE a.id = ? AND s.kind != 'leave'",
             (assignment_id,),
         )
+
+    def subtasks_fetched(self) -> set[int]:
+        """The assignments whose checklist has been fetched (or is known to be empty)."""
+        return {int(k) for k in self.d.get_meta("subtasks_fetched", {})}
+
+    def note_subtask_counts(self, assignment_id: int, total: int, done: int) -> None:
+        """The server's counts of a checklist, shown until (and unless) it is fetched."""
+        with self.d.write() as c:
+            c.execute(
+                "UPDATE assignments SET counted_subtasks = ?, counted_done = ? WHERE id = ?",
+                (total, done, assignment_id),
+            )
+
+    def subtask_counts(self, assignment_id: int) -> tuple[int, int]:
+        """The cached checklist's (total, done), to compare with the server's counts."""
+        row = self.d.row(
+            "SELECT COUNT(*) AS total, COALESCE(SUM(completed), 0) AS done FROM subtasks "
+            "WHERE assignment_id = ? AND deleted = 0",
+            (assignment_id,),
+        )
+        return (row["total"], row["done"]) if row else (0, 0)
 
     def people_ids(self) -> set[int]:
         """Every cached user who is a person, not a placeholder."""

@@ -33,6 +33,11 @@ class SyncControl(Protocol):
         """A checklist opened on screen: fetch its subtasks fresh on the next pass."""
         ...
 
+    def want_projects(self) -> None:
+        """The people on the person's projects or the checklists' counts are shown: fetch
+        them when due, then keep them fresh on their own clock."""
+        ...
+
     def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
         """Call ``listener(state)`` on every change of sync state; returns an unsubscribe."""
         ...

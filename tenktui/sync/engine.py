@@ -31,6 +31,9 @@ from tenktui.sync.state import RangeFetch, SyncReport, SyncState
 log = logging.getLogger("tenktui.sync")
 
 REFERENCE_EVERY = dt.timedelta(hours=1)
+# The people on the person's projects and the checklists' counts: a request per
+# project, so fetched only once wanted, then refreshed on this clock.
+PROJECTS_EVERY = dt.timedelta(hours=1)
 STATUSES_PER_PASS = 10
 FETCH_DEADLINE = 120.0  # seconds a period fetched for a report may take in all
 
@@ -61,6 +64,7 @@ class SyncEngine:
         self._wake = asyncio.Event()
         self._wanted_statuses: list[int] = []
         self._wanted_subtasks: list[int] = []
+        self._wanted_projects = False
         self._state = SyncState()
         self._lock = asyncio.Lock()
         self._timeout: asyncio.Timeout | None = None  # the running pass's deadline
@@ -145,6 +149,18 @@ class SyncEngine:
         self._wanted_subtasks.append(assignment_id)
         self._wake.set()
 
+    def want_projects(self) -> None:
+        """A screen or command shows the people on the person's projects (the status
+        board) or the checklists' counts: fetch them on the next pass if they are due,
+        and from now on keep them fresh every ``PROJECTS_EVERY``."""
+        self._wanted_projects = True
+        if self.projects_due():
+            self._wake.set()
+
+    def projects_due(self) -> bool:
+        """Whether the projects' people and counts were never fetched, or are stale."""
+        return _older_than(self.store.database.get_meta("projects_pulled_at"), PROJECTS_EVERY)
+
     # -- one pass -------------------------------------------------------------
     async def sync_once(
         self, *, reference: bool | None = None, deadline: float | None = None
@@ -224,6 +240,8 @@ class SyncEngine:
                     wanted, self._wanted_subtasks = self._wanted_subtasks, []
                     await self.puller.pull_subtasks(wanted)
             if reference:
+                self.puller.mark_reference_pulled()
+            if self._wanted_projects and self.projects_due():
                 with priority(Priority.BACKGROUND):
                     await self.puller.pull_projects()
         except (Offline, Unauthorized, Throttled, TlsError):
@@ -234,11 +252,7 @@ class SyncEngine:
         return None
 
     def _reference_due(self) -> bool:
-        last = self.store.database.get_meta("reference_pulled_at")
-        if last is None:
-            return True
-        pulled = dt.datetime.strptime(last, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-        return dt.datetime.now(dt.UTC) - pulled > REFERENCE_EVERY
+        return _older_than(self.store.database.get_meta("reference_pulled_at"), REFERENCE_EVERY)
 
     def _fail(self, err: ApiError) -> None:
         if isinstance(err, Throttled):
@@ -323,3 +337,11 @@ class SyncEngine:
                 self._wake.clear()
         finally:
             self.leader.release()
+
+
+def _older_than(stamp: str | None, age: dt.timedelta) -> bool:
+    """Whether a ``utc_now()`` stamp is missing or more than ``age`` ago."""
+    if stamp is None:
+        return True
+    then = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC) - then > age

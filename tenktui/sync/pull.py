@@ -3,10 +3,12 @@
 Every pass refreshes the person's window (8 weeks back, 8 ahead by default):
 confirmed and suggested time with approvals, and assignments — a page or two,
 which also reveals deletions made on the server. Reference data (projects,
-leave types, status options, holidays, categories, people, availabilities,
-subtasks) changes rarely and is refreshed on a slow timer. People's statuses
-cost a request each and are fetched lazily, for the people on screen, oldest
-first, at the lowest priority of the rate budget.
+leave types, status options, holidays, categories, people, availabilities)
+changes rarely and is refreshed on a slow timer. What costs a request per
+project or per assignment waits until something shows it: the people on the
+person's projects and the checklists' counts (``pull_projects``), a checklist
+(``pull_subtasks``), people's statuses (``pull_statuses``, oldest first, at the
+lowest priority of the rate budget).
 
 The backend's typed records go to the cache as they are: the cache writes
 their fields, so nothing here reads a backend's JSON.
@@ -183,16 +185,25 @@ class Puller:
             "availabilities", [a async for a in self.backend.iter_availabilities(me)]
         )
 
+    def mark_reference_pulled(self) -> None:
+        """Reference data and the window are in: the cache can serve every screen."""
+        self.d.set_meta("reference_pulled_at", utc_now())
+
     async def pull_projects(self) -> None:
-        """Per project of the person: who else is on it (the status board) and, in the
-        same request, the subtasks of the person's own assignments. Runs after the
-        window pull, which brings the person's assignments."""
+        """Per project of the person, one list of its assignments: who else is on it
+        (the status board) and, in the same request, how far each of the person's
+        checklists is (counts, or the subtasks nested where the backend nests them).
+
+        A checklist costs a request of its own only when it was fetched before (opened)
+        and its counts moved since: never one per assignment up front, so a first sync
+        does not grow with the number of assignments. The engine runs this when a screen
+        or command wants it, then on its own clock (``SyncEngine.want_projects``)."""
         me = await self.me()
         caps = self.backend.capabilities
         start, end = self.window.around(self.d.today())
-        projects = self.store.cache.projects_of(me)
-        # Where a list of assignments cannot carry their subtasks, the counts say which
-        # assignments have any, and only those are fetched.
+        cache = self.store.cache
+        projects = cache.projects_of(me)
+        held = cache.subtasks_fetched()
         nested = caps.subtasks and caps.nested_subtasks
         people: set[int] = set()
         to_fetch: list[tuple[int, int]] = []
@@ -208,15 +219,19 @@ class Puller:
                     people.add(a.user_id)
                 elif a.user_id == me and caps.subtasks and a.assignable_id is not None:
                     if isinstance(a.subtasks, tuple):
-                        self.store.cache.replace_subtasks(a.id, a.assignable_id, a.subtasks)
-                    elif a.subtask_counts is not None and a.subtask_counts.total == 0:
-                        self.store.cache.replace_subtasks(a.id, a.assignable_id, [])
-                    else:  # some, or no word at all: never take absent for empty
-                        to_fetch.append((a.assignable_id, a.id))
+                        cache.replace_subtasks(a.id, a.assignable_id, a.subtasks)
+                    elif a.subtask_counts is not None:
+                        counts = (a.subtask_counts.total, a.subtask_counts.completed)
+                        cache.note_subtask_counts(a.id, *counts)
+                        if counts[0] == 0:
+                            cache.replace_subtasks(a.id, a.assignable_id, [])
+                        elif a.id in held and cache.subtask_counts(a.id) != counts:
+                            to_fetch.append((a.assignable_id, a.id))
+                    # No word at all: the cached list stays; opening it fetches it.
         for project_id, assignment_id in to_fetch:
             await self._fetch_subtasks(project_id, assignment_id)
-        self.d.set_meta("teammates", sorted(people & self.store.cache.people_ids()))
-        self.d.set_meta("reference_pulled_at", utc_now())
+        self.d.set_meta("teammates", sorted(people & cache.people_ids()))
+        self.d.set_meta("projects_pulled_at", utc_now())
 
     async def _fetch_subtasks(self, project_id: int, assignment_id: int) -> None:
         items = [x async for x in self.backend.iter_subtasks(project_id, assignment_id)]

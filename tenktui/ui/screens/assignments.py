@@ -90,6 +90,10 @@ class AssignmentsScreen(StoreScreen):
         yield Static("", id="assignment-detail", markup=False)
         yield SyncFooter()
 
+    def on_mount(self) -> None:
+        # The checklists' counts come with the projects' lists, fetched when first shown.
+        self.session.sync.want_projects()
+
     # -- range ------------------------------------------------------------
     @property
     def start(self) -> dt.date:

@@ -125,6 +125,9 @@ class StatusScreen(StoreScreen):
         yield SyncFooter()
 
     def on_mount(self) -> None:
+        if self.has_statuses:
+            # The board's people come from the person's projects, fetched when first shown.
+            self.session.sync.want_projects()
         table = self.query_one("#board", DataTable)
         self.watch(table, "scroll_y", lambda: self._want_visible(), init=False)
 
