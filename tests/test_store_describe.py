@@ -17,6 +17,9 @@ async def test_every_kind_of_edit_in_words(tmp_path) -> None:
     session = demo_session(tmp_path)
     try:
         await session.engine.sync_once()
+        # A checklist is fetched when it is first opened (not on every sync): open one.
+        session.engine.want_subtasks(101)
+        await session.engine.sync_once()
         store = session.store
         me = store.database.get_meta("me")
         entry = store.database.row(
