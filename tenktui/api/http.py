@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import ipaddress
 import logging
 import random
 import re
@@ -56,6 +55,7 @@ from tenktui.api.governor import (
 )
 from tenktui.api.stats import RequestRecord, RequestStats
 from tenktui.logs import redact
+from tenktui.urls import is_loopback
 
 log = logging.getLogger("tenktui.api")
 
@@ -78,15 +78,6 @@ def route_template(path: str) -> str:
     """``/users/5/time_entries/9`` → ``/users/{id}/time_entries/{id}`` (query dropped)."""
     path = path.split("?", 1)[0]
     return _ID_SEGMENT.sub("/{id}", path)
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in {"localhost", "localhost."}:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_base_url(base_url: str) -> httpx.URL:
