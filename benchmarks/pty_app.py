@@ -68,8 +68,13 @@ class Pty:
                 return
             if not data:
                 return
+            stamp = time.perf_counter()
             with self.lock:
-                self.chunks.append((time.perf_counter(), data))
+                self.chunks.append((stamp, data))
+            self.received(stamp, data)
+
+    def received(self, stamp: float, data: bytes) -> None:
+        """Each chunk as it comes, on the reader thread (a subclass may watch it)."""
 
     def last_output(self) -> float:
         with self.lock:

@@ -25,20 +25,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import fcntl
 import os
 import re
 import secrets
 import signal
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pty_app
 
 EMAIL = "me@example.com"
 PROFILE = "bench"
@@ -171,42 +171,23 @@ def _in_order(line: str, parts: tuple[str, ...]) -> bool:
 
 
 # -- a pseudo-terminal ----------------------------------------------------------------
-class Pty:
-    """A child process on an 80x24 pseudo-terminal; its output timestamped as it comes."""
+class Pty(pty_app.Pty):
+    """The shared pseudo-terminal child (``pty_app.Pty``) at 80x24, watching its output
+    through a :class:`Screen` for the awaited frame."""
 
     def __init__(self, args: list[str], env: dict[str, str], screen: Screen | None = None) -> None:
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", *SIZE, 0, 0))
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-        )
-        os.close(slave)
-        self.chunks: list[tuple[float, bytes]] = []
-        self.lock = threading.Lock()
         self.screen = screen
         self.seen = threading.Event()
         self.seen_at = 0.0
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        super().__init__(args, env, SIZE)
 
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            stamp = time.perf_counter()
-            with self.lock:
-                self.chunks.append((stamp, data))
-                screen = self.screen
-            if screen is not None and not self.seen.is_set():
-                screen.feed(data)
-                if screen.shows():
-                    self.seen_at = stamp
-                    self.seen.set()
+    def received(self, stamp: float, data: bytes) -> None:
+        screen = self.screen
+        if screen is not None and not self.seen.is_set():
+            screen.feed(data)
+            if screen.shows():
+                self.seen_at = stamp
+                self.seen.set()
 
     def first_frame(self, limit: float = 60.0) -> float:
         """Seconds from process start to the output that put the awaited frame on screen."""
@@ -224,46 +205,12 @@ class Pty:
         with contextlib.suppress(OSError):
             os.close(self.master)
 
-    def last_output(self) -> float:
-        with self.lock:
-            return self.chunks[-1][0] if self.chunks else 0.0
-
     def output_after(self, moment: float) -> float | None:
         with self.lock:
             for stamp, _ in self.chunks:
                 if stamp > moment:
                     return stamp
         return None
-
-    def wait_quiet(self, quiet: float, limit: float = 30.0) -> None:
-        deadline = time.perf_counter() + limit
-        while time.perf_counter() < deadline:
-            if self.chunks and time.perf_counter() - self.last_output() >= quiet:
-                return
-            time.sleep(0.005)
-
-    def write(self, data: bytes) -> float:
-        moment = time.perf_counter()
-        os.write(self.master, data)
-        return moment
-
-    def wait(self, timeout: float = 60.0) -> float:
-        self.process.wait(timeout)
-        ended = time.perf_counter()
-        self.reader.join(1)
-        os.close(self.master)
-        return ended - self.started
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.reader.join(1)
-        with contextlib.suppress(OSError):
-            os.close(self.master)
 
 
 # -- preparing the warm cache ----------------------------------------------------------
