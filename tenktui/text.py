@@ -10,6 +10,7 @@ itself and stays exact).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 # A whole sequence goes, not only its ESC: "]52;c;…" left behind would still be noise.
 # OSC, DCS, SOS, PM and APC run to BEL or ST; CSI to its final byte; the rest take one.
@@ -33,3 +34,9 @@ def clean(text: str, *, multiline: bool = True) -> str:
 def clean_line(text: str) -> str:
     """:func:`clean` for one line of a table or a label."""
     return clean(text, multiline=False)
+
+
+def hours_text(hours: float | Decimal) -> str:
+    """Hours as people read them: ``8``, ``1.5``, ``0.63`` (0.01 h steps, no trailing
+    zeros): one way for the grid, the messages, the reminders and the commands."""
+    return f"{hours:.2f}".rstrip("0").rstrip(".") or "0"

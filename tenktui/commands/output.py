@@ -8,15 +8,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from tenktui.text import clean, clean_line
+from tenktui.text import clean, clean_line, hours_text
 
 
 def hours(value: float | None) -> str:
     """``2``, ``1.5``, ``0.63``: no trailing zeros."""
-    if value is None:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return "" if value is None else hours_text(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> str:

@@ -34,6 +34,7 @@ from typing import Any, Literal
 from tenktui.store.database import Database
 from tenktui.store.queries import Queries
 from tenktui.store.validation import lock_for
+from tenktui.text import hours_text
 
 DEFAULT_LOCK_DAYS = 3  # the profile's ``lock_warning_days`` unless it says otherwise
 FALLBACK_WEEKS = 8  # a cache with no recorded window: how far back its held days count
@@ -188,10 +189,12 @@ def summary(reminders: Reminders) -> str:
     for r in reminders.of("locks"):
         locking.setdefault(r.day, r)  # the soonest lock of a day comes first
     for r in locking.values():
-        parts.append(f"{_day(r.day)} {_locks_in(r.days_left or 0)} · {_n(r.hours)} h unconfirmed")
+        parts.append(
+            f"{_day(r.day)} {_locks_in(r.days_left or 0)} · {hours_text(r.hours)} h unconfirmed"
+        )
     waiting = [r for r in reminders.of("unconfirmed") if r.day not in locking]
     if waiting:
-        hours = _n(sum(r.hours for r in waiting))
+        hours = hours_text(sum(r.hours for r in waiting))
         days = sorted(r.day for r in waiting)
         where = _day(days[0]) if len(days) == 1 else f"{len(days)} days ({day_list(days)})"
         parts.append(f"{hours} h unconfirmed on {where}")
@@ -221,17 +224,13 @@ def _locks_in(days: int) -> str:
     return "locks tomorrow" if days == 1 else f"locks in {days} days"
 
 
-def _n(hours: float) -> str:
-    return f"{hours:.2f}".rstrip("0").rstrip(".") or "0"
-
-
 def day_summary(reminders: Reminders, day: dt.date) -> str:
     """One day's reminders, e.g. "Tue 17 Nov: 2 h locks in 2 days · 2 h unconfirmed ·
     0.5 h short" ("" when it has none)."""
     words = {
-        "locks": lambda r: f"{_n(r.hours)} h {_locks_in(r.days_left or 0)}",
-        "unconfirmed": lambda r: f"{_n(r.hours)} h unconfirmed",
-        "short": lambda r: f"{_n(r.hours)} h short",
+        "locks": lambda r: f"{hours_text(r.hours)} h {_locks_in(r.days_left or 0)}",
+        "unconfirmed": lambda r: f"{hours_text(r.hours)} h unconfirmed",
+        "short": lambda r: f"{hours_text(r.hours)} h short",
     }
     parts = [words[r.kind](r) for r in reminders.items if r.day == day]
     return f"{_day(day)}: {' · '.join(parts)}" if parts else ""

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tenktui.text import hours_text
+
 MAX_HOURS = Decimal(24)
 MAX_TEXT = 255  # the API takes task and notes "fewer than 256 characters"
 STATUS_CODES = {
@@ -121,8 +123,7 @@ def check_day_total(day: dt.date, others: float, hours: float) -> None:
         )
 
 
-def _h(value: Decimal) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
+_h = hours_text
 
 
 def check_status(code: str, message: str | None = None) -> tuple[str, str | None]:

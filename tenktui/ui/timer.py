@@ -18,7 +18,7 @@ from tenktui.store import Store
 from tenktui.store.dates import BadDate, parse_moment
 from tenktui.store.timer import RunningTimer, Stopped
 from tenktui.store.validation import display_name
-from tenktui.text import clean_line
+from tenktui.text import clean_line, hours_text
 
 TIMER_MARK = "⏱"
 # Below this many columns for a name, the footer shows the time alone: "⏱ 1:25".
@@ -79,15 +79,12 @@ def clip(text: str, room: int) -> str:
     return set_cell_size(text, max(0, room - 1)).rstrip() + "…"
 
 
-def hours_text(hours: float) -> str:
-    text = f"{hours:.2f}".rstrip("0").rstrip(".")
-    return f"{text or '0'} h"
-
-
 def describe_stopped(stopped: Stopped, label: str, zone: str) -> str:
     """``Stopped Internal Tools at 17:40: 1.25 h on Mon 23 Nov`` — one part per day."""
     at = stopped.stopped_at.astimezone(ZoneInfo(zone))
-    queued = [f"{hours_text(p.hours)} on {p.day:%a %d %b}" for p in stopped.parts if not p.skipped]
+    queued = [
+        f"{hours_text(p.hours)} h on {p.day:%a %d %b}" for p in stopped.parts if not p.skipped
+    ]
     what = ", ".join(queued) if queued else "under the rounding step: nothing logged"
     text = f"Stopped {label} at {at:%H:%M}: {what}"
     if queued and stopped.skipped:

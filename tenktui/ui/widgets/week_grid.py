@@ -24,7 +24,7 @@ from textual.strip import Strip
 from tenktui.store.marks import DAY_OFF, OVER, UNDER, cell_mark, day_mark
 from tenktui.store.queries import Cell, Row, WeekGrid
 from tenktui.store.states import OPEN_STATES
-from tenktui.text import clean_line
+from tenktui.text import clean_line, hours_text
 from tenktui.ui import keys
 from tenktui.ui.timer import TIMER_MARK
 
@@ -41,10 +41,7 @@ FOOTER_LINES = 3
 EDIT_CHARS = frozenset("0123456789.,:mMhH ")
 
 
-def format_hours(hours: float) -> str:
-    """``8``, ``1.5``, ``0.75``: no trailing zeros."""
-    text = f"{hours:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
+format_hours = hours_text  # ``8``, ``1.5``, ``0.75``: the name the screens import
 
 
 MOVES = {
