@@ -312,3 +312,18 @@ def test_forgotten_past_the_end_of_its_day_or_over_12_hours(store: Store) -> Non
     assert store.timer.forgotten(at(30, 23, 59), ZONE) is None
     reason = store.timer.forgotten(at(31, 0, 1), ZONE)
     assert reason is not None and "past the end of that day" in reason
+
+
+def test_where_a_cell_holds_one_entry_a_stop_past_the_days_24_hours_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The cell's entry takes what is added: the day's 24 h is said as for typed hours,
+    and the timer keeps running with nothing queued."""
+    store = make_store(tmp_path / "p.db", itemized=False)
+    store.edits.create_entry(ME, 100, TODAY, 20.0)
+    before = outbox(store)
+    store.timer.start(ME, 100, now=at(30, 9), zone=ZONE, rounding=NEAREST)
+    with pytest.raises(InvalidEdit, match=r"would hold 25 h \(20 h already logged \+ 5 h\)"):
+        store.timer.stop(now=at(30, 14), zone=ZONE, rounding=NEAREST)
+    assert store.timer.running() is not None
+    assert outbox(store) == before

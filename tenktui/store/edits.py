@@ -17,7 +17,6 @@ from tenktui.store.outbox import FOLDABLE_STATES, Outbox, OutboxState
 from tenktui.store.queries import cell_entries
 from tenktui.store.records import ENTRY_EDITABLE, TIME_ENTRY_FIELDS, stored_raw
 from tenktui.store.validation import (
-    MAX_HOURS,
     InvalidEdit,
     check_day_total,
     check_hours,
@@ -119,15 +118,12 @@ class Edits:
             if not entries:
                 return self.create_entry(user_id, assignable_id, day, hours, task=task, notes=notes)
             # One entry a cell is the rule here; should a cache hold more, the newest
-            # takes the time, the way the server's own timesheet adds to its row.
+            # takes the time, the way the server's own timesheet adds to its row. The
+            # day's 24 h is checked for what is added (the entry's new total alone
+            # would be refused as out of range, saying less).
             entry = entries[-1]
+            check_day_total(day, self.day_hours(user_id, day), hours)
             total = Decimal(str(entry["hours"] or 0)) + Decimal(str(hours))
-            if total > MAX_HOURS:
-                raise InvalidEdit(
-                    f"{day:%a %Y-%m-%d} on this project would hold {total:f} h: a day takes "
-                    f"at most {MAX_HOURS} hours.",
-                    "hours",
-                )
             self.update_entry(entry["id"], hours=float(total))
             return int(entry["id"])
 
