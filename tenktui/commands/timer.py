@@ -26,10 +26,8 @@ FORGOTTEN_HELP = (
 def _label(ctx: Context, assignable_id: int) -> str:
     from tenktui.store.validation import display_name
 
-    for a in ctx.store.lookups.assignables():
-        if a["id"] == assignable_id:
-            return display_name(a)
-    return f"#{assignable_id}"
+    found = ctx.store.queries.assignable(assignable_id)
+    return display_name(found) if found is not None else f"#{assignable_id}"
 
 
 def _timer_json(ctx: Context, timer: Any, present: Any, zone: str) -> dict[str, Any]:
