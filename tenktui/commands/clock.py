@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from tenktui.commands import CommandError
 from tenktui.text import clean_line
 
 NOW_ENV = "TENKTUI_NOW"
-
-
-def zone_of(profile: Any) -> str:
-    """The profile's IANA time zone: its ``timezone`` key, else this machine's."""
-    if getattr(profile, "timezone", None):
-        return str(profile.timezone)
-    from tenktui.config import local_timezone
-
-    return local_timezone()
 
 
 def now(zone: str) -> dt.datetime:

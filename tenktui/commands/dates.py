@@ -28,9 +28,10 @@ def today(timezone: str | None = None) -> dt.date:
             raise CommandError(f"{TODAY_ENV} must be YYYY-MM-DD, got {frozen!r}.") from None
     if os.environ.get("TENKTUI_NOW", "").strip():
         # A frozen now (the timer's testing aid) freezes today with it.
-        from tenktui.commands.clock import now, zone_of
+        from tenktui.commands.clock import now
+        from tenktui.config import local_timezone
 
-        return now(timezone or zone_of(None)).date()
+        return now(timezone or local_timezone()).date()
     if timezone:
         import zoneinfo
 

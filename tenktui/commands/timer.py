@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from tenktui.commands import EXIT_OK, EXIT_USAGE, CommandError
-from tenktui.commands.clock import duration, now, parse_at, zone_of
+from tenktui.commands.clock import duration, now, parse_at
 from tenktui.commands.context import Context
 from tenktui.commands.output import hours
 from tenktui.commands.time import assignable
@@ -72,15 +72,11 @@ def _stopped_line(ctx: Context, stopped: Any) -> str:
 
 def _setup(ctx: Context) -> tuple[str, Any, Any, Any]:
     """The profile's zone, now, ``--at`` (or ``None``) and rounding rule."""
-    zone = zone_of(ctx.profile)
+    zone = ctx.session.timezone
     present = now(zone)
     raw = getattr(ctx.args, "at", None)
     at = parse_at(raw, present, zone) if raw else None
-    try:
-        rule = ctx.profile.rounding_rule()
-    except ValueError as err:
-        raise CommandError(str(err)) from None
-    return zone, present, at, rule
+    return zone, present, at, ctx.session.rounding
 
 
 async def run_start(ctx: Context) -> int:
@@ -181,7 +177,7 @@ async def run_stop(ctx: Context) -> int:
 
 
 async def run_timer(ctx: Context) -> int:
-    zone = zone_of(ctx.profile)
+    zone = ctx.session.timezone
     present = now(zone)
     timer = ctx.store.timer.running()
     if timer is None:
@@ -211,7 +207,7 @@ async def run_timer(ctx: Context) -> int:
 
 
 async def run_cancel(ctx: Context) -> int:
-    zone = zone_of(ctx.profile)
+    zone = ctx.session.timezone
     present = now(zone)
     timer = ctx.store.timer.cancel()
     if timer is None:
