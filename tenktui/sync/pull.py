@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable
 
 from tenktui.api.base import Backend
 from tenktui.api.errors import NotFound
-from tenktui.records import Assignable
+from tenktui.records import Assignable, Assignment, TimeEntry
 from tenktui.store import Store
 from tenktui.store.database import utc_now
 from tenktui.sync.window import Window
@@ -67,25 +68,11 @@ class Puller:
     async def pull_window(self, counts: dict[str, int]) -> None:
         me = await self.me()
         start, end = self.window.around(self.d.today())
-        caps = self.backend.capabilities
-        entries = [
-            e
-            async for e in self.backend.iter_time_entries(
-                me,
-                start,
-                end,
-                with_suggestions=caps.suggestions,
-                with_approvals=caps.approvals,
-            )
-        ]
-        changed = self.store.cache.replace_time_window(me, start, end, entries)
+        entries, assignments, changed = await self._pull_span(me, start, end)
         self.store.reminders.note_window(me, start, end)
         counts["time_entries"] = len(entries)
         counts["changed"] = changed["added"] + changed["updated"] + changed["removed"]
-        assignments = [a async for a in self.backend.iter_assignments(me, start, end)]
-        self.store.cache.replace_assignments(me, start, end, assignments)
         counts["assignments"] = len(assignments)
-        self.store.reports.held.add(me, start, end)
         known = self.store.cache.assignable_ids()
         await self._look_up_assignables(
             {x.assignable_id for x in (*entries, *assignments) if x.assignable_id} - known
@@ -106,31 +93,48 @@ class Puller:
         counts = counts if counts is not None else {}
         say = progress or (lambda _step: None)
         me = await self.me()
-        caps = self.backend.capabilities
         parts = pieces(start, end)
-        steps, step = 2 * len(parts) + 1, 0
+        steps, numbers = 2 * len(parts) + 1, itertools.count(1)
+
+        def step(what: str) -> None:
+            say(f"{what} {next(numbers)}/{steps}")
+
         seen: set[int] = set()
         for lo, hi in parts:
-            step += 1
-            say(f"time entries {step}/{steps}")
-            entries = [
-                e
-                async for e in self.backend.iter_time_entries(
-                    me, lo, hi, with_suggestions=caps.suggestions, with_approvals=caps.approvals
-                )
-            ]
-            self.store.cache.replace_time_window(me, lo, hi, entries)
-            step += 1
-            say(f"assignments {step}/{steps}")
-            assignments = [a async for a in self.backend.iter_assignments(me, lo, hi)]
-            self.store.cache.replace_assignments(me, lo, hi, assignments)
-            self.store.reports.held.add(me, lo, hi)
+            entries, assignments, _ = await self._pull_span(me, lo, hi, step)
             counts["time_entries"] = counts.get("time_entries", 0) + len(entries)
             counts["assignments"] = counts.get("assignments", 0) + len(assignments)
             seen |= {x.assignable_id for x in (*entries, *assignments) if x.assignable_id}
         say(f"projects {steps}/{steps}")
         await self._look_up_assignables(seen - self.store.cache.assignable_ids())
         return counts
+
+    async def _pull_span(
+        self,
+        me: int,
+        start: dt.date,
+        end: dt.date,
+        step: Progress | None = None,
+    ) -> tuple[list[TimeEntry], list[Assignment], dict[str, int]]:
+        """The person's time (with suggestions and approvals where the backend has them)
+        and assignments over ``[start, end]``, written over the cache's copy of those
+        dates and held: the window pull and a report's period pull alike. ``step``
+        hears each fetch as it begins; the records and what changed in the time."""
+        say = step or (lambda _what: None)
+        caps = self.backend.capabilities
+        say("time entries")
+        entries = [
+            e
+            async for e in self.backend.iter_time_entries(
+                me, start, end, with_suggestions=caps.suggestions, with_approvals=caps.approvals
+            )
+        ]
+        changed = self.store.cache.replace_time_window(me, start, end, entries)
+        say("assignments")
+        assignments = [a async for a in self.backend.iter_assignments(me, start, end)]
+        self.store.cache.replace_assignments(me, start, end, assignments)
+        self.store.reports.held.add(me, start, end)
+        return entries, assignments, changed
 
     async def _look_up_assignables(self, ids: Iterable[int]) -> None:
         """Projects the lists leave out (archived, or deleted) that the person's time
