@@ -20,6 +20,7 @@ from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.entries import EntryForm, EntryListDialog
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tenktui.ui.widgets.week_grid import CELL, HEADER_LINES, WeekGridView
+from tenktui.ui.widgets.week_head import WeekHead
 from tests.app_harness import running
 from tests.conftest import TODAY
 
@@ -46,7 +47,11 @@ def detail(app) -> str:
 
 
 def title(app) -> str:
-    return str(app.screen.query_one("#week-title", Static).render())
+    return app.screen.query_one(WeekHead).title
+
+
+def state(app) -> str:
+    return app.screen.query_one(WeekHead).state
 
 
 def queued(session: Session) -> list[tuple[str, dict]]:
@@ -408,7 +413,7 @@ async def test_submit_the_week_for_approval(session: Session) -> None:
         assert isinstance(app.screen, TimesheetScreen)
         ops = [op for op, _ in queued(session)]
         assert ops == ["create", "submit"]
-        assert "submitting for approval" in str(app.screen.query_one("#week-state").render())
+        assert "submitting for approval" in state(app)
         assert "Submitted 1 entries" in detail(app)
 
 
@@ -557,10 +562,11 @@ async def test_no_line_of_the_grid_or_head_wraps(session: Session, size: tuple[i
         header = grid_line(app, 0)
         assert all(f"{d:>2}" in header for d in range(16, 23)) and "Total" in header
         assert len(header.rstrip()) <= grid.scrollable_content_region.width
-        title = app.screen.query_one("#week-title", Static)
-        state = app.screen.query_one("#week-state", Static)
-        assert title.region.right < state.content_region.x  # a gap between them
-        assert state.content_region.width >= len(str(state.render()))
+        head = app.screen.query_one(WeekHead)
+        line = str(head.render())
+        assert len(line) <= head.content_region.width
+        assert line.endswith(f"  {head.state}")  # the state whole, after a gap
+        assert head.title.startswith(line[: len(line) - len(head.state) - 2].rstrip(" …"))
 
 
 async def test_names_cut_with_an_ellipsis_and_shown_whole_under_the_cursor(
@@ -611,15 +617,14 @@ async def test_an_edit_to_a_submitted_week_says_what_it_does(session: Session) -
     """Item 12: a change to submitted time stays pending; new time is not in the submission."""
     async with running(session) as (app, pilot):
         await pilot.press("left_square_bracket", "left_square_bracket")
-        state = app.screen.query_one("#week-state", Static)
-        assert "awaiting approval" in str(state.render())
+        assert "awaiting approval" in state(app)
         at(app, "Internal Tools", 0)
         await pilot.press("1", "enter")
         assert "still awaiting approval" in detail(app)
         at(app, "Internal Tools", 5)  # Saturday: no time yet
         await pilot.press("2", "enter")
         assert "not part of the submitted week: s submits it" in detail(app)
-        assert "2 h not submitted" in str(state.render())
+        assert "2 h not submitted" in state(app)
 
 
 async def test_holidays_and_leave_are_marked_in_the_day_header(session: Session) -> None:

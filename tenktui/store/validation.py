@@ -163,18 +163,18 @@ def lock_for(assignable: dict, day: dt.date, today: dt.date) -> Lock | None:
     ``assignable`` is a row of the ``assignables`` table (kind, name, archived,
     timeentry_lockout).
     """
-    name = display_name(assignable)
+    # The name only when there is a lock: a week's grid asks for every cell.
     if assignable.get("archived"):
-        return Lock(f"{name} is archived: it takes no more time.")
+        return Lock(f"{display_name(assignable)} is archived: it takes no more time.")
     lockout = assignable.get("timeentry_lockout", -1)
     if lockout is None or lockout < 0:
         return None
     if lockout == 0:
-        return Lock(f"{name} is locked for time entry.")
+        return Lock(f"{display_name(assignable)} is locked for time entry.")
     earliest = today - dt.timedelta(days=lockout)
     if day < earliest:
         return Lock(
-            f"{name} takes time only from {earliest.isoformat()} on "
+            f"{display_name(assignable)} takes time only from {earliest.isoformat()} on "
             f"(entries older than {lockout} days are locked)."
         )
     return None

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Static
 
 from tenktui.store import (
@@ -35,6 +34,7 @@ from tenktui.ui.widgets.reminder_banner import ReminderBanner
 from tenktui.ui.widgets.screens_base import StoreScreen
 from tenktui.ui.widgets.sync_footer import SyncFooter
 from tenktui.ui.widgets.week_grid import WeekGridView, format_hours
+from tenktui.ui.widgets.week_head import WeekHead
 
 if TYPE_CHECKING:
     from tenktui.session import Session
@@ -70,11 +70,6 @@ class TimesheetScreen(StoreScreen):
 
     DEFAULT_CSS = """
     TimesheetScreen {
-        #week-head { height: 1; padding: 0 1; background: $boost; }
-        #week-title { width: 1fr; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
-        #week-state { width: auto; color: $text-muted; padding-left: 2; }
-        #week-state.-approved { color: $success; }
-        #week-state.-pending { color: $accent; }
         #cell-detail { height: 2; padding: 0 1; color: $text-muted; }
         #cell-detail.-error { color: $error; text-style: bold; }
         #cell-detail.-done { color: $success; }
@@ -97,9 +92,7 @@ class TimesheetScreen(StoreScreen):
     def compose(self) -> ComposeResult:
         yield AppBar("timesheet")
         yield ReminderBanner()
-        with Horizontal(id="week-head"):
-            yield Static("", id="week-title", markup=False)
-            yield Static("", id="week-state", markup=False)
+        yield WeekHead(id="week-head")
         yield WeekGridView(id="grid")
         yield Static("", id="cell-detail", markup=False)
         yield SyncFooter()
@@ -214,12 +207,8 @@ class TimesheetScreen(StoreScreen):
         return f"{hours} · {_APPROVAL.get(week.approval or '', 'not submitted')}"
 
     def _head(self, title: str, state: str) -> None:
-        _update(self.query_one("#week-title", Static), title, layout=False)
-        widget = self.query_one("#week-state", Static)
-        _update(widget, state)
         approval = self.week.approval if self.week else None
-        widget.set_class(approval == "approved", "-approved")
-        widget.set_class(approval in ("pending", "submitting"), "-pending")
+        self.query_one(WeekHead).show(title, state, approval)
 
     # -- the line under the grid -----------------------------------------------
     def say(self, text: str, kind: str = "") -> None:
