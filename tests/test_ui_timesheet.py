@@ -551,6 +551,18 @@ async def test_the_ansi_theme_tells_over_from_under_booked(session: Session) -> 
         assert (over.bold, over.italic) != (under.bold, under.italic)
 
 
+async def test_a_theme_chosen_later_recolours_the_grid(session: Session) -> None:
+    """The grid keeps its component styles between frames: a new theme must still reach it."""
+    async with running(session) as (app, pilot):
+        grid = at(app, "Internal Tools", 0)
+        before = grid.render_line(HEADER_LINES + grid.row_index)
+        app.theme = "tenktui-ansi"
+        await pilot.pause()
+        after = grid.render_line(HEADER_LINES + grid.row_index)
+        assert before.text == after.text
+        assert [s.style for s in before] != [s.style for s in after]
+
+
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 50)])
 async def test_no_line_of_the_grid_or_head_wraps(session: Session, size: tuple[int, int]) -> None:
     """Item 10: every day, the total and the week's state fit on their lines."""

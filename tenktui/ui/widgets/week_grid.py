@@ -192,6 +192,7 @@ class WeekGridView(ScrollView, can_focus=True):
         self.empty_hint = "No rows this week: press a to add a project or leave type."
         self.timer_assignable: int | None = None  # the row a running timer is on, marked
         self._geometry: tuple[int, Geometry] | None = None  # (width, its columns)
+        self._styles: dict[tuple[str, ...], Style] = {}  # component styles, see _style
 
     @property
     def rows(self) -> list[Row]:
@@ -526,7 +527,16 @@ class WeekGridView(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------
     def _style(self, *names: str) -> Style:
-        return self.get_component_rich_style(*names)
+        """A component's style, kept until the styles change (Textual forgets its own on
+        every refresh, and a frame of the grid asks for about 20 per line)."""
+        style = self._styles.get(names)
+        if style is None:
+            style = self._styles[names] = self.get_component_rich_style(*names)
+        return style
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()  # the theme, the CSS or a pseudo-class changed
+        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
         width = self._width()
