@@ -80,7 +80,7 @@ def child(db: str) -> int:
 
     setup_logging()
     session = open_session(db_path=Path(db), base_url=UNUSED_URL, token="unused", email=EMAIL)
-    app = TenkApp(session, sync=False)
+    app = TenkApp(session, sync=False, freeze_heap=True)  # as tenktui.ui.launch runs it
 
     async def main() -> None:
         try:

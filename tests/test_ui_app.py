@@ -4,6 +4,7 @@ the command palette, help, themes, the demo's network switch."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import stat
 import subprocess
@@ -603,3 +604,19 @@ async def test_at_60_columns_the_footer_keeps_help_and_the_sync_state(
         assert sync.width >= len("online")
         palette = footer.query_one(".-command-palette").region
         assert palette.right <= app.size.width
+
+
+# -- the heap (issue 15) ------------------------------------------------------------------
+@pytest.mark.parametrize("owns_process", [True, False])
+async def test_the_heap_is_frozen_after_the_first_frame_only_in_a_process_of_its_own(
+    session: Session, owns_process: bool
+) -> None:
+    """A full collection walking start-up's objects stalled a keystroke now and then:
+    ``tenktui`` freezes them once the first frame is out. A test process does not."""
+    gc.unfreeze()
+    try:
+        async with running(session, freeze_heap=owns_process) as (_, pilot):
+            await pilot.pause()
+            assert (gc.get_freeze_count() > 0) is owns_process
+    finally:
+        gc.unfreeze()  # the test process keeps collecting everything

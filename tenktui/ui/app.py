@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import importlib
 import logging
 from collections.abc import Callable
@@ -94,13 +95,17 @@ class TenkApp(App[int]):
         keymap: dict[str, str] | None = None,
         exit_after_paint: bool = False,
         clock: Callable[[], dt.datetime] = utc_now,
+        freeze_heap: bool = False,
     ) -> None:
+        """``freeze_heap``: the app has the process to itself (``tenktui``, not a test):
+        see :meth:`freeze_heap`."""
         super().__init__()
         self.session = session
         # The present for the timer (aware); tests pass a clock they move.
         self.clock = clock
         self.sync_enabled = sync
         self.exit_after_paint = exit_after_paint
+        self.freezes_heap = freeze_heap
         self.keymap = dict(keymap or {})
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -142,6 +147,17 @@ class TenkApp(App[int]):
         if self.sync_enabled and not self.exit_after_paint:
             # After the first paint: the cached week shows before any network work starts.
             self.call_after_refresh(self.run_sync)
+        self.call_after_refresh(self.freeze_heap)
+
+    def freeze_heap(self) -> None:
+        """Take the objects alive now out of the garbage collector's scans (gc.freeze).
+
+        Start-up leaves a heap of long-lived objects (modules, styles, the screen);
+        each full collection walked all of them, about 100 ms at a time, in the middle
+        of a keystroke now and then. Called after the first frame and once the network
+        code is loaded; only when the app has the process to itself."""
+        if self.freezes_heap:
+            gc.freeze()
 
     @property
     def screen_names(self) -> list[str]:
@@ -188,6 +204,7 @@ class TenkApp(App[int]):
         # Connecting imports the network stack: that part runs in a thread, so keys keep
         # answering; the engine itself is made here, on the store's own thread.
         await asyncio.to_thread(self.session.preload)
+        self.freeze_heap()
         sync = self.session.sync
         unsubscribe = sync.subscribe(self._engine_state)
         try:

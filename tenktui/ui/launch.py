@@ -39,6 +39,7 @@ def run_app(
         theme=theme,
         on_theme_change=on_theme_change,
         exit_after_paint=os.environ.get(EXIT_AFTER_PAINT) == "1",
+        freeze_heap=True,
     )
 
     async def main() -> int:
