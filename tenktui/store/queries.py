@@ -15,7 +15,7 @@ from tenktui.store.validation import display_name, lock_for
 DEFAULT_WORK_WEEK = [0.0, 8.0, 8.0, 8.0, 8.0, 8.0, 0.0]  # index 0 = Sunday, as the API counts
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     day: dt.date
     hours: float = 0.0  # confirmed total
@@ -29,7 +29,7 @@ class Cell:
     entry_ids: list[int] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     assignable_id: int
     label: str
@@ -197,17 +197,18 @@ class Queries:
             c.suggestion = float(s["scheduled_hours"])
 
         days = self.capacities(user_id, dates[0], dates[-1])
+        week = [(day, day.isoformat(), days[day]) for day in dates]  # asked for on every row
         rows = []
         for assignable_id in sorted(ids, key=lambda i: _row_order(assignables.get(i), i)):
             assignable = assignables.get(assignable_id) or {"id": assignable_id, "kind": "project"}
             row_cells = []
-            for day in dates:
-                c = cells.get((assignable_id, day.isoformat())) or Cell(day)
+            for day, iso, totals in week:
+                c = cells.get((assignable_id, iso)) or Cell(day)
                 if c.entries:
                     c.suggestion = None
+                    totals.total = round(totals.total + c.hours, 2)
                 lock = lock_for(assignable, day, today)
                 c.lock = lock.reason if lock else None
-                days[day].total = round(days[day].total + c.hours, 2)
                 row_cells.append(c)
             rows.append(
                 Row(
