@@ -46,12 +46,15 @@ class WeekHead(Widget):
         self.state = ""
         self.approval: str | None = None
 
-    def show(self, title: str, state: str, approval: str | None) -> None:
-        """Redraw only when something shown changed (typing must stay instant)."""
+    def show(self, title: str, state: str, approval: str | None) -> bool:
+        """Redraw only when something shown changed (typing must stay instant); whether
+        it did."""
         shown = (clean_line(title), clean_line(state), approval)
-        if shown != (self.title, self.state, self.approval):
-            self.title, self.state, self.approval = shown
-            self.refresh()
+        if shown == (self.title, self.state, self.approval):
+            return False
+        self.title, self.state, self.approval = shown
+        self.refresh()
+        return True
 
     def render(self) -> Text:
         width = self.content_region.width
