@@ -199,7 +199,7 @@ async def test_arrows_and_hjkl_move_the_cursor(session: Session) -> None:
 async def test_clicking_a_cell_puts_the_cursor_there(session: Session) -> None:
     async with running(session) as (app, pilot):
         grid = sheet(app).grid
-        x = grid._label_width() + 3 * CELL + 2
+        x = grid.geometry().label + 3 * CELL + 2
         await pilot.click(WeekGridView, offset=(x, HEADER_LINES + 2))
         assert (grid.row_index, grid.day_index) == (2, 3)
         assert grid.has_focus

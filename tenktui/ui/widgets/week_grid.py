@@ -472,9 +472,11 @@ class WeekGridView(ScrollView, can_focus=True):
         Narrow screens get narrower days; wide ones a name column as wide as the
         longest name (up to MAX_LABEL) and, with room to spare, a notes preview.
         """
-        width = self._width()
+        return self._geometry_for(self._width())
+
+    def _geometry_for(self, width: int) -> Geometry:
         if self._geometry is not None and self._geometry[0] == width:
-            return self._geometry[1]  # asked for by every cell drawn: keep it cheap
+            return self._geometry[1]  # asked for by every line drawn: keep it cheap
         cell, total = CELL, TOTAL
         if width - 7 * CELL - TOTAL < MIN_LABEL:
             cell, total = NARROW_CELL, NARROW_TOTAL
@@ -485,9 +487,6 @@ class WeekGridView(ScrollView, can_focus=True):
         geometry = Geometry(label, cell, total, notes if notes >= MIN_NOTES else 0)
         self._geometry = (width, geometry)
         return geometry
-
-    def _label_width(self) -> int:
-        return self.geometry().label
 
     def _body_height(self) -> int:
         return max(0, self.scrollable_content_region.height - HEADER_LINES - FOOTER_LINES)
@@ -538,36 +537,48 @@ class WeekGridView(ScrollView, can_focus=True):
         self._styles.clear()  # the theme, the CSS or a pseudo-class changed
         super().notify_style_update()
 
+    def _base_style(self) -> Style:
+        """The grid's own style (its background), kept with the component styles."""
+        style = self._styles.get(())
+        if style is None:
+            style = self._styles[()] = self.rich_style
+        return style
+
     def render_line(self, y: int) -> Strip:
-        width = self._width()
+        # The region and the columns once a line: Textual computes the region afresh
+        # on every call, and a line has up to ten cells asking for the columns.
+        region = self.scrollable_content_region
+        width = region.width
+        base = self._base_style()
         if self.week is None:
             if y != 0:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, base)
             hint = Segment(f" {self.empty_hint}", self._style("week-grid--hint"))
-            return Strip([hint]).adjust_cell_length(width, self.rich_style)
-        shown = min(len(self.rows), self._body_height())
+            return Strip([hint]).adjust_cell_length(width, base)
+        geometry = self._geometry_for(width)
+        body = max(0, region.height - HEADER_LINES - FOOTER_LINES)
+        shown = min(len(self.rows), body)
         footer = HEADER_LINES + max(shown, 1 if not self.rows else 0)
         if y == 0:
-            segments = self._header()
+            segments = self._header(geometry)
         elif y == 1 or y == footer:
             segments = [Segment("─" * width, self._style("week-grid--rule"))]
         elif y < footer:
             if not self.rows:
                 segments = [Segment(f" {self.empty_hint}", self._style("week-grid--hint"))]
             else:
-                segments = self._row(y - HEADER_LINES + round(self.scroll_y))
+                segments = self._row(y - HEADER_LINES + round(self.scroll_y), geometry)
         elif y == footer + 1:
-            segments = self._totals()
+            segments = self._totals(geometry)
         elif y == footer + 2:
-            segments = self._capacity()
+            segments = self._capacity(geometry)
         else:
             segments = []
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, base)
 
-    def _label(self, text: str, style: Style) -> Segment:
-        return Segment(
-            f" {clip(clean_line(text), self._label_width() - 2)}".ljust(self._label_width()), style
-        )
+    def _label(self, text: str, style: Style, geometry: Geometry) -> Segment:
+        width = geometry.label
+        return Segment(f" {clip(clean_line(text), width - 2)}".ljust(width), style)
 
     def _row_label(self, row: Row) -> str:
         """A row's name, after the timer's mark when the running timer is on it."""
@@ -575,8 +586,10 @@ class WeekGridView(ScrollView, can_focus=True):
             return f"{TIMER_MARK} {row.label}"
         return row.label
 
-    def _notes(self, segments: list[Segment], text: str, style: Style) -> list[Segment]:
-        width = self.geometry().notes
+    def _notes(
+        self, segments: list[Segment], text: str, style: Style, geometry: Geometry
+    ) -> list[Segment]:
+        width = geometry.notes
         if width:
             one_line = clean_line(text)
             segments.append(Segment(f" {clip(one_line, width - 2)}".ljust(width), style))
@@ -592,11 +605,10 @@ class WeekGridView(ScrollView, can_focus=True):
             for r in self.rows
         )
 
-    def _header(self) -> list[Segment]:
+    def _header(self, geometry: Geometry) -> list[Segment]:
         assert self.week is not None
         header = self._style("week-grid--header")
-        geometry = self.geometry()
-        segments = [self._label("Project / leave", header)]
+        segments = [self._label("Project / leave", header, geometry)]
         for index, day in enumerate(self.week.days):
             name = f"{day.date:%a}"[: 3 if geometry.cell == CELL else 2]
             mark = DAY_OFF if self.day_off(index) else " "
@@ -609,26 +621,25 @@ class WeekGridView(ScrollView, can_focus=True):
             segments.append(Segment(text, style))
         segments.append(Segment("Total".rjust(geometry.total - 1) + " ", header))
         when = f"{self.current_day:%a}" if self.current_day else ""
-        return self._notes(segments, f"Notes ({when})", header)
+        return self._notes(segments, f"Notes ({when})", header, geometry)
 
-    def _row(self, index: int) -> list[Segment]:
+    def _row(self, index: int, geometry: Geometry) -> list[Segment]:
         if not 0 <= index < len(self.rows):
             return []
         row = self.rows[index]
         on_row = index == self.row_index
         label_style = self._style("week-grid--label-cursor" if on_row else "week-grid--label")
-        segments = [self._label(self._row_label(row), label_style)]
+        segments = [self._label(self._row_label(row), label_style, geometry)]
         for day, cell in enumerate(row.cells):
-            segments.append(self._cell(index, day, cell))
+            segments.append(self._cell(index, day, cell, geometry.cell))
         total = format_hours(row.total) if row.total else ""
-        width = self.geometry().total
+        width = geometry.total
         segments.append(Segment(total.rjust(width - 1) + " ", self._style("week-grid--total")))
         notes = row.cells[self.day_index].notes or ""
-        return self._notes(segments, notes, self._style("week-grid--hint"))
+        return self._notes(segments, notes, self._style("week-grid--hint"), geometry)
 
-    def _cell(self, row: int, day: int, cell: Cell) -> Segment:
+    def _cell(self, row: int, day: int, cell: Cell, width: int) -> Segment:
         edit = self.edit
-        width = self.geometry().cell
         if edit is not None and (edit.row, edit.day) == (row, day):
             shown = edit.text[-(width - 2) :]
             text = (" " if width == CELL else "") + f"{shown}▏"
@@ -666,10 +677,9 @@ class WeekGridView(ScrollView, can_focus=True):
             return self._style("week-grid--full")
         return self._style("week-grid--total")
 
-    def _totals(self) -> list[Segment]:
+    def _totals(self, geometry: Geometry) -> list[Segment]:
         assert self.week is not None
-        geometry = self.geometry()
-        segments = [self._label("Total", self._style("week-grid--total"))]
+        segments = [self._label("Total", self._style("week-grid--total"), geometry)]
         for day in self.week.days:
             past = self.today is not None and day.date < self.today
             mark = day_mark(day.total, day.capacity, past=past)
@@ -682,11 +692,10 @@ class WeekGridView(ScrollView, can_focus=True):
         segments.append(Segment(fit(format_hours(total), mark, geometry.total), style))
         return segments
 
-    def _capacity(self) -> list[Segment]:
+    def _capacity(self, geometry: Geometry) -> list[Segment]:
         assert self.week is not None
-        geometry = self.geometry()
         style = self._style("week-grid--capacity")
-        segments = [self._label("Capacity", style)]
+        segments = [self._label("Capacity", style, geometry)]
         for day in self.week.days:
             value = format_hours(day.capacity) if day.capacity else "·"
             segments.append(Segment(fit(value, " ", geometry.cell), style))
