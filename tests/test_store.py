@@ -469,3 +469,50 @@ def test_leave_types_without_a_type_field_are_known_by_their_source(store: Store
     store.cache.upsert_assignables([LeaveType.from_api({"id": 201, "name": "Sick"})], leave=True)
     kind = store.database.scalar("SELECT kind FROM assignables WHERE id = 201")
     assert kind == "leave"
+
+
+# -- re-reading some rows of a week (after an edit of a cell) ----------------------------------
+def _window(store: Store) -> None:
+    store.cache.replace_time_window(
+        ME,
+        MONDAY,
+        MONDAY + dt.timedelta(6),
+        [
+            server_entry(5, 100, "2026-11-23", 4),
+            server_entry(6, 100, "2026-11-23", 1.5),
+            server_entry(7, 200, "2026-11-24", 8),
+            server_entry(8, 103, "2026-11-24", 0.75),
+            suggestion(101, "2026-11-25", 6),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("assignable", "day", "hours"),
+    [
+        (101, "2026-11-25", 6),  # a suggestion confirmed
+        (101, "2026-11-27", 2.25),  # time on an empty cell of a shown row
+        (103, "2026-11-24", 0.63),  # an entry changed
+        (200, "2026-11-24", 4),  # leave: the day's header and totals follow
+    ],
+)
+def test_rows_read_again_after_an_edit_match_the_whole_week(
+    store: Store, assignable: int, day: str, hours: float
+) -> None:
+    _window(store)
+    before = store.queries.week(ME, MONDAY)
+    store.edits.set_cell(ME, assignable, dt.date.fromisoformat(day), hours)
+    again = store.queries.week_rows(before, [assignable])
+    assert again == store.queries.week(ME, MONDAY)
+    assert again.rows[0] is before.rows[0] or assignable == before.rows[0].assignable_id
+
+
+def test_a_row_that_comes_reads_the_whole_week(store: Store) -> None:
+    """Time on a project the week did not show adds a row: the rows' order is read again."""
+    _window(store)
+    before = store.queries.week(ME, MONDAY)
+    store.cache.upsert_assignables([project(105, "New")])
+    store.edits.set_cell(ME, 105, dt.date(2026, 11, 24), 3)
+    again = store.queries.week_rows(before, [105])
+    assert again == store.queries.week(ME, MONDAY)
+    assert 105 in [r.assignable_id for r in again.rows]

@@ -106,6 +106,19 @@ async def test_confirming_the_day_clears_its_reminder_from_the_banner(session: S
         assert text.startswith("! 6.63 h unconfirmed on Thu 19 Nov; ")
 
 
+async def test_typing_the_hours_clears_the_reminder_after_the_cell_is_shown(
+    session: Session,
+) -> None:
+    """Enter reads only the edited row again, and the banner a frame later: it still
+    follows the edit."""
+    async with running(session) as (app, pilot):
+        await pilot.press("exclamation_mark", "2", "enter")
+        await pilot.pause()
+        text = str(banner(app).content)
+        assert "locks" not in text
+        assert text.startswith("! 6.63 h unconfirmed on Thu 19 Nov; ")
+
+
 async def test_lock_warning_days_comes_from_the_session(session: Session) -> None:
     session.lock_warning_days = 1
     async with running(session) as (app, _pilot):

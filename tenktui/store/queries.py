@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,6 +143,36 @@ class Queries:
 
     # -- the week grid ----------------------------------------------------
     def week(self, user_id: int, week_start: dt.date) -> WeekGrid:
+        days, rows = self._week(user_id, week_start)
+        return WeekGrid(user_id, week_start, days, rows)
+
+    def week_rows(self, week: WeekGrid, assignable_ids: Collection[int]) -> WeekGrid:
+        """``week`` with the rows of ``assignable_ids`` read again, and the days' totals.
+
+        After an edit of a cell the rest of the week is as it was: at 200 rows this is
+        a fraction of reading the whole week, which an Enter waited for. A row that
+        appears or goes (a cell emptied on a row shown only for its time) changes the
+        rows' order: then the whole week is read.
+        """
+        wanted = set(assignable_ids)
+        shown = {r.assignable_id for r in week.rows}
+        days, fresh = self._week(week.user_id, week.week_start, only=wanted)
+        again = {r.assignable_id: r for r in fresh}
+        if set(again) != wanted & shown or not wanted <= shown:
+            return self.week(week.user_id, week.week_start)
+        rows = [again.get(r.assignable_id, r) for r in week.rows]
+        for index, day in enumerate(days):
+            day.total = 0.0  # counted afresh over every row, not only those read again
+            for row in rows:  # added as the whole week adds them (rounded at each step)
+                if row.cells[index].entries:
+                    day.total = round(day.total + row.cells[index].hours, 2)
+        return WeekGrid(week.user_id, week.week_start, days, rows)
+
+    def _week(
+        self, user_id: int, week_start: dt.date, only: set[int] | None = None
+    ) -> tuple[list[Day], list[Row]]:
+        """The days and the rows of a week (``only``: just those assignables' rows; the
+        days' totals then count only them)."""
         dates = [week_start + dt.timedelta(days=i) for i in range(7)]
         lo, hi = dates[0].isoformat(), dates[-1].isoformat()
         today = self.d.today()
@@ -165,6 +196,11 @@ class Queries:
             "SELECT assignable_id FROM week_rows WHERE user_id = ? AND week_start = ?",
             (user_id, lo),
         )
+        if only is not None:
+            entries = [e for e in entries if e["assignable_id"] in only]
+            suggestions = [s for s in suggestions if s["assignable_id"] in only]
+            assigned = [a for a in assigned if a["assignable_id"] in only]
+            added = [a for a in added if a["assignable_id"] in only]
         states = self._entry_states([e["id"] for e in entries])
 
         ids = {e["assignable_id"] for e in entries}
@@ -218,7 +254,7 @@ class Queries:
                     row_cells,
                 )
             )
-        return WeekGrid(user_id, dates[0], [days[d] for d in dates], rows)
+        return [days[d] for d in dates], rows
 
     def _assignables(self, ids: set[int]) -> dict[int, dict[str, Any]]:
         if not ids:

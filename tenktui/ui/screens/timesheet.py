@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -118,8 +118,9 @@ class TimesheetScreen(StoreScreen):
             self.call_after_refresh(self.check_forgotten_timer)
 
     # -- data -----------------------------------------------------------------
-    def refresh_from_store(self) -> None:
-        """Redraw from the store (instant: it is local)."""
+    def refresh_from_store(self, rows: Collection[int] = ()) -> None:
+        """Redraw from the store (instant: it is local); ``rows``: only those assignables'
+        rows changed (an edit of a cell), so only they are read again."""
         user = self.me
         grid = self.grid
         if user is None:
@@ -128,9 +129,19 @@ class TimesheetScreen(StoreScreen):
             self._head("Waiting for the first sync…", "")
             return
         grid.empty_hint = "No rows this week: press a to add a project or leave type."
-        self.week = self.store.queries.week(user, self.week_start)
+        week = self.week
+        same_week = week is not None and (week.user_id, week.week_start) == (
+            user,
+            self.week_start,
+        )
+        if rows and week is not None and same_week:
+            self.week = self.store.queries.week_rows(week, rows)
+            # The banner after the frame that shows the cell: an edit seldom changes it.
+            self.call_after_refresh(self._remind, user)
+        else:
+            self.week = self.store.queries.week(user, self.week_start)
+            self._remind(user)
         grid.set_week(self.week, today=self.today, timer=self._timer_row())
-        self._remind(user)
         self._head(self._title(), self._state())
         cell = grid.current_cell
         if cell is not None and cell.state in STUCK_STATES:
@@ -314,6 +325,7 @@ class TimesheetScreen(StoreScreen):
             f"{row.label}, {day:%a %d %b}: {what}",
             before,
             self._submission_note(row.cells[message.day].approval, bool(hours)),
+            rows=[row.assignable_id],
         )
 
     def _submission_note(self, approval: str | None, hours: bool) -> str:
@@ -347,10 +359,17 @@ class TimesheetScreen(StoreScreen):
             for aid, day in cells
         ]
 
-    def _edited(self, description: str, before: list[CellSnapshot], note: str = "") -> None:
-        """After a successful edit: remember how to undo it, redraw, tell the app."""
+    def _edited(
+        self,
+        description: str,
+        before: list[CellSnapshot],
+        note: str = "",
+        rows: Collection[int] = (),
+    ) -> None:
+        """After a successful edit: remember how to undo it, redraw (``rows``: only those
+        changed), tell the app."""
         self._remember(UndoStep(description, self.week_start, before))
-        self.refresh_from_store()
+        self.refresh_from_store(rows)
         self.say(f"Saved: {description}{note}", "done")
         self.post_message(EditQueued(description))
 

@@ -269,10 +269,13 @@ class WeekGridView(ScrollView, can_focus=True):
         ):
             return None
         pairs = list(zip(before.rows, after.rows, strict=True))
-        lines = [(HEADER_LINES + i, True) for i, (a, b) in enumerate(pairs) if a != b]
+        # Rows not read again are the same objects (Queries.week_rows): no need to compare.
+        lines = [
+            (HEADER_LINES + i, True) for i, (a, b) in enumerate(pairs) if a is not b and a != b
+        ]
         holidays = [(d.date, d.holiday) for d in before.days]
         if holidays != [(d.date, d.holiday) for d in after.days] or any(
-            a.kind == "leave" and a != b for a, b in pairs
+            a.kind == "leave" and a is not b and a != b for a, b in pairs
         ):
             lines.append((0, False))  # the header marks days off
         totals = (before.days, before.total, before.capacity)
