@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual import messages
 from textual.app import ComposeResult
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -31,6 +32,7 @@ from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued, StoreChanged
 from tenktui.ui.timer import BadTime, describe_stopped, label_of, parse_stop_time
+from tenktui.ui.week_reads import WeekReads
 from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.reminder_banner import ReminderBanner
 from tenktui.ui.widgets.screens_base import StoreScreen
@@ -41,6 +43,7 @@ from tenktui.ui.widgets.week_head import WeekHead
 if TYPE_CHECKING:
     from tenktui.session import Session
 
+READ_AHEAD_SECONDS = 0.05  # still this long, the screen reads a week ahead
 CHROME_LINES = 5  # app bar, week head, two lines of detail, footer (+ the reminder banner)
 _APPROVAL = {
     "submitting": "submitting for approval…",
@@ -88,6 +91,9 @@ class TimesheetScreen(StoreScreen):
         # (text, kind, cell it was said on): shown until the cursor leaves that cell
         self._message: tuple[str, str, tuple[int, int]] | None = None
         self.reminders = Reminders(None, None)
+        self.weeks = WeekReads(self.store)
+        self._step = 1  # the way the person last went: the week read ahead first
+        self._reading_ahead: Timer | None = None
         self._reminded: tuple[Any, ...] | None = None  # what the reminders were read for
 
     # -- layout ---------------------------------------------------------------
@@ -139,9 +145,10 @@ class TimesheetScreen(StoreScreen):
             # The banner after the frame that shows the cell: an edit seldom changes it.
             self.call_after_refresh(self._remind, user)
         else:
-            self.week = self.store.queries.week(user, self.week_start)
+            self.week = self.weeks.week(user, self.week_start)
             self._remind(user)
         grid.set_week(self.week, today=self.today, timer=self._timer_row())
+        self._read_ahead_soon()
         self._head(self._title(), self._state())
         cell = grid.current_cell
         if cell is not None and cell.state in STUCK_STATES:
@@ -150,6 +157,24 @@ class TimesheetScreen(StoreScreen):
             self._show(*self._message[:2])
         else:
             self._detail()
+
+    def _read_ahead_soon(self, steps: tuple[int, ...] | None = None) -> None:
+        """Once the screen has been still a moment, read the next week the person is
+        likely to want (the way they last went first, then the other), one per pause:
+        a key pressed meanwhile waits for one week's read at most."""
+        if self._reading_ahead is not None:
+            self._reading_ahead.stop()
+        steps = (self._step, -self._step) if steps is None else steps
+        if steps:
+            self._reading_ahead = self.set_timer(READ_AHEAD_SECONDS, lambda: self._read(steps))
+
+    def _read(self, steps: tuple[int, ...]) -> None:
+        self._reading_ahead = None
+        user = self.me
+        if user is None or self.grid.editing:
+            return
+        self.weeks.read_ahead(user, self.week_start, steps[0])
+        self._read_ahead_soon(steps[1:])
 
     def _remind(self, user: int) -> None:
         """The banner: what ``tenktui check`` would say now (read again only when the
@@ -736,6 +761,7 @@ class TimesheetScreen(StoreScreen):
 
     def action_week(self, step: int) -> None:
         self._message = None
+        self._step = 1 if step > 0 else -1
         self.week_start += dt.timedelta(days=7 * step)
         self.refresh_from_store()
 

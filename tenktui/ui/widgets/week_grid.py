@@ -598,23 +598,22 @@ class WeekGridView(ScrollView, can_focus=True):
             segments.append(Segment(f" {clip(one_line, width - 2)}".ljust(width), style))
         return segments
 
-    def day_off(self, index: int) -> bool:
-        """A holiday, or leave booked (or scheduled) on day ``index``."""
+    def days_off(self) -> list[bool]:
+        """Each day: a holiday, or leave booked (or scheduled) on it."""
         assert self.week is not None
-        if self.week.days[index].holiday:
-            return True
-        return any(
-            r.kind == "leave" and (r.cells[index].hours or r.cells[index].suggestion)
-            for r in self.rows
-        )
+        leave = [r for r in self.rows if r.kind == "leave"]  # a few rows of the 200
+        return [
+            bool(day.holiday) or any(r.cells[i].hours or r.cells[i].suggestion for r in leave)
+            for i, day in enumerate(self.week.days)
+        ]
 
     def _header(self, geometry: Geometry) -> list[Segment]:
         assert self.week is not None
         header = self._style("week-grid--header")
         segments = [self._label("Project / leave", header, geometry)]
-        for index, day in enumerate(self.week.days):
+        for day, off in zip(self.week.days, self.days_off(), strict=True):
             name = f"{day.date:%a}"[: 3 if geometry.cell == CELL else 2]
-            mark = DAY_OFF if self.day_off(index) else " "
+            mark = DAY_OFF if off else " "
             text = f"{name} {day.date.day:>2}".rjust(geometry.cell - 1) + mark
             style = header
             if mark != " ":
