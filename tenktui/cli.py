@@ -553,6 +553,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     complete(parser)
     args = parser.parse_args(argv)
+    if args.command is None:
+        # The app: no garbage collection until its first frame is out (tenktui.gc_pause).
+        from tenktui import gc_pause
+
+        gc_pause.pause()
     if args.command == "sandbox":
         if args.sandbox_command == "serve":
             return _sandbox_serve(args)
