@@ -281,7 +281,7 @@ async def test_without_statuses_the_status_screen_and_actions_are_hidden(
             assert "Go to Status" not in names
             assert not [n for n in names if n.startswith("Set status")]
             assert "status" not in app.screen_names
-            assert "Status" not in str(app.screen.query_one("#app-bar-tabs").render())
+            assert "Status" not in str(app.screen.query_one(AppBar).render())
             await pilot.press("f4")
             await pilot.pause()
             assert isinstance(app.screen, TimesheetScreen)
