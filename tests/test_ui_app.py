@@ -354,6 +354,24 @@ async def test_user_themes_and_a_broken_one(session: Session) -> None:
         assert any("broken.toml" in m and "'primary' is not a colour" in m for m in messages)
 
 
+async def test_the_theme_asked_for_is_the_one_the_app_opens_with(session: Session) -> None:
+    """Start-up sets the theme without restyling twice; its classes and colours are still
+    the theme's by the time the week is on screen."""
+    chosen: list[str] = []
+    async with running(session, theme="tenktui-light", on_theme_change=chosen.append) as (
+        app,
+        pilot,
+    ):
+        await pilot.pause()
+        assert app.theme == "tenktui-light"
+        assert app.has_class("-theme-tenktui-light", "-light-mode")
+        assert not app.has_class("-dark-mode")
+        light = app.get_theme("tenktui-light")
+        assert light is not None and light.background is not None
+        assert app.screen.styles.background.hex.lower() == light.background.lower()
+        assert chosen == []  # opening on a theme is not choosing one
+
+
 @pytest.mark.slow
 async def test_switching_theme_tells_who_remembers_it(session: Session) -> None:
     chosen: list[str] = []
