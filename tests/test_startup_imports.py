@@ -14,7 +14,8 @@ from pathlib import Path
 # What nothing before the first frame needs: the network stack (httpx pulls in click,
 # pygments and the email package), the backends, the engine and what it pushes with,
 # the sandbox, the Reports screen's charts and the other screens; and the record
-# classes (some 30 ms to define) with the cache's writer of pulls, which use them.
+# classes (some 30 ms to define) with the cache's writer of pulls, which use them; the
+# command palette's own commands.
 LATER = (
     "httpx",
     "tenktui.api.http",
@@ -36,6 +37,7 @@ LATER = (
     "tenktui.ui.screens.subtasks",
     "tenktui.records",
     "tenktui.store.cache",
+    "tenktui.ui.commands",
 )
 
 PROFILE = """\

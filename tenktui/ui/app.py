@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -33,7 +34,6 @@ from tenktui.store.timer import RunningTimer
 from tenktui.sync.state import SyncState
 from tenktui.text import clean
 from tenktui.ui import keys
-from tenktui.ui.commands import TenkCommands
 from tenktui.ui.key_hold import KeyHold, closes
 from tenktui.ui.messages import (
     EditQueued,
@@ -77,12 +77,20 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def tenk_commands() -> type[Provider]:
+    """The palette's own commands, imported when the palette first opens (Textual takes a
+    callable in ``COMMANDS`` for that): start-up does not need them."""
+    from tenktui.ui.commands import TenkCommands
+
+    return TenkCommands
+
+
 class TenkApp(App[int]):
     """tenktui: a keyboard-first timesheet on a local store that syncs in the background."""
 
     TITLE = "tenktui"
     BINDINGS = keys.APP
-    COMMANDS = App.COMMANDS | {TenkCommands}
+    COMMANDS = App.COMMANDS | {tenk_commands}
     ENABLE_COMMAND_PALETTE = True
 
     sync_line: reactive[str] = reactive("")
