@@ -24,7 +24,7 @@ from tenktui.ui.commands import palette_actions
 from tenktui.ui.messages import EditQueued, OpenTimesheetRow, StoreChanged, SyncStateChanged
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
-from tenktui.ui.themes import DEFAULT_THEME, load_themes, parse_theme
+from tenktui.ui.themes import DEFAULT_THEME, builtin_themes_dir, load_themes, parse_theme
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tests.app_harness import ALL_CAPABILITIES, live, offline_session, running, wait_for
@@ -317,6 +317,10 @@ async def test_every_binding_has_an_id_and_a_keymap_rebinds_it(session: Session)
 def test_the_built_in_themes_load() -> None:
     themes, errors = load_themes()
     assert errors == []
+    folder = builtin_themes_dir()
+    assert folder is not None
+    for path in sorted(folder.glob("*.toml")):
+        parse_theme(path)  # each applies: start-up only reads them
     names = {t.name for t in themes}
     assert {DEFAULT_THEME, "tenktui-light", "tenktui-high-contrast", "tenktui-ansi"} <= names
     ansi = next(t for t in themes if t.name == "tenktui-ansi")
