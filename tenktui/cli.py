@@ -580,11 +580,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         complete(parser)
         args = parser.parse_args(argv)
-    if args.command is None:
-        # The app: no garbage collection until its first frame is out (tenktui.gc_pause).
-        from tenktui import gc_pause
-
-        gc_pause.pause()
     if args.command == "sandbox":
         if args.sandbox_command == "serve":
             return _sandbox_serve(args)
@@ -595,6 +590,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(script(args.shell), end="")
         return EXIT_OK
+    if args.command is None:
+        # The app: no garbage collection until its first frame is out (tenktui.gc_pause),
+        # and back on however the app ends (or fails to start).
+        from tenktui import gc_pause
+
+        gc_pause.pause()
+        try:
+            return _guarded(lambda: _run(args), as_json=args.json)
+        finally:
+            gc_pause.resume(collect=False)
     return _guarded(lambda: _run(args), as_json=args.json)
 
 

@@ -60,3 +60,10 @@ def test_a_headless_command_never_pauses_the_collector(collector: None) -> None:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
         main(["locate"])
     assert gc.isenabled() and not gc_pause.paused()
+
+
+def test_an_app_that_cannot_start_gives_the_collector_back(collector: None) -> None:
+    """``tenktui`` on a profile it cannot open says why; the caller's collector is on."""
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
+        main(["--profile", "nowhere"])
+    assert gc.isenabled() and not gc_pause.paused()
