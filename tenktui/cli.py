@@ -599,7 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _guarded(lambda: _run(args), as_json=args.json)
         finally:
-            gc_pause.resume(collect=False)
+            gc_pause.resume(freeze=False)
     return _guarded(lambda: _run(args), as_json=args.json)
 
 

@@ -1,5 +1,5 @@
-"""The collector paused while ``tenktui`` starts: back on (the start-up's survivors
-frozen) once the app's first frame is out, and never paused for a headless command."""
+"""The collector paused while ``tenktui`` starts: back on (what start-up made frozen)
+once the app's first frame is drawn, and never paused for a headless command."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 from tenktui import gc_pause
 from tenktui.cli import main
 from tenktui.session import Session
-from tenktui.ui.app import GC_RESUME_SECONDS
 from tests.app_harness import running, wait_for
 
 
@@ -23,7 +22,7 @@ def collector() -> Iterator[None]:
     try:
         yield
     finally:
-        gc_pause.resume(collect=False)
+        gc_pause.resume(freeze=False)
         gc.unfreeze()
         gc.enable()
 
@@ -35,7 +34,7 @@ def test_pause_and_resume_only_undo_each_other(collector: None) -> None:
     assert not gc.isenabled() and gc_pause.paused()
     gc_pause.resume()
     assert gc.isenabled() and not gc_pause.paused()
-    assert gc.get_freeze_count() > 0  # the survivors of the pause, out of later passes
+    assert gc.get_freeze_count() > 0  # what start-up made, out of later passes
 
 
 def test_a_collector_turned_off_elsewhere_is_left_off(collector: None) -> None:
@@ -51,7 +50,6 @@ async def test_the_app_turns_the_collector_back_on_after_its_first_frame(
     gc_pause.pause()
     async with running(session) as (app, pilot):
         assert app.timesheet.grid.rows  # the week is drawn
-        await pilot.pause(GC_RESUME_SECONDS)
         await wait_for(pilot, gc.isenabled)
         assert gc.get_freeze_count() > 0
 

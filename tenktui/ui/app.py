@@ -67,10 +67,6 @@ SUBTASK_RANGE = dt.timedelta(weeks=8)
 # How often the running timer's minutes are looked at: the footer redraws only when the
 # minute it shows changes, so this is the most the shown time lags behind.
 TIMER_TICK_SECONDS = 1.0
-# The collector, paused by ``tenktui`` while the app starts (tenktui.gc_pause), resumes
-# this long after the first frame: its one full pass must not hold back that frame's
-# bytes, which Textual's writer thread sends.
-GC_RESUME_SECONDS = 0.5
 
 
 def utc_now() -> dt.datetime:
@@ -155,7 +151,8 @@ class TenkApp(App[int]):
         if self.sync_enabled and not self.exit_after_paint:
             # After the first paint: the cached week shows before any network work starts.
             self.call_after_refresh(self.run_sync)
-        self.call_after_refresh(self.set_timer, GC_RESUME_SECONDS, gc_pause.resume)
+        # The collector, paused by ``tenktui`` while the app starts (tenktui.gc_pause).
+        self.call_after_refresh(gc_pause.resume)
 
     @property
     def screen_names(self) -> list[str]:

@@ -45,7 +45,7 @@ def run_app(
         try:
             await app.run_async()
         finally:
-            gc_pause.resume(collect=False)  # the app ended before it resumed collection
+            gc_pause.resume(freeze=False)  # the app ended before it resumed collection
             await session.aclose()
         return int(app.return_code or 0)
 
