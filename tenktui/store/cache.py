@@ -34,6 +34,7 @@ from tenktui.records import (
 )
 from tenktui.store.database import Database, utc_now
 from tenktui.store.raw import Payload, record_json
+from tenktui.store.raw import raw_json as raw_json  # where it was before store.raw
 from tenktui.store.states import FOLDABLE_STATES, OPEN_SQL, sql_states
 
 AnyAssignable = Project | LeaveType | Assignable
