@@ -11,7 +11,8 @@
    and a row's label with its cell value are on screen. Against a bare Textual app with
    one label, timed the same way to the frame its label is on. Runs alternate bare/app
    (after one warm-up each), median of --runs each; each child is killed as soon as
-   its frame is seen, so shutdown is not timed. Target: ratio <= 1.2.
+   its frame is seen, so shutdown is not timed. Target: ratio <= 1.2. Then one start of
+   each under ``python -X importtime``: the modules each imported before its frame.
 3. Typing: the person's week filled to 40 rows; keystrokes written to the app's
    terminal one at a time, each timed to the first bytes of the redraw that answers
    it (after the screen has gone quiet). Target: median < 16 ms.
@@ -329,17 +330,37 @@ def env_for(workdir: Path) -> dict[str, str]:
     return env
 
 
+def _start(kind: str, frame: list[tuple[str, ...]], flags: tuple[str, ...] = ()):
+    """The command line of a start of ``bare`` or ``app``, and the lines its frame shows."""
+    if kind == "bare":
+        return [sys.executable, *flags, "-c", BARE_APP], [(BARE_LABEL,)]
+    return [sys.executable, *flags, "-m", "tenktui", "--profile", PROFILE], frame
+
+
 def first_frame(kind: str, env: dict[str, str], frame: list[tuple[str, ...]]) -> float:
     """One start of ``bare`` or ``app`` in a fresh process, timed to its first frame."""
-    if kind == "bare":
-        args, wanted = [sys.executable, "-c", BARE_APP], [(BARE_LABEL,)]
-    else:
-        args, wanted = [sys.executable, "-m", "tenktui", "--profile", PROFILE], frame
+    args, wanted = _start(kind, frame)
     terminal = Pty(args, env, Screen(wanted))
     try:
         return terminal.first_frame()
     finally:
         terminal.kill()
+
+
+def modules_before_frame(kind: str, env: dict[str, str], frame: list[tuple[str, ...]]) -> int:
+    """How many modules one start of ``bare`` or ``app`` imports before its first frame:
+    the child runs with ``python -X importtime``, whose lines reach the terminal beside
+    the app's output (both on stderr); those read up to the frame are counted."""
+    args, wanted = _start(kind, frame, ("-X", "importtime"))
+    terminal = Pty(args, env, Screen(wanted))
+    try:
+        seen = terminal.started + terminal.first_frame()
+        with terminal.lock:
+            text = b"".join(data for stamp, data in terminal.chunks if stamp <= seen)
+    finally:
+        terminal.kill()
+    lines = text.decode("utf-8", "replace").split("import time:")[1:]
+    return sum(1 for line in lines if not line.lstrip().startswith("self"))
 
 
 def startup(runs: int, env: dict[str, str], frame: list[tuple[str, ...]]) -> dict[str, list[float]]:
@@ -413,6 +434,8 @@ def main() -> int:
         print(f"first frame, bare Textual app (its label): {_ms(times['bare'])}")
         print(f"first frame, tenktui (the week, from the warm large cache): {_ms(times['app'])}")
         print(f"first frame ratio tenktui/bare: {ratio:.2f} (target <= {TARGET_RATIO})")
+        bare, app = (modules_before_frame(kind, env, frame) for kind in ("bare", "app"))
+        print(f"modules imported before the first frame: tenktui {app}, bare Textual app {bare}")
         if args.no_typing:
             return 0
         latencies = typing(args.keys, db, base_url, token, env)

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
+from tenktui.writable import SUBTASK_WRITABLE, TIME_ENTRY_WRITABLE
+
 __all__ = [
     "ALL_RECORDS",
     "FIRST_YEAR",
@@ -500,7 +502,7 @@ class Subtask(Record):
 
     # What a change may set: a backend checks an update's fields against these, and
     # the outbox compares and sends them (named here once, for every layer).
-    WRITABLE: ClassVar[tuple[str, ...]] = ("description", "completed")
+    WRITABLE: ClassVar[tuple[str, ...]] = SUBTASK_WRITABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -596,7 +598,7 @@ class TimeEntry(Record):
     REQUIRED: ClassVar[frozenset[str]] = frozenset({"user_id", "assignable_id", "date"})
     # What an update may set, most telling first: a backend checks an update's fields
     # against these, and the store's views of an entry are prefixes of them.
-    WRITABLE: ClassVar[tuple[str, ...]] = ("hours", "task", "notes", "date", "assignable_id")
+    WRITABLE: ClassVar[tuple[str, ...]] = TIME_ENTRY_WRITABLE
 
     @property
     def approval(self) -> Approval | None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tenktui.api.capabilities import BY_BACKEND, Capabilities
-from tenktui.records import KeyMap
 from tenktui.store import Rounding, Store
 from tenktui.store.reminders import DEFAULT_LOCK_DAYS
 from tenktui.sync.control import SyncControl
@@ -25,6 +24,7 @@ from tenktui.sync.window import Window
 if TYPE_CHECKING:  # the network stack is imported on first connect, not at start-up
     from tenktui.api.base import Backend
     from tenktui.config import Profile
+    from tenktui.records import KeyMap
     from tenktui.sync.engine import SyncEngine
 
 DEMO_EMAIL = "me@example.com"

@@ -13,7 +13,9 @@ from pathlib import Path
 
 # What nothing before the first frame needs: the network stack (httpx pulls in click,
 # pygments and the email package), the backends, the engine and what it pushes with,
-# the sandbox, the Reports screen's charts and the other screens.
+# the sandbox, the Reports screen's charts and the other screens; and the record
+# classes (some 30 ms to define) with the cache's writer of pulls, which use them; the
+# command palette's own commands.
 LATER = (
     "httpx",
     "tenktui.api.http",
@@ -33,6 +35,9 @@ LATER = (
     "tenktui.ui.screens.outbox",
     "tenktui.ui.screens.status",
     "tenktui.ui.screens.subtasks",
+    "tenktui.records",
+    "tenktui.store.cache",
+    "tenktui.ui.commands",
 )
 
 PROFILE = """\

@@ -25,7 +25,7 @@ from tenktui.ui.commands import palette_actions
 from tenktui.ui.messages import EditQueued, OpenTimesheetRow, StoreChanged, SyncStateChanged
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
-from tenktui.ui.themes import DEFAULT_THEME, load_themes, parse_theme
+from tenktui.ui.themes import DEFAULT_THEME, builtin_themes_dir, load_themes, parse_theme
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tests.app_harness import ALL_CAPABILITIES, live, offline_session, running, wait_for
@@ -282,7 +282,7 @@ async def test_without_statuses_the_status_screen_and_actions_are_hidden(
             assert "Go to Status" not in names
             assert not [n for n in names if n.startswith("Set status")]
             assert "status" not in app.screen_names
-            assert "Status" not in str(app.screen.query_one("#app-bar-tabs").render())
+            assert "Status" not in str(app.screen.query_one(AppBar).render())
             await pilot.press("f4")
             await pilot.pause()
             assert isinstance(app.screen, TimesheetScreen)
@@ -318,6 +318,10 @@ async def test_every_binding_has_an_id_and_a_keymap_rebinds_it(session: Session)
 def test_the_built_in_themes_load() -> None:
     themes, errors = load_themes()
     assert errors == []
+    folder = builtin_themes_dir()
+    assert folder is not None
+    for path in sorted(folder.glob("*.toml")):
+        parse_theme(path)  # each applies: start-up only reads them
     names = {t.name for t in themes}
     assert {DEFAULT_THEME, "tenktui-light", "tenktui-high-contrast", "tenktui-ansi"} <= names
     ansi = next(t for t in themes if t.name == "tenktui-ansi")
@@ -353,6 +357,24 @@ async def test_user_themes_and_a_broken_one(session: Session) -> None:
         assert app.theme == DEFAULT_THEME  # the broken one is refused, the default used
         messages = [n.message for n in app._notifications]
         assert any("broken.toml" in m and "'primary' is not a colour" in m for m in messages)
+
+
+async def test_the_theme_asked_for_is_the_one_the_app_opens_with(session: Session) -> None:
+    """Start-up sets the theme without restyling twice; its classes and colours are still
+    the theme's by the time the week is on screen."""
+    chosen: list[str] = []
+    async with running(session, theme="tenktui-light", on_theme_change=chosen.append) as (
+        app,
+        pilot,
+    ):
+        await pilot.pause()
+        assert app.theme == "tenktui-light"
+        assert app.has_class("-theme-tenktui-light", "-light-mode")
+        assert not app.has_class("-dark-mode")
+        light = app.get_theme("tenktui-light")
+        assert light is not None and light.background is not None
+        assert app.screen.styles.background.hex.lower() == light.background.lower()
+        assert chosen == []  # opening on a theme is not choosing one
 
 
 @pytest.mark.slow

@@ -25,7 +25,6 @@ from tenktui.records import (
     Holiday,
     LeaveType,
     Project,
-    Record,
     Status,
     StatusOption,
     Subtask,
@@ -34,21 +33,12 @@ from tenktui.records import (
     User,
 )
 from tenktui.store.database import Database, utc_now
+from tenktui.store.raw import Payload, record_json
+from tenktui.store.raw import raw_json as raw_json  # where it was before store.raw
 from tenktui.store.states import FOLDABLE_STATES, OPEN_SQL, sql_states
 
-Payload = dict[str, Any]
 AnyAssignable = Project | LeaveType | Assignable
 Reference = StatusOption | Holiday | Availability | TimeEntryCategory
-
-
-def raw_json(payload: Payload) -> str:
-    """A payload as the cache keeps it in ``raw``: compact, keys sorted."""
-    return json.dumps(payload, separators=(",", ":"), sort_keys=True)
-
-
-def record_json(record: Record) -> str:
-    """What ``raw`` keeps of a record: the document it was made from."""
-    return raw_json(record.raw or {"id": record.id})
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tenktui.store.cache import raw_json
 from tenktui.store.database import Database, utc_now
+from tenktui.store.raw import raw_json
 from tenktui.store.states import (
     FOLDABLE_STATES,
     OPEN_SQL,

@@ -9,21 +9,24 @@ answers come as the typed records of :mod:`tenktui.records`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tenktui.records import Assignment, Subtask, TimeEntry
-from tenktui.store.cache import record_json
 from tenktui.store.database import Database
+from tenktui.store.raw import record_json
 from tenktui.store.validation import display_name
+from tenktui.writable import SUBTASK_WRITABLE, TIME_ENTRY_WRITABLE
+
+if TYPE_CHECKING:
+    from tenktui.records import Assignment, Subtask
 
 # A time entry's fields, most telling first (what a write may set, then whose it is).
 # Every view of an entry is a prefix: what a person edits, what a conflict shows,
 # what a conflict compares, and all.
-TIME_ENTRY_FIELDS = (*TimeEntry.WRITABLE, "user_id")
+TIME_ENTRY_FIELDS = (*TIME_ENTRY_WRITABLE, "user_id")
 ENTRY_EDITABLE = TIME_ENTRY_FIELDS[:3]
 ENTRY_SHOWN = TIME_ENTRY_FIELDS[:4]
 ENTRY_COMPARED = TIME_ENTRY_FIELDS[:5]
-SUBTASK_FIELDS = Subtask.WRITABLE
+SUBTASK_FIELDS = SUBTASK_WRITABLE
 
 # The kinds whose local_id is a row of a cache table (the others name server ids).
 RECORD_TABLES = {"time_entry": "time_entries", "subtask": "subtasks"}

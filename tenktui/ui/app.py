@@ -23,17 +23,18 @@ from weakref import WeakKeyDictionary
 from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
+from tenktui import gc_pause
 from tenktui.store import InvalidEdit
 from tenktui.store.timer import RunningTimer
 from tenktui.sync.state import SyncState
 from tenktui.text import clean
 from tenktui.ui import keys
-from tenktui.ui.commands import TenkCommands
 from tenktui.ui.key_hold import KeyHold, closes
 from tenktui.ui.messages import (
     EditQueued,
@@ -73,12 +74,20 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def tenk_commands() -> type[Provider]:
+    """The palette's own commands, imported when the palette first opens (Textual takes a
+    callable in ``COMMANDS`` for that): start-up does not need them."""
+    from tenktui.ui.commands import TenkCommands
+
+    return TenkCommands
+
+
 class TenkApp(App[int]):
     """tenktui: a keyboard-first timesheet on a local store that syncs in the background."""
 
     TITLE = "tenktui"
     BINDINGS = keys.APP
-    COMMANDS = App.COMMANDS | {TenkCommands}
+    COMMANDS = App.COMMANDS | {tenk_commands}
     ENABLE_COMMAND_PALETTE = True
 
     sync_line: reactive[str] = reactive("")
@@ -155,8 +164,11 @@ class TenkApp(App[int]):
         Start-up leaves a heap of long-lived objects (modules, styles, the screen);
         each full collection walked all of them, about 100 ms at a time, in the middle
         of a keystroke now and then. Called after the first frame and once the network
-        code is loaded; only when the app has the process to itself."""
-        if self.freezes_heap:
+        code is loaded; only when the app has the process to itself. The collector
+        ``tenktui`` paused while the app started (tenktui.gc_pause) is back on then."""
+        if gc_pause.paused():
+            gc_pause.resume()  # freezes what is alive, and collects again
+        elif self.freezes_heap:
             gc.freeze()
 
     @property

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tenktui import paths
+from tenktui import gc_pause, paths
 from tenktui.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def run_app(
         try:
             await app.run_async()
         finally:
+            gc_pause.resume(freeze=False)  # the app ended before it resumed collection
             await session.aclose()
         return int(app.return_code or 0)
 

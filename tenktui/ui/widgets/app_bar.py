@@ -3,10 +3,8 @@ footer, beside the key hints)."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 TITLES = {
     "timesheet": "Timesheet",
@@ -18,12 +16,15 @@ TITLES = {
 }
 
 
-class AppBar(Horizontal):
+class AppBar(Widget):
     """`` Timesheet  Assignments  Status  Subtasks  Outbox  Reports ``.
 
     Reads ``app.screen_names`` (the screens this backend offers); ``current`` is the
     screen it sits on. A tab's click runs ``app.tab``, which only schedules the move:
     the click's handler runs on this bar, whose screen the move may close.
+
+    One widget that draws its line (not a container of a label): every widget on the
+    first screen costs start-up its styling, layout and rendering.
     """
 
     DEFAULT_CSS = """
@@ -31,18 +32,20 @@ class AppBar(Horizontal):
         height: 1;
         background: $panel;
         color: $foreground;
-        #app-bar-tabs { width: 1fr; height: 1; }
     }
     """
 
     def __init__(self, current: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.current = current
+        self._tabs: Content | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._tabs(), id="app-bar-tabs", markup=False)
+    def render(self) -> Content:
+        if self._tabs is None:
+            self._tabs = self._line()
+        return self._tabs
 
-    def _tabs(self) -> Content:
+    def _line(self) -> Content:
         names = getattr(self.app, "screen_names", list(TITLES))
         parts: list[Content] = [Content(" ")]
         for name in names:
