@@ -581,6 +581,23 @@ async def test_no_line_of_the_grid_or_head_wraps(session: Session, size: tuple[i
         assert head.title.startswith(line[: len(line) - len(head.state) - 2].rstrip(" …"))
 
 
+@pytest.mark.parametrize("size", [(80, 24), (200, 30)])
+async def test_lines_kept_between_frames_match_lines_drawn_afresh(
+    session: Session, size: tuple[int, int]
+) -> None:
+    """The grid keeps each row's line while nothing it shows changes: after moves, a
+    typed edit, a save and a refusal, every line is what drawing it afresh gives."""
+    async with running(session, size=size) as (app, pilot):
+        grid = sheet(app).grid
+        for keys in (("down", "down", "right"), ("1",), ("enter",), ("up", "x"), ("left",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            shown = [grid.render_line(y) for y in range(grid.size.height)]
+            grid._lines.clear()
+            fresh = [grid.render_line(y) for y in range(grid.size.height)]
+            assert [list(line) for line in shown] == [list(line) for line in fresh], keys
+
+
 async def test_names_cut_with_an_ellipsis_and_shown_whole_under_the_cursor(
     session: Session,
 ) -> None:

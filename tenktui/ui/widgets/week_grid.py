@@ -193,6 +193,8 @@ class WeekGridView(ScrollView, can_focus=True):
         self.timer_assignable: int | None = None  # the row a running timer is on, marked
         self._geometry: tuple[int, Geometry] | None = None  # (width, its columns)
         self._styles: dict[tuple[str, ...], Style] = {}  # component styles, see _style
+        # Row index -> (the row, what its line depended on, the line): see _row.
+        self._lines: dict[int, tuple[Row, tuple[object, ...], list[Segment]]] = {}
 
     @property
     def rows(self) -> list[Row]:
@@ -230,6 +232,7 @@ class WeekGridView(ScrollView, can_focus=True):
         self.week = week
         if changed is None:
             self._geometry = None  # the longest name may have changed
+            self._lines.clear()  # rows of another week (the kept lines check the row too)
         self.today = today
         self.timer_assignable = timer
         if previous is not None:
@@ -538,6 +541,7 @@ class WeekGridView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._styles.clear()  # the theme, the CSS or a pseudo-class changed
+        self._lines.clear()
         super().notify_style_update()
 
     def _base_style(self) -> Style:
@@ -626,10 +630,29 @@ class WeekGridView(ScrollView, can_focus=True):
         return self._notes(segments, f"Notes ({when})", header, geometry)
 
     def _row(self, index: int, geometry: Geometry) -> list[Segment]:
+        """A row's line, from the last frame's when nothing it shows has changed: a move
+        that scrolls the grid redraws every row on screen, all but two as they were."""
         if not 0 <= index < len(self.rows):
             return []
         row = self.rows[index]
         on_row = index == self.row_index
+        edit = self.edit
+        key = (
+            geometry,
+            on_row,
+            self.day_index if on_row or geometry.notes else None,
+            (edit.day, edit.text, edit.error) if edit is not None and edit.row == index else None,
+            on_row and self.has_focus,
+            row.assignable_id == self.timer_assignable,
+        )
+        kept = self._lines.get(index)
+        if kept is not None and kept[0] is row and kept[1] == key:
+            return kept[2]
+        segments = self._draw_row(index, row, on_row, geometry)
+        self._lines[index] = (row, key, segments)
+        return segments
+
+    def _draw_row(self, index: int, row: Row, on_row: bool, geometry: Geometry) -> list[Segment]:
         label_style = self._style("week-grid--label-cursor" if on_row else "week-grid--label")
         segments = [self._label(self._row_label(row), label_style, geometry)]
         for day, cell in enumerate(row.cells):
