@@ -640,5 +640,8 @@ async def test_the_heap_is_frozen_after_the_first_frame_only_in_a_process_of_its
         async with running(session, freeze_heap=owns_process) as (_, pilot):
             await pilot.pause()
             assert (gc.get_freeze_count() > 0) is owns_process
+            # ... and collections move to the moments between keystrokes (idle_gc)
+            assert gc.isenabled() is not owns_process
     finally:
+        gc.enable()
         gc.unfreeze()  # the test process keeps collecting everything

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 import importlib
 import logging
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from tenktui.store.timer import RunningTimer
 from tenktui.sync.state import SyncState
 from tenktui.text import clean
 from tenktui.ui import keys
+from tenktui.ui.idle_gc import CHECK_SECONDS, IdleCollector
 from tenktui.ui.key_hold import KeyHold, closes
 from tenktui.ui.messages import (
     EditQueued,
@@ -115,6 +115,7 @@ class TenkApp(App[int]):
         self.sync_enabled = sync
         self.exit_after_paint = exit_after_paint
         self.freezes_heap = freeze_heap
+        self.collector = IdleCollector()
         self.keymap = dict(keymap or {})
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -165,11 +166,16 @@ class TenkApp(App[int]):
         each full collection walked all of them, about 100 ms at a time, in the middle
         of a keystroke now and then. Called after the first frame and once the network
         code is loaded; only when the app has the process to itself. The collector
-        ``tenktui`` paused while the app started (tenktui.gc_pause) is back on then."""
+        ``tenktui`` paused while the app started (tenktui.gc_pause) is back on then; in
+        a process of the app's own, collections then run between keystrokes."""
         if gc_pause.paused():
             gc_pause.resume()  # freezes what is alive, and collects again
-        elif self.freezes_heap:
-            gc.freeze()
+        if not self.freezes_heap:
+            return
+        # From now on the collector runs between keystrokes (tenktui.ui.idle_gc).
+        if not self.collector.active:
+            self.set_interval(CHECK_SECONDS, self.collector.tick, name="idle-gc")
+        self.collector.start()
 
     @property
     def screen_names(self) -> list[str]:
@@ -196,6 +202,7 @@ class TenkApp(App[int]):
     # -- keys typed while a picker closes (tenktui.ui.key_hold) -------------------------
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self.collector.key()
             if self.key_hold.keep(event):
                 return
             if closes(self.screen, event):
