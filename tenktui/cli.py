@@ -585,10 +585,15 @@ def _run(args: argparse.Namespace) -> int:
 
     import asyncio
 
+    watch = args.command == "sync" and args.watch
+    if watch:
+        from tenktui.commands.ctrl_c import let_ctrl_c_stop
+
+        let_ctrl_c_stop()
     try:
         return asyncio.run(with_context())
     except KeyboardInterrupt:
-        if args.command == "sync" and args.watch:
+        if watch:
             return EXIT_OK  # Ctrl+C is how --watch ends
         raise
 
