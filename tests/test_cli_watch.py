@@ -8,15 +8,17 @@ going, and syncs cleanly once the server's answer is sound again.
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 from contextlib import closing
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox
 from tests.test_cli_helpers import Cli, me_id
-from tests.watching import Watch
+from tests.watching import LINE_WAIT, Watch
 
 cli = helpers.cli
 logged_in = helpers.logged_in
@@ -101,5 +103,30 @@ def test_ctrl_c_stops_a_watch_that_started_with_sigint_ignored(logged_in: Cli) -
         assert json.loads(watch.line())["state"] == "idle"
     finally:
         result = watch.stop()
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_watch_whose_server_never_answers(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    """Ctrl+C while a pass waits on a server that took the connection and says nothing
+    (30 s to a read timeout, 60 s to the whole answer's deadline, then retries): the
+    pass is cancelled, the session closed, the watch ends."""
+    logged_in.ok("sync")
+    port = urlsplit(fresh_server.root).port
+    assert port is not None
+    fresh_server.stop()
+    with socket.create_server(("127.0.0.1", port)) as silent:
+        silent.settimeout(LINE_WAIT)
+        watch = Watch(logged_in, "--json")
+        try:
+            conn, _ = silent.accept()  # the pass's first request is on its way
+        except TimeoutError:
+            watch.stop()
+            pytest.fail("the watch never connected")
+        with conn:
+            result = watch.stop()
     assert result.code == 0, result.err
     assert "Traceback" not in result.err
