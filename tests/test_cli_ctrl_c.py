@@ -11,14 +11,12 @@ import signal
 import subprocess
 import sys
 
-# A command whose shutdown waits for a thread, as asyncio.run's waits for a DNS lookup
-# in flight (and the interpreter's exit joins it): only the system can end it promptly.
-HELD_BY_A_THREAD = """
+COMMAND = """
 import asyncio, sys, time
 from tenktui.commands.ctrl_c import run_until_ctrl_c
 
 async def main() -> int:
-    asyncio.get_running_loop().run_in_executor(None, time.sleep, 120)
+    {hold}
     print("running", flush=True)
     try:
         await asyncio.Event().wait()
@@ -28,6 +26,12 @@ async def main() -> int:
 
 sys.exit(run_until_ctrl_c(main))
 """
+# A shutdown that waits for a thread, as asyncio.run's waits for a DNS lookup in flight
+# (and the interpreter's exit joins it): only the system can end it promptly.
+HELD_BY_A_THREAD = COMMAND.format(
+    hold="asyncio.get_running_loop().run_in_executor(None, time.sleep, 120)"
+)
+FREE = COMMAND.format(hold="pass")
 
 
 def _start(script: str) -> subprocess.Popen[str]:
@@ -55,7 +59,7 @@ def test_a_second_ctrl_c_ends_the_process_at_once() -> None:
 
 
 def test_the_first_ctrl_c_stops_the_command_and_exits_0() -> None:
-    proc = _start(HELD_BY_A_THREAD.replace("run_in_executor(None, time.sleep, 120)", "time"))
+    proc = _start(FREE)
     try:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
