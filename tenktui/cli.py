@@ -620,14 +620,13 @@ def _run(args: argparse.Namespace) -> int:
         async with open_context(args) as ctx:
             return int(await handler(ctx))
 
+    if args.command == "sync" and args.watch:
+        from tenktui.commands.ctrl_c import run_until_ctrl_c
+
+        return run_until_ctrl_c(with_context)  # Ctrl+C is how --watch ends
     import asyncio
 
-    try:
-        return asyncio.run(with_context())
-    except KeyboardInterrupt:
-        if args.command == "sync" and args.watch:
-            return EXIT_OK  # Ctrl+C is how --watch ends
-        raise
+    return asyncio.run(with_context())
 
 
 def _guarded(run: Callable[[], int], *, as_json: bool = False) -> int:

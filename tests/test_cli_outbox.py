@@ -6,14 +6,13 @@ import datetime as dt
 import fcntl
 import json
 import os
-import signal
-import subprocess
 
 import pytest
 
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox, start_sandbox
-from tests.test_cli_helpers import TENKTUI, Cli, me_id, project_id, server_entries
+from tests.test_cli_helpers import Cli, me_id, project_id, server_entries
+from tests.watching import Watch
 
 # The shared fixtures, bound under their own names for pytest.
 cli = helpers.cli
@@ -170,20 +169,11 @@ def test_another_process_leading_the_sync_gets_the_edit(
 
 @pytest.mark.slow
 def test_sync_watch_reports_each_pass_until_interrupted(logged_in: Cli) -> None:
-    proc = subprocess.Popen(
-        [str(TENKTUI), "sync", "--watch", "--interval", "5", "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=logged_in.env,
-    )
+    watch = Watch(logged_in, "--json")
     try:
-        assert proc.stdout is not None
-        passes = [json.loads(proc.stdout.readline()) for _ in range(2)]
+        passes = [json.loads(watch.line()) for _ in range(2)]
         assert [p["state"] for p in passes] == ["idle", "idle"]
         assert passes[0]["pulled"]["time_entries"] > 0
     finally:
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
-    logged_in.runs.append(helpers.Result(proc.returncode, out, err))
-    assert proc.returncode == 0, err
+        result = watch.stop()
+    assert result.code == 0, result.err

@@ -8,16 +8,17 @@ going, and syncs cleanly once the server's answer is sound again.
 from __future__ import annotations
 
 import json
-import signal
+import socket
 import sqlite3
-import subprocess
 from contextlib import closing
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox
-from tests.test_cli_helpers import TENKTUI, Cli, me_id
+from tests.test_cli_helpers import Cli, me_id
+from tests.watching import LINE_WAIT, Watch
 
 cli = helpers.cli
 logged_in = helpers.logged_in
@@ -38,40 +39,22 @@ def _mangle(server: RunningSandbox, hours: object) -> None:
         )
 
 
-def _watch(cli: Cli, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(TENKTUI), "sync", "--watch", "--interval", "5", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=cli.env,
-    )
-
-
-def _stop(cli: Cli, proc: subprocess.Popen[str]) -> tuple[str, str]:
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    cli.runs.append(helpers.Result(proc.returncode, out, err))
-    return out, err
-
-
 @pytest.mark.slow
 def test_watch_goes_on_after_a_pass_fails(logged_in: Cli, fresh_server: RunningSandbox) -> None:
     logged_in.ok("sync")
     hours = _mangle_first(fresh_server)
-    proc = _watch(logged_in, "--json")
+    watch = Watch(logged_in, "--json")
     try:
-        assert proc.stdout is not None
-        first = json.loads(proc.stdout.readline())
-        assert proc.poll() is None, "the watch ended after one pass"
+        first = json.loads(watch.line())
+        assert watch.running(), "the watch ended after one pass"
         _mangle(fresh_server, hours)
-        later = [json.loads(proc.stdout.readline()) for _ in range(2)]
-        assert proc.poll() is None
+        later = [json.loads(watch.line()) for _ in range(2)]
+        assert watch.running()
         assert later[-1]["state"] == "idle", later
     finally:
-        _out, err = _stop(logged_in, proc)
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err
+        result = watch.stop()
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
     if first["state"] == "error":  # today's code fails the pass; a stricter pull may skip it
         assert first["message"] and first["retry_in"] >= 5
 
@@ -81,17 +64,16 @@ def test_watch_text_says_the_pass_failed_in_one_line(
 ) -> None:
     logged_in.ok("sync")
     hours = _mangle_first(fresh_server)
-    proc = _watch(logged_in)
+    watch = Watch(logged_in)
     try:
-        assert proc.stdout is not None
-        assert "Syncing every 5 s" in proc.stdout.readline()
-        first = proc.stdout.readline()
-        assert proc.poll() is None, "the watch ended after one pass"
+        assert "Syncing every 5 s" in watch.line()
+        first = watch.line()
+        assert watch.running(), "the watch ended after one pass"
         _mangle(fresh_server, hours)
     finally:
-        out, err = _stop(logged_in, proc)
-    assert proc.returncode == 0, err
-    assert "Traceback" not in out + err
+        result = watch.stop()
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.out + result.err
     if "failed" in first:
         assert first.count("\n") == 1 and "trying again in" in first
 
@@ -108,3 +90,43 @@ def _mangle_first(server: RunningSandbox) -> object:
         ).fetchone()
     _mangle(server, "abc")
     return hours
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_watch_that_started_with_sigint_ignored(logged_in: Cli) -> None:
+    """A background job of a non-interactive shell (``tenktui sync --watch &`` in a
+    script, or a CI run started with ``&``) inherits SIGINT ignored. Python then installs
+    no handler for it, nor does asyncio.run: the watch went on after Ctrl+C until it was
+    killed (the CI run whose three watch tests timed out)."""
+    watch = Watch(logged_in, "--json", sigint_ignored=True)
+    try:
+        assert json.loads(watch.line())["state"] == "idle"
+    finally:
+        result = watch.stop()
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_watch_whose_server_never_answers(
+    logged_in: Cli, fresh_server: RunningSandbox
+) -> None:
+    """Ctrl+C while a pass waits on a server that took the connection and says nothing
+    (30 s to a read timeout, 60 s to the whole answer's deadline, then retries): the
+    pass is cancelled, the session closed, the watch ends."""
+    logged_in.ok("sync")
+    port = urlsplit(fresh_server.root).port
+    assert port is not None
+    fresh_server.stop()
+    with socket.create_server(("127.0.0.1", port)) as silent:
+        silent.settimeout(LINE_WAIT)
+        watch = Watch(logged_in, "--json")
+        try:
+            conn, _ = silent.accept()  # the pass's first request is on its way
+        except TimeoutError:
+            watch.stop()
+            pytest.fail("the watch never connected")
+        with conn:
+            result = watch.stop()
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
