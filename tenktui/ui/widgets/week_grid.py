@@ -8,7 +8,6 @@ messages below and answers with :meth:`WeekGridView.reopen` or a new week.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
@@ -299,15 +298,12 @@ class WeekGridView(ScrollView, can_focus=True):
         before = self.row_index
         self.row_index, self.day_index = row, day
         self._scroll_to_cursor()
+        # The two rows and, through the screen, the line under the grid that follows the
+        # cursor: the grid's redraw reaches the screen as this key's handling ends, along
+        # with the Highlighted message, so both go out in one frame.
+        self._refresh_row(before)
+        self._refresh_row(row)
         self._announce()
-        # The two rows are redrawn once the screen has taken the message: the line under
-        # the grid, which follows the cursor, then goes out in the same frame as they do
-        # (refreshed here, they would reach the terminal a frame ahead of it).
-        asyncio.get_running_loop().call_soon(self._refresh_rows, before, row)
-
-    def _refresh_rows(self, *rows: int) -> None:
-        for row in rows:
-            self._refresh_row(row)
 
     def select_assignable(self, assignable_id: int, day: int | None = None) -> bool:
         for i, row in enumerate(self.rows):
