@@ -35,6 +35,27 @@ def row_of(app: Any, label: str) -> int:
     return next(i for i, row in enumerate(grid.rows) if row.label.startswith(label))
 
 
+async def test_each_screen_is_built_once_and_shown_again(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        first = {}
+        for key, cls in (
+            ("f3", AssignmentsScreen),
+            ("f4", StatusScreen),
+            ("f6", OutboxScreen),
+            ("f7", ReportsScreen),
+        ):
+            first[key] = await go(pilot, key, cls)
+            await go(pilot, "f2", TimesheetScreen)
+        for key, cls in (
+            ("f7", ReportsScreen),
+            ("f3", AssignmentsScreen),
+            ("f6", OutboxScreen),
+            ("f4", StatusScreen),
+        ):
+            assert await go(pilot, key, cls) is first[key]
+        assert len(app.screen_stack) == 2
+
+
 async def test_an_edit_on_the_timesheet_shows_in_the_outbox_shown_before(
     session: Session,
 ) -> None:

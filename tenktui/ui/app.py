@@ -4,6 +4,11 @@ It opens on the Timesheet drawn from the store, then syncs in a worker. The
 worker only posts messages (see :mod:`tenktui.ui.messages`); this class owns
 the sync state and hands ``StoreChanged`` to every open screen.
 
+Each screen is built once and shown again (``_show``): building, composing and
+reading the store on every F-key was most of a switch's time. A screen shown
+again reads the store only if something it shows moved meanwhile (see
+:class:`~tenktui.ui.widgets.screens_base.StoreScreen`).
+
 Dialogs, pickers, help and the other screens are imported when first opened:
 start-up pays only for what the first paint needs.
 """
@@ -46,6 +51,7 @@ from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes
 from tenktui.ui.timer import TimerShown, label_of, shown
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
+from tenktui.ui.widgets.screens_base import StoreScreen
 
 if TYPE_CHECKING:
     from tenktui.session import Session
@@ -119,6 +125,8 @@ class TenkApp(App[int]):
         self._was_syncing = False
         self._data_version: int | None = None
         self._names: WeakKeyDictionary[Screen[Any], str] = WeakKeyDictionary()
+        # The screens built so far, by name, shown again rather than built again.
+        self._kept: dict[str, StoreScreen] = {}
         self.sync_line = self._describe(self.sync_state)
         self._timer: RunningTimer | None = None
         self._timer_label = ""
@@ -294,7 +302,7 @@ class TenkApp(App[int]):
         assert isinstance(screen, TimesheetScreen)
         return screen
 
-    def _screen_class(self, name: str) -> type[Screen[Any]] | None:
+    def _screen_class(self, name: str) -> type[StoreScreen] | None:
         module, cls = SCREENS_BY_NAME[name]
         try:
             return getattr(importlib.import_module(module), cls)
@@ -308,14 +316,35 @@ class TenkApp(App[int]):
             await self.pop_screen()
 
     async def _show(self, name: str, *args: Any, on_top: bool = False, **options: Any) -> None:
-        cls = self._screen_class(name)
-        if cls is None:
-            return
         if not on_top:
             await self._to_base()
+        screen = await self._kept_screen(name, args, options)
+        if screen is not None:
+            await self.push_screen(screen)
+
+    async def _kept_screen(
+        self, name: str, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> StoreScreen | None:
+        """The screen ``name`` built before if it can show ``args``/``options`` (the
+        Assignments of another week can; another assignment's checklist cannot), else a
+        new one, kept (installed: Textual then keeps it when it is popped) in the place
+        of the old one."""
+        kept = self._kept.get(name)
+        if kept is not None and kept.reopen(*args, **options):
+            return kept
+        cls = self._screen_class(name)
+        if cls is None:
+            return None
         screen = cls(self.session, *args, **options)
         self._names[screen] = name
-        await self.push_screen(screen)
+        if kept is not None:
+            if any(kept in stack for stack in self._screen_stacks.values()):
+                return screen  # under the new one (never so today): shown once, not kept
+            self.uninstall_screen(kept)
+            await kept.remove()
+        self._kept[name] = screen
+        self.install_screen(screen, f"tenktui-{name}")
+        return screen
 
     async def action_go(self, name: str) -> None:
         if name == "status" and not self.session.capabilities.statuses:

@@ -94,6 +94,17 @@ class AssignmentsScreen(StoreScreen):
         # The checklists' counts come with the projects' lists, fetched when first shown.
         self.session.sync.want_projects()
 
+    def reopen(self, *args: Any, week_start: dt.date | None = None, **options: Any) -> bool:
+        """Shown again for the timesheet's week: the range moves there (a range moved
+        here goes back to it, as on a new screen); read again only if it moved."""
+        if args or options:
+            return False
+        anchor = week_start_for(week_start or self.today, self.first_weekday)
+        if anchor != self.anchor:
+            self.anchor = anchor
+            self.forget_drawing()
+        return True
+
     # -- range ------------------------------------------------------------
     @property
     def start(self) -> dt.date:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -274,7 +275,16 @@ class StatusScreen(StoreScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_person()
 
+    def read_context(self) -> Hashable:
+        """The minute too: the board says how long ago each status was checked."""
+        return (self.today, dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
+
     # -- lazy status fetching ----------------------------------------------
+    def on_screen_resume(self) -> None:
+        # Shown again: the people on screen are wanted again (before any redraw, which
+        # asks only when they differ).
+        self._want_visible()
+
     def on_screen_suspend(self) -> None:
         # Off screen, nobody's status is wanted: every sync pass (one per edit) would
         # otherwise fetch ten again, and a person ticking subtasks gets throttled.

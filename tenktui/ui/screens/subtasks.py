@@ -68,9 +68,14 @@ class SubtasksScreen(StoreScreen):
         yield Prompt(id="subtask-text")
         yield SyncFooter()
 
-    def on_mount(self) -> None:
-        # The checklist may have changed on the server since the last slow refresh.
+    def on_screen_resume(self) -> None:
+        # Each time it is shown (the first time too): the checklist may have changed on
+        # the server since the last slow refresh.
         self.session.sync.want_subtasks(self.assignment_id)
+
+    def reopen(self, *args: Any, **options: Any) -> bool:
+        """Shown again for the same assignment only (another's checklist is built anew)."""
+        return args == (self.assignment_id,) and not options
 
     # -- reading the store -------------------------------------------------
     def _assignment(self) -> dict[str, Any] | None:

@@ -1,9 +1,14 @@
 """What the screens (Timesheet, Assignments, Status, Subtasks, Outbox, Reports) share.
 
 Each reads the store of a :class:`~tenktui.session.Session` and redraws itself
-from it in :meth:`StoreScreen.refresh_from_store`, which runs on mount, when
-the screen comes back to the top, and on :class:`~tenktui.ui.messages.StoreChanged`
-(the app may post that message to the screen or call the method directly).
+from it in :meth:`StoreScreen.refresh_from_store`, which runs on mount, on
+:class:`~tenktui.ui.messages.StoreChanged` (the app may post that message to the
+screen or call the method directly), and when the screen comes back to the top if
+anything it was drawn from moved meanwhile. The app builds each screen once and
+shows it again (issue 15: building one cost a switch most of its time), so a
+screen coming back compares what it was last read at (the store's
+``changes()``: writes here, by the sync engine, or by another process; and
+:meth:`StoreScreen.read_context`) with now, and reads again only when they differ.
 Edits go through :meth:`StoreScreen.edit`: the store validates and queues them,
 a refusal is shown to the person, and :class:`~tenktui.ui.messages.EditQueued`
 bubbles up to the app, which pokes the sync engine. :meth:`StoreScreen.say` tells
@@ -17,7 +22,7 @@ first, then this one's): a screen adds to these handlers without calling
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from textual.notifications import SeverityLevel
@@ -74,6 +79,8 @@ class StoreScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._drawn_on_mount = False
+        # What the last full read was made at (None: never, or to be read again).
+        self._read_at: tuple[Any, ...] | None = None
 
     # -- the store --------------------------------------------------------
     @property
@@ -103,8 +110,31 @@ class StoreScreen(Screen[None]):
     def refresh_from_store(self) -> None:
         """Read the store again and redraw (keeping the cursor where it was)."""
 
-    def on_mount(self) -> None:
+    def read_context(self) -> Hashable:
+        """What a drawing depends on besides the store's rows: the day, here (a screen
+        saying how long ago something happened adds the minute)."""
+        return self.today
+
+    def _reading(self) -> tuple[Any, ...]:
+        return (self.store.database.changes(), self.read_context())
+
+    def redraw(self) -> None:
+        """Read the store and redraw, remembering what it was read at; taken before the
+        read, so a write during it only costs one more read later, never a stale one."""
+        self._read_at = self._reading()
         self.refresh_from_store()
+
+    def forget_drawing(self) -> None:
+        """Read the store again when next shown (what the screen is for has changed)."""
+        self._read_at = None
+
+    def reopen(self, *args: Any, **options: Any) -> bool:
+        """A switch shows this screen again for ``args``/``options`` (what a new one
+        would be built with): take them, or say False and the app builds a new one."""
+        return not args and not options
+
+    def on_mount(self) -> None:
+        self.redraw()
         # Textual resumes a screen right after mounting it: that is the same showing,
         # already drawn (reading the store twice delayed the first frame).
         self._drawn_on_mount = True
@@ -113,12 +143,13 @@ class StoreScreen(Screen[None]):
         if self._drawn_on_mount:
             self._drawn_on_mount = False
             return
-        self.refresh_from_store()
+        if self._read_at != self._reading():
+            self.redraw()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         # Stopped here: the app may have posted it to this screen, and must not get it back.
         message.stop()
-        self.refresh_from_store()
+        self.redraw()
 
     # -- telling the person ------------------------------------------------
     def say(self, text: str, kind: str = "") -> None:
@@ -133,6 +164,6 @@ class StoreScreen(Screen[None]):
         except InvalidEdit as refused:
             self.notify(clean(str(refused)), title="Not changed", severity="error", markup=False)
             return False
-        self.refresh_from_store()
+        self.redraw()
         self.post_message(EditQueued(description))
         return True
