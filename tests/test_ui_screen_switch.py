@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Static
+from textual.widgets._footer import FooterKey
 
 from tenktui.session import Session
 from tenktui.store import Store
@@ -179,3 +180,19 @@ async def test_the_status_board_asks_for_statuses_again_when_shown_again(tmp_pat
         assert await pass_cost() == quiet
         await go(pilot, "f4", StatusScreen)
         assert await pass_cost() > quiet
+
+
+async def test_the_footer_keeps_its_hints_when_they_are_the_same(session: Session) -> None:
+    """Textual's footer composed its key hints again on every showing of its screen."""
+    async with running(session) as (app, pilot):
+        outbox = await go(pilot, "f6", OutboxScreen)
+        hints = list(outbox.query(FooterKey))
+        await go(pilot, "f2", TimesheetScreen)
+        await go(pilot, "f6", OutboxScreen)
+        await pilot.pause()
+        assert list(outbox.query(FooterKey)) == hints
+        # Hints that differ are composed as before: the Timesheet's own.
+        await go(pilot, "f2", TimesheetScreen)
+        await pilot.pause()
+        shown = {h.key for h in app.screen.query(FooterKey)}
+        assert "a" in shown and shown > {h.key for h in hints}
