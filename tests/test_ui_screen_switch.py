@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.color import Color
 from textual.widgets import DataTable, Static
 from textual.widgets._footer import FooterKey
 
@@ -196,3 +197,14 @@ async def test_the_footer_keeps_its_hints_when_they_are_the_same(session: Sessio
         await pilot.pause()
         shown = {h.key for h in app.screen.query(FooterKey)}
         assert "a" in shown and shown > {h.key for h in hints}
+
+
+async def test_a_theme_switched_meanwhile_colours_a_screen_shown_again(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        outbox = await go(pilot, "f6", OutboxScreen)
+        await go(pilot, "f2", TimesheetScreen)
+        app.theme = "tenktui-high-contrast"
+        await pilot.pause()
+        await go(pilot, "f6", OutboxScreen)
+        panel = Color.parse(app.get_css_variables()["panel"])
+        assert outbox.query_one("#screen-title", Static).styles.background == panel

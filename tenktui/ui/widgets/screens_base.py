@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -139,7 +140,16 @@ class StoreScreen(Screen[None]):
         # already drawn (reading the store twice delayed the first frame).
         self._drawn_on_mount = True
 
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Named so that it runs before Screen's own handler (Textual calls one handler a
+        # class, the underscored one first): Textual applies the whole stylesheet again
+        # to every widget of a pushed screen, a third of a switch; a screen shown again
+        # needs it only when the CSS changed since (a theme switched meanwhile).
+        css = getattr(self.app, "_css_update_count", None)
+        if css is not None and css == self._css_update_count:
+            event.refresh_styles = False
+        elif event.refresh_styles and css is not None:
+            self._css_update_count = css
         if self._drawn_on_mount:
             self._drawn_on_mount = False
             return
