@@ -78,10 +78,15 @@ class SyncFooter(Footer):
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Textual's footer composes its hints again each time its screen is shown or its
         focus moves; here only when the hints differ (issue 15: rebuilding the same ones
-        was most of a screen switch once screens are kept)."""
-        if self._bindings_ready and getattr(self, "_composed_keys", None) == _hints_of(screen):
-            return
-        super().bindings_changed(screen)
+        was most of a screen switch once screens are kept). Compared after the refresh,
+        when Textual's footer would compose: the screen may still be mounting now."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._compose_if_changed)
+
+    async def _compose_if_changed(self) -> None:
+        if getattr(self, "_composed_keys", None) != _hints_of(self.screen):
+            await self.recompose()
 
     def on_resize(self) -> None:
         width = self.app.size.width
