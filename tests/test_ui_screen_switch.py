@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.color import Color
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets._footer import FooterKey
 
 from tenktui.session import Session
@@ -20,6 +20,7 @@ from tenktui.ui.screens.outbox import OutboxScreen
 from tenktui.ui.screens.reports import ReportsScreen
 from tenktui.ui.screens.status import StatusScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
+from tenktui.ui.widgets.picker import FuzzyPicker
 from tests.app_harness import cells, go, running, running_app, sandbox_client, sync, wait_for
 from tests.conftest import TODAY
 
@@ -208,3 +209,22 @@ async def test_a_theme_switched_meanwhile_colours_a_screen_shown_again(session: 
         await go(pilot, "f6", OutboxScreen)
         panel = Color.parse(app.get_css_variables()["panel"])
         assert outbox.query_one("#screen-title", Static).styles.background == panel
+
+
+async def test_the_assignment_picker_is_kept_and_opens_empty_again(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        await go(pilot, "f6", OutboxScreen)
+        picker = await go(pilot, "f5", FuzzyPicker)
+        options = picker.query_one(OptionList)
+        everything = options.option_count
+        assert everything > 1
+        await pilot.press("z", "z", "q")
+        await pilot.pause()
+        assert options.option_count < everything
+        await pilot.press("escape")
+        await pilot.pause()
+        assert await go(pilot, "f5", FuzzyPicker) is picker
+        assert picker.query_one(Input).value == ""
+        assert options.option_count == everything and options.highlighted == 0
+        await pilot.press("enter")  # the first assignment's checklist, as before
+        await wait_for(pilot, lambda: app.screen_name == "subtasks")

@@ -55,6 +55,8 @@ from tenktui.ui.widgets.screens_base import StoreScreen
 
 if TYPE_CHECKING:
     from tenktui.session import Session
+    from tenktui.ui.widgets.kept_picker import KeptPicker
+    from tenktui.ui.widgets.picker import PickItem
 
 log = logging.getLogger("tenktui.ui")
 
@@ -127,6 +129,7 @@ class TenkApp(App[int]):
         self._names: WeakKeyDictionary[Screen[Any], str] = WeakKeyDictionary()
         # The screens built so far, by name, shown again rather than built again.
         self._kept: dict[str, StoreScreen] = {}
+        self._kept_picker: KeptPicker | None = None
         self.sync_line = self._describe(self.sync_state)
         self._timer: RunningTimer | None = None
         self._timer_label = ""
@@ -373,7 +376,7 @@ class TenkApp(App[int]):
 
     async def _pick_assignment(self) -> None:
         """Subtasks of the timesheet row's assignment, or of one the person picks."""
-        from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+        from tenktui.ui.widgets.picker import PickItem
 
         store = self.session.store
         user = store.me_id()
@@ -422,7 +425,19 @@ class TenkApp(App[int]):
                 await self.pop_screen()
             await self._show("subtasks", assignment_id, on_top=True)
 
-        self.push_screen(FuzzyPicker("Subtasks of which assignment?", items), picked)
+        self.push_screen(self._assignment_picker(items), picked)
+
+    def _assignment_picker(self, items: list[PickItem]) -> KeptPicker:
+        """The picker of F5 on a row without one assignment, built once, shown again."""
+        from tenktui.ui.widgets.kept_picker import KeptPicker
+
+        picker = self._kept_picker
+        if picker is None:
+            picker = self._kept_picker = KeptPicker("Subtasks of which assignment?", items)
+            self.install_screen(picker, "tenktui-assignment-picker")
+        else:
+            picker.reopen(items)
+        return picker
 
     async def on_open_subtasks(self, message: OpenSubtasks) -> None:
         await self._show("subtasks", message.assignment_id, on_top=True)

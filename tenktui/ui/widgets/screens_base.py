@@ -54,6 +54,20 @@ def highlighted_key(table: DataTable[Any]) -> str | None:
     return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
+def restyle_if_changed(screen: Screen[Any], event: events.ScreenResume) -> None:
+    """For a kept screen's ``_on_screen_resume``, before Screen's own: Textual applies
+    the whole stylesheet again to every widget of a pushed screen (a third of a switch
+    once screens are kept); a screen shown again needs that only when the app's CSS
+    changed since it was last styled (a theme switched meanwhile: Textual's own count)."""
+    css = getattr(screen.app, "_css_update_count", None)
+    if css is None:
+        return
+    if css == screen._css_update_count:
+        event.refresh_styles = False
+    elif event.refresh_styles:
+        screen._css_update_count = css
+
+
 class ScreenTitle(Static):
     """The first line of a screen: what it shows, and a short summary."""
 
@@ -142,14 +156,8 @@ class StoreScreen(Screen[None]):
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Named so that it runs before Screen's own handler (Textual calls one handler a
-        # class, the underscored one first): Textual applies the whole stylesheet again
-        # to every widget of a pushed screen, a third of a switch; a screen shown again
-        # needs it only when the CSS changed since (a theme switched meanwhile).
-        css = getattr(self.app, "_css_update_count", None)
-        if css is not None and css == self._css_update_count:
-            event.refresh_styles = False
-        elif event.refresh_styles and css is not None:
-            self._css_update_count = css
+        # class, the underscored one first).
+        restyle_if_changed(self, event)
         if self._drawn_on_mount:
             self._drawn_on_mount = False
             return
