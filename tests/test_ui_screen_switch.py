@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from textual.color import Color
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets._footer import FooterKey
@@ -21,7 +22,7 @@ from tenktui.ui.screens.reports import ReportsScreen
 from tenktui.ui.screens.status import StatusScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.picker import FuzzyPicker
-from tests.app_harness import cells, go, running, running_app, sandbox_client, sync, wait_for
+from tests.app_harness import NOW, cells, go, running, running_app, sandbox_client, sync, wait_for
 from tests.conftest import TODAY
 
 
@@ -228,3 +229,17 @@ async def test_the_assignment_picker_is_kept_and_opens_empty_again(session: Sess
         assert options.option_count == everything and options.highlighted == 0
         await pilot.press("enter")  # the first assignment's checklist, as before
         await wait_for(pilot, lambda: app.screen_name == "subtasks")
+
+
+@pytest.mark.slow
+async def test_the_board_says_how_long_ago_again_when_shown_again(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, pilot, _session):
+        board = await go(pilot, "f4", StatusScreen)
+        await sync(app, pilot)
+        table = board.query_one("#board", DataTable)
+        assert cells(table)[0][4] == "just now"
+        await go(pilot, "f2", TimesheetScreen)
+        with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+            await go(pilot, "f4", StatusScreen)
+            assert cells(table)[0][4] == "5 min ago"
+            assert "checked 5 min ago" in str(board.query_one("#person", Static).render())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -99,6 +98,7 @@ class StatusScreen(StoreScreen):
         self.requested: set[int] = set()
         self.show_everyone = False
         self._wanted: list[int] = []
+        self._ages: dict[str, str] = {}  # "checked …" as shown, by row key
         self.wide = False
 
     @property
@@ -181,13 +181,14 @@ class StatusScreen(StoreScreen):
         highlighted = self.highlighted
         self._columns(table)
         me = self.me
+        self._ages = {str(p["id"]): freshness(p, self.requested) for p in self.shown}
         for p in self.shown:
             table.add_row(
                 Text("★" if p["pinned"] else ""),
                 self._name_cell(p, me),
                 Text(clean_line(p["status"] or "—")),
                 Text(clean_line(p["message"] or ""), overflow="ellipsis", no_wrap=True),
-                Text(freshness(p, self.requested)),
+                Text(self._ages[str(p["id"])]),
                 *(
                     [Text(clean_line(p[k] or "")) for k in ("role", "discipline", "location")]
                     if self.wide
@@ -275,15 +276,25 @@ class StatusScreen(StoreScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_person()
 
-    def read_context(self) -> Hashable:
-        """The minute too: the board says how long ago each status was checked."""
-        return (self.today, dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
+    def _show_ages(self) -> None:
+        """Shown again: "checked 5 min ago" moves on with the clock, the store or not;
+        only the cells whose words changed are written (a redraw of the whole board, a
+        few hundred people, cost a switch more than a frame)."""
+        table = self.query_one("#board", DataTable)
+        for person in self.shown:
+            if person["fetched_at"]:
+                key = str(person["id"])
+                age = freshness(person, self.requested)
+                if self._ages.get(key) != age:
+                    self._ages[key] = age
+                    table.update_cell(key, "checked", Text(age))
+        self._show_person()
 
     # -- lazy status fetching ----------------------------------------------
     def on_screen_resume(self) -> None:
-        # Shown again: the people on screen are wanted again (before any redraw, which
-        # asks only when they differ).
-        self._want_visible()
+        # Before the base's handler, which redraws if the store changed meanwhile.
+        self._show_ages()
+        self._want_visible()  # the people on screen are wanted again
 
     def on_screen_suspend(self) -> None:
         # Off screen, nobody's status is wanted: every sync pass (one per edit) would

@@ -7,8 +7,8 @@ screen or call the method directly), and when the screen comes back to the top i
 anything it was drawn from moved meanwhile. The app builds each screen once and
 shows it again (issue 15: building one cost a switch most of its time), so a
 screen coming back compares what it was last read at (the store's
-``changes()``: writes here, by the sync engine, or by another process; and
-:meth:`StoreScreen.read_context`) with now, and reads again only when they differ.
+``changes()``: writes here, by the sync engine, or by another process; and the
+day) with now, and reads again only when they differ.
 Edits go through :meth:`StoreScreen.edit`: the store validates and queues them,
 a refusal is shown to the person, and :class:`~tenktui.ui.messages.EditQueued`
 bubbles up to the app, which pokes the sync engine. :meth:`StoreScreen.say` tells
@@ -22,7 +22,7 @@ first, then this one's): a screen adds to these handlers without calling
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -125,13 +125,10 @@ class StoreScreen(Screen[None]):
     def refresh_from_store(self) -> None:
         """Read the store again and redraw (keeping the cursor where it was)."""
 
-    def read_context(self) -> Hashable:
-        """What a drawing depends on besides the store's rows: the day, here (a screen
-        saying how long ago something happened adds the minute)."""
-        return self.today
-
     def _reading(self) -> tuple[Any, ...]:
-        return (self.store.database.changes(), self.read_context())
+        """What a drawing is made from: the store's rows, and the day ("today", "this
+        week"); a screen with words that move with the clock updates them on resume."""
+        return (self.store.database.changes(), self.today)
 
     def redraw(self) -> None:
         """Read the store and redraw, remembering what it was read at; taken before the
