@@ -50,7 +50,7 @@ from tenktui.ui.messages import (
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes
 from tenktui.ui.timer import TimerShown, label_of, shown
-from tenktui.ui.widgets.app_bar import TITLES, AppBar
+from tenktui.ui.widgets.app_bar import TITLES
 from tenktui.ui.widgets.screens_base import StoreScreen
 
 if TYPE_CHECKING:
@@ -146,7 +146,6 @@ class TenkApp(App[int]):
         for note in self.startup_notes:
             self.notify(note, title="Theme", severity="warning", timeout=12)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.screen_change_signal.subscribe(self, self._dress)
         self._data_version = self.session.store.database.data_version()
         self.set_interval(POLL_SECONDS, self._poll_store, name="store-poll")
         self.set_interval(TIMER_TICK_SECONDS, self._tick_timer, name="timer-tick")
@@ -163,18 +162,6 @@ class TenkApp(App[int]):
     def screen_name(self) -> str | None:
         """The name of the screen on top (``None`` for a dialog or picker)."""
         return self._names.get(self.screen)
-
-    def _dress(self, screen: Screen[Any]) -> None:
-        """Give screens built elsewhere the app bar (sync state and screen tabs)."""
-        if isinstance(screen, ModalScreen):
-            return
-
-        def add_bar() -> None:
-            if screen.is_attached and not screen.query(AppBar):
-                name = self._names.get(screen, "")
-                screen.mount(AppBar(name), before=0 if screen.children else None)
-
-        screen.call_after_refresh(add_bar)
 
     # -- keys typed while a picker closes (tenktui.ui.key_hold) -------------------------
     async def on_event(self, event: events.Event) -> None:

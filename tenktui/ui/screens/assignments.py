@@ -15,6 +15,7 @@ from tenktui.store.queries import week_start_for
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.load_strip import LoadStrip
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -83,6 +84,7 @@ class AssignmentsScreen(StoreScreen):
         self.roomy = True
 
     def compose(self) -> ComposeResult:
+        yield AppBar("assignments")
         yield ScreenTitle()
         yield LoadStrip(id="load")
         yield DataTable(id="assignments", cursor_type="row", zebra_stripes=True)

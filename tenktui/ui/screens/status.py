@@ -15,6 +15,7 @@ from tenktui.store.describe import ago, day_label, when_label
 from tenktui.store.validation import STATUS_CODES
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -107,6 +108,7 @@ class StatusScreen(StoreScreen):
         return bool(getattr(caps, "statuses", True))
 
     def compose(self) -> ComposeResult:
+        yield AppBar("status")
         yield ScreenTitle()
         yield Static("", id="mine", markup=False)
         with Horizontal(id="codes"):

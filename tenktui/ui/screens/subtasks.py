@@ -13,6 +13,7 @@ from tenktui.store.states import STUCK_STATES
 from tenktui.store.validation import display_name
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
@@ -60,6 +61,7 @@ class SubtasksScreen(StoreScreen):
         self.items: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
+        yield AppBar("subtasks")
         yield ScreenTitle()
         yield Static("", id="assignment", markup=False)
         yield DataTable(id="subtasks", cursor_type="row", zebra_stripes=True)
