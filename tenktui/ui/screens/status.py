@@ -283,6 +283,7 @@ class StatusScreen(StoreScreen):
         only the cells whose words changed are written (a redraw of the whole board, a
         few hundred people, cost a switch more than a frame)."""
         table = self.query_one("#board", DataTable)
+        moved = False
         for person in self.shown:
             if person["fetched_at"]:
                 key = str(person["id"])
@@ -290,7 +291,9 @@ class StatusScreen(StoreScreen):
                 if self._ages.get(key) != age:
                     self._ages[key] = age
                     table.update_cell(key, "checked", Text(age))
-        self._show_person()
+                    moved = True
+        if moved:  # the line under the board says it too (written only then: a layout)
+            self._show_person()
 
     # -- lazy status fetching ----------------------------------------------
     def on_screen_resume(self) -> None:

@@ -85,6 +85,10 @@ class SyncFooter(Footer):
             self.call_after_refresh(self._compose_if_changed)
 
     async def _compose_if_changed(self) -> None:
+        # A hidden screen's footer waits to be shown (its resume signals again): composed
+        # off screen, its hints were laid out only then, a second frame for the switch.
+        if not self.screen.is_current:
+            return
         if getattr(self, "_composed_keys", None) != _hints_of(self.screen):
             await self.recompose()
 
