@@ -4,6 +4,11 @@ It opens on the Timesheet drawn from the store, then syncs in a worker. The
 worker only posts messages (see :mod:`tenktui.ui.messages`); this class owns
 the sync state and hands ``StoreChanged`` to every open screen.
 
+Each screen is built once and shown again (``_show``): building, composing and
+reading the store on every F-key was most of a switch's time. A screen shown
+again reads the store only if something it shows moved meanwhile (see
+:class:`~tenktui.ui.widgets.screens_base.StoreScreen`).
+
 Dialogs, pickers, help and the other screens are imported when first opened:
 start-up pays only for what the first paint needs.
 """
@@ -47,10 +52,13 @@ from tenktui.ui.messages import (
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.themes import DEFAULT_THEME, load_themes
 from tenktui.ui.timer import TimerShown, label_of, shown
-from tenktui.ui.widgets.app_bar import TITLES, AppBar
+from tenktui.ui.widgets.app_bar import TITLES
+from tenktui.ui.widgets.screens_base import StoreScreen
 
 if TYPE_CHECKING:
     from tenktui.session import Session
+    from tenktui.ui.widgets.kept_picker import KeptPicker
+    from tenktui.ui.widgets.picker import PickItem
 
 log = logging.getLogger("tenktui.ui")
 
@@ -134,6 +142,9 @@ class TenkApp(App[int]):
         self._was_syncing = False
         self._data_version: int | None = None
         self._names: WeakKeyDictionary[Screen[Any], str] = WeakKeyDictionary()
+        # The screens built so far, by name, shown again rather than built again.
+        self._kept: dict[str, StoreScreen] = {}
+        self._kept_picker: KeptPicker | None = None
         self.sync_line = self._describe(self.sync_state)
         self._timer: RunningTimer | None = None
         self._timer_label = ""
@@ -150,7 +161,6 @@ class TenkApp(App[int]):
         for note in self.startup_notes:
             self.notify(note, title="Theme", severity="warning", timeout=12)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.screen_change_signal.subscribe(self, self._dress)
         self._data_version = self.session.store.database.data_version()
         self.set_interval(POLL_SECONDS, self._poll_store, name="store-poll")
         self.set_interval(TIMER_TICK_SECONDS, self._tick_timer, name="timer-tick")
@@ -186,18 +196,6 @@ class TenkApp(App[int]):
     def screen_name(self) -> str | None:
         """The name of the screen on top (``None`` for a dialog or picker)."""
         return self._names.get(self.screen)
-
-    def _dress(self, screen: Screen[Any]) -> None:
-        """Give screens built elsewhere the app bar (sync state and screen tabs)."""
-        if isinstance(screen, ModalScreen):
-            return
-
-        def add_bar() -> None:
-            if screen.is_attached and not screen.query(AppBar):
-                name = self._names.get(screen, "")
-                screen.mount(AppBar(name), before=0 if screen.children else None)
-
-        screen.call_after_refresh(add_bar)
 
     # -- keys typed while a picker closes (tenktui.ui.key_hold) -------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -330,7 +328,7 @@ class TenkApp(App[int]):
         assert isinstance(screen, TimesheetScreen)
         return screen
 
-    def _screen_class(self, name: str) -> type[Screen[Any]] | None:
+    def _screen_class(self, name: str) -> type[StoreScreen] | None:
         module, cls = SCREENS_BY_NAME[name]
         try:
             return getattr(importlib.import_module(module), cls)
@@ -344,14 +342,35 @@ class TenkApp(App[int]):
             await self.pop_screen()
 
     async def _show(self, name: str, *args: Any, on_top: bool = False, **options: Any) -> None:
-        cls = self._screen_class(name)
-        if cls is None:
-            return
         if not on_top:
             await self._to_base()
+        screen = await self._kept_screen(name, args, options)
+        if screen is not None:
+            await self.push_screen(screen)
+
+    async def _kept_screen(
+        self, name: str, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> StoreScreen | None:
+        """The screen ``name`` built before if it can show ``args``/``options`` (the
+        Assignments of another week can; another assignment's checklist cannot), else a
+        new one, kept (installed: Textual then keeps it when it is popped) in the place
+        of the old one."""
+        kept = self._kept.get(name)
+        if kept is not None and kept.reopen(*args, **options):
+            return kept
+        cls = self._screen_class(name)
+        if cls is None:
+            return None
         screen = cls(self.session, *args, **options)
         self._names[screen] = name
-        await self.push_screen(screen)
+        if kept is not None:
+            if any(kept in stack for stack in self._screen_stacks.values()):
+                return screen  # under the new one (never so today): shown once, not kept
+            self.uninstall_screen(kept)
+            await kept.remove()
+        self._kept[name] = screen
+        self.install_screen(screen, f"tenktui-{name}")
+        return screen
 
     async def action_go(self, name: str) -> None:
         if name == "status" and not self.session.capabilities.statuses:
@@ -380,7 +399,7 @@ class TenkApp(App[int]):
 
     async def _pick_assignment(self) -> None:
         """Subtasks of the timesheet row's assignment, or of one the person picks."""
-        from tenktui.ui.widgets.picker import FuzzyPicker, PickItem
+        from tenktui.ui.widgets.picker import PickItem
 
         store = self.session.store
         user = store.me_id()
@@ -429,7 +448,19 @@ class TenkApp(App[int]):
                 await self.pop_screen()
             await self._show("subtasks", assignment_id, on_top=True)
 
-        self.push_screen(FuzzyPicker("Subtasks of which assignment?", items), picked)
+        self.push_screen(self._assignment_picker(items), picked)
+
+    def _assignment_picker(self, items: list[PickItem]) -> KeptPicker:
+        """The picker of F5 on a row without one assignment, built once, shown again."""
+        from tenktui.ui.widgets.kept_picker import KeptPicker
+
+        picker = self._kept_picker
+        if picker is None:
+            picker = self._kept_picker = KeptPicker("Subtasks of which assignment?", items)
+            self.install_screen(picker, "tenktui-assignment-picker")
+        else:
+            picker.reopen(items)
+        return picker
 
     async def on_open_subtasks(self, message: OpenSubtasks) -> None:
         await self._show("subtasks", message.assignment_id, on_top=True)

@@ -15,6 +15,7 @@ from tenktui.store.queries import week_start_for
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.load_strip import LoadStrip
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -83,6 +84,7 @@ class AssignmentsScreen(StoreScreen):
         self.roomy = True
 
     def compose(self) -> ComposeResult:
+        yield AppBar("assignments")
         yield ScreenTitle()
         yield LoadStrip(id="load")
         yield DataTable(id="assignments", cursor_type="row", zebra_stripes=True)
@@ -93,6 +95,17 @@ class AssignmentsScreen(StoreScreen):
     def on_mount(self) -> None:
         # The checklists' counts come with the projects' lists, fetched when first shown.
         self.session.sync.want_projects()
+
+    def reopen(self, *args: Any, week_start: dt.date | None = None, **options: Any) -> bool:
+        """Shown again for the timesheet's week: the range moves there (a range moved
+        here goes back to it, as on a new screen); read again only if it moved."""
+        if args or options:
+            return False
+        anchor = week_start_for(week_start or self.today, self.first_weekday)
+        if anchor != self.anchor:
+            self.anchor = anchor
+            self.forget_drawing()
+        return True
 
     # -- range ------------------------------------------------------------
     @property

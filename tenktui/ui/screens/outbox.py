@@ -15,6 +15,7 @@ from tenktui.store.outbox import OutboxRow
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
 from tenktui.ui.messages import OpenSubtasks, OpenTimesheetRow
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.conflict_view import ConflictView
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
@@ -78,6 +79,7 @@ class OutboxScreen(StoreScreen):
         self.resolutions = Resolutions(session.store)
 
     def compose(self) -> ComposeResult:
+        yield AppBar("outbox")
         yield ScreenTitle()
         yield DataTable(id="outbox", cursor_type="row", zebra_stripes=True)
         yield Static("Nothing waiting: every edit has reached the server.", id="outbox-empty")

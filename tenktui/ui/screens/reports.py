@@ -29,6 +29,7 @@ from tenktui.store.held import Span
 from tenktui.store.reports import Point, Report, ReportLine, month_period, week_period
 from tenktui.text import clean_line
 from tenktui.ui import keys
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.hours_chart import Bars, ChartLegend, HoursChart
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -157,6 +158,7 @@ class ReportsScreen(StoreScreen):
         self.tried: dict[Span, str | None] = {}
 
     def compose(self) -> ComposeResult:
+        yield AppBar("reports")
         yield ScreenTitle()
         yield Static("", id="report-note", markup=False)
         with VerticalScroll(id="report-body"), Grid(id="report-grid"):

@@ -15,6 +15,7 @@ from tenktui.store.describe import ago, day_label, when_label
 from tenktui.store.validation import STATUS_CODES
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -98,6 +99,7 @@ class StatusScreen(StoreScreen):
         self.requested: set[int] = set()
         self.show_everyone = False
         self._wanted: list[int] = []
+        self._ages: dict[str, str] = {}  # "checked …" as shown, by row key
         self.wide = False
 
     @property
@@ -106,6 +108,7 @@ class StatusScreen(StoreScreen):
         return bool(getattr(caps, "statuses", True))
 
     def compose(self) -> ComposeResult:
+        yield AppBar("status")
         yield ScreenTitle()
         yield Static("", id="mine", markup=False)
         with Horizontal(id="codes"):
@@ -180,13 +183,14 @@ class StatusScreen(StoreScreen):
         highlighted = self.highlighted
         self._columns(table)
         me = self.me
+        self._ages = {str(p["id"]): freshness(p, self.requested) for p in self.shown}
         for p in self.shown:
             table.add_row(
                 Text("★" if p["pinned"] else ""),
                 self._name_cell(p, me),
                 Text(clean_line(p["status"] or "—")),
                 Text(clean_line(p["message"] or ""), overflow="ellipsis", no_wrap=True),
-                Text(freshness(p, self.requested)),
+                Text(self._ages[str(p["id"])]),
                 *(
                     [Text(clean_line(p[k] or "")) for k in ("role", "discipline", "location")]
                     if self.wide
@@ -274,7 +278,29 @@ class StatusScreen(StoreScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_person()
 
+    def _show_ages(self) -> None:
+        """Shown again: "checked 5 min ago" moves on with the clock, the store or not;
+        only the cells whose words changed are written (a redraw of the whole board, a
+        few hundred people, cost a switch more than a frame)."""
+        table = self.query_one("#board", DataTable)
+        moved = False
+        for person in self.shown:
+            if person["fetched_at"]:
+                key = str(person["id"])
+                age = freshness(person, self.requested)
+                if self._ages.get(key) != age:
+                    self._ages[key] = age
+                    table.update_cell(key, "checked", Text(age))
+                    moved = True
+        if moved:  # the line under the board says it too (written only then: a layout)
+            self._show_person()
+
     # -- lazy status fetching ----------------------------------------------
+    def on_screen_resume(self) -> None:
+        # Before the base's handler, which redraws if the store changed meanwhile.
+        self._show_ages()
+        self._want_visible()  # the people on screen are wanted again
+
     def on_screen_suspend(self) -> None:
         # Off screen, nobody's status is wanted: every sync pass (one per edit) would
         # otherwise fetch ten again, and a person ticking subtasks gets throttled.

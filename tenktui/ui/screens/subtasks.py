@@ -13,6 +13,7 @@ from tenktui.store.states import STUCK_STATES
 from tenktui.store.validation import display_name
 from tenktui.text import clean, clean_line
 from tenktui.ui import keys
+from tenktui.ui.widgets.app_bar import AppBar
 from tenktui.ui.widgets.confirm import ConfirmDialog
 from tenktui.ui.widgets.screens_base import ScreenTitle, StoreScreen, highlighted_key
 from tenktui.ui.widgets.screens_prompt import Prompt
@@ -60,6 +61,7 @@ class SubtasksScreen(StoreScreen):
         self.items: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
+        yield AppBar("subtasks")
         yield ScreenTitle()
         yield Static("", id="assignment", markup=False)
         yield DataTable(id="subtasks", cursor_type="row", zebra_stripes=True)
@@ -68,9 +70,14 @@ class SubtasksScreen(StoreScreen):
         yield Prompt(id="subtask-text")
         yield SyncFooter()
 
-    def on_mount(self) -> None:
-        # The checklist may have changed on the server since the last slow refresh.
+    def on_screen_resume(self) -> None:
+        # Each time it is shown (the first time too): the checklist may have changed on
+        # the server since the last slow refresh.
         self.session.sync.want_subtasks(self.assignment_id)
+
+    def reopen(self, *args: Any, **options: Any) -> bool:
+        """Shown again for the same assignment only (another's checklist is built anew)."""
+        return args == (self.assignment_id,) and not options
 
     # -- reading the store -------------------------------------------------
     def _assignment(self) -> dict[str, Any] | None:

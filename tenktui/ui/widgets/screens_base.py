@@ -1,9 +1,14 @@
 """What the screens (Timesheet, Assignments, Status, Subtasks, Outbox, Reports) share.
 
 Each reads the store of a :class:`~tenktui.session.Session` and redraws itself
-from it in :meth:`StoreScreen.refresh_from_store`, which runs on mount, when
-the screen comes back to the top, and on :class:`~tenktui.ui.messages.StoreChanged`
-(the app may post that message to the screen or call the method directly).
+from it in :meth:`StoreScreen.refresh_from_store`, which runs on mount, on
+:class:`~tenktui.ui.messages.StoreChanged` (the app may post that message to the
+screen or call the method directly), and when the screen comes back to the top if
+anything it was drawn from moved meanwhile. The app builds each screen once and
+shows it again (issue 15: building one cost a switch most of its time), so a
+screen coming back compares what it was last read at (the store's
+``changes()``: writes here, by the sync engine, or by another process; and the
+day) with now, and reads again only when they differ.
 Edits go through :meth:`StoreScreen.edit`: the store validates and queues them,
 a refusal is shown to the person, and :class:`~tenktui.ui.messages.EditQueued`
 bubbles up to the app, which pokes the sync engine. :meth:`StoreScreen.say` tells
@@ -20,6 +25,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -48,6 +54,20 @@ def highlighted_key(table: DataTable[Any]) -> str | None:
     return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
+def restyle_if_changed(screen: Screen[Any], event: events.ScreenResume) -> None:
+    """For a kept screen's ``_on_screen_resume``, before Screen's own: Textual applies
+    the whole stylesheet again to every widget of a pushed screen (a third of a switch
+    once screens are kept); a screen shown again needs that only when the app's CSS
+    changed since it was last styled (a theme switched meanwhile: Textual's own count)."""
+    css = getattr(screen.app, "_css_update_count", None)
+    if css is None:
+        return
+    if css == screen._css_update_count:
+        event.refresh_styles = False
+    elif event.refresh_styles:
+        screen._css_update_count = css
+
+
 class ScreenTitle(Static):
     """The first line of a screen: what it shows, and a short summary."""
 
@@ -74,6 +94,8 @@ class StoreScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._drawn_on_mount = False
+        # What the last full read was made at (None: never, or to be read again).
+        self._read_at: tuple[Any, ...] | None = None
 
     # -- the store --------------------------------------------------------
     @property
@@ -103,22 +125,46 @@ class StoreScreen(Screen[None]):
     def refresh_from_store(self) -> None:
         """Read the store again and redraw (keeping the cursor where it was)."""
 
-    def on_mount(self) -> None:
+    def _reading(self) -> tuple[Any, ...]:
+        """What a drawing is made from: the store's rows, and the day ("today", "this
+        week"); a screen with words that move with the clock updates them on resume."""
+        return (self.store.database.changes(), self.today)
+
+    def redraw(self) -> None:
+        """Read the store and redraw, remembering what it was read at; taken before the
+        read, so a write during it only costs one more read later, never a stale one."""
+        self._read_at = self._reading()
         self.refresh_from_store()
+
+    def forget_drawing(self) -> None:
+        """Read the store again when next shown (what the screen is for has changed)."""
+        self._read_at = None
+
+    def reopen(self, *args: Any, **options: Any) -> bool:
+        """A switch shows this screen again for ``args``/``options`` (what a new one
+        would be built with): take them, or say False and the app builds a new one."""
+        return not args and not options
+
+    def on_mount(self) -> None:
+        self.redraw()
         # Textual resumes a screen right after mounting it: that is the same showing,
         # already drawn (reading the store twice delayed the first frame).
         self._drawn_on_mount = True
 
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Named so that it runs before Screen's own handler (Textual calls one handler a
+        # class, the underscored one first).
+        restyle_if_changed(self, event)
         if self._drawn_on_mount:
             self._drawn_on_mount = False
             return
-        self.refresh_from_store()
+        if self._read_at != self._reading():
+            self.redraw()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         # Stopped here: the app may have posted it to this screen, and must not get it back.
         message.stop()
-        self.refresh_from_store()
+        self.redraw()
 
     # -- telling the person ------------------------------------------------
     def say(self, text: str, kind: str = "") -> None:
@@ -133,6 +179,6 @@ class StoreScreen(Screen[None]):
         except InvalidEdit as refused:
             self.notify(clean(str(refused)), title="Not changed", severity="error", markup=False)
             return False
-        self.refresh_from_store()
+        self.redraw()
         self.post_message(EditQueued(description))
         return True

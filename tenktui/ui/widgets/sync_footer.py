@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
@@ -56,6 +57,7 @@ class SyncFooter(Footer):
     """
 
     def compose(self) -> ComposeResult:
+        self._composed_keys = _hints_of(self.screen) if self._bindings_ready else None
         widgets = list(super().compose())
         for widget in widgets:
             if isinstance(widget, FooterKey) and widget.has_class("-command-palette"):
@@ -72,6 +74,23 @@ class SyncFooter(Footer):
         _share(sync, line, timer is not None)
         sync.tooltip = line
         yield sync
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Textual's footer composes its hints again each time its screen is shown or its
+        focus moves; here only when the hints differ (issue 15: rebuilding the same ones
+        was most of a screen switch once screens are kept). Compared after the refresh,
+        when Textual's footer would compose: the screen may still be mounting now."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._compose_if_changed)
+
+    async def _compose_if_changed(self) -> None:
+        # A hidden screen's footer waits to be shown (its resume signals again): composed
+        # off screen, its hints were laid out only then, a second frame for the switch.
+        if not self.screen.is_current:
+            return
+        if getattr(self, "_composed_keys", None) != _hints_of(self.screen):
+            await self.recompose()
 
     def on_resize(self) -> None:
         width = self.app.size.width
@@ -100,6 +119,12 @@ class SyncFooter(Footer):
             badge.show(timer)
         for sync in self.query("#footer-sync").results(Static):
             _share(sync, self._line(), timer is not None)
+
+
+def _hints_of(screen: Screen[object]) -> tuple[tuple[object, ...], ...]:
+    """What the footer's hints are made of: each active binding as the footer shows it."""
+    hints = screen.active_bindings.items()
+    return tuple((key, b.binding, b.enabled, b.tooltip) for key, b in hints)
 
 
 def _hint_width(key: FooterKey) -> int:

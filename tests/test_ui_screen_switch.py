@@ -1,0 +1,245 @@
+"""Switching screens (issue 15): a screen is built once and shown again, and nothing it
+shows is stale when it comes back: an edit made on another screen, a sync that landed,
+a write by another process, the Timesheet's week it was opened for, the terminal's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from textual.color import Color
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets._footer import FooterKey
+
+from tenktui.session import Session
+from tenktui.store import Store
+from tenktui.ui.screens.assignments import AssignmentsScreen
+from tenktui.ui.screens.outbox import OutboxScreen
+from tenktui.ui.screens.reports import ReportsScreen
+from tenktui.ui.screens.status import StatusScreen
+from tenktui.ui.screens.timesheet import TimesheetScreen
+from tenktui.ui.widgets.picker import FuzzyPicker
+from tests.app_harness import NOW, cells, go, running, running_app, sandbox_client, sync, wait_for
+from tests.conftest import TODAY
+
+
+def title(screen: Any) -> str:
+    return str(screen.query_one("#screen-title", Static).render())
+
+
+def outbox_rows(screen: OutboxScreen) -> list[str]:
+    return [row[1] for row in cells(screen.query_one("#outbox", DataTable))]
+
+
+def row_of(app: Any, label: str) -> int:
+    grid = app.screen_stack[0].grid
+    return next(i for i, row in enumerate(grid.rows) if row.label.startswith(label))
+
+
+async def test_each_screen_is_built_once_and_shown_again(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        first = {}
+        for key, cls in (
+            ("f3", AssignmentsScreen),
+            ("f4", StatusScreen),
+            ("f6", OutboxScreen),
+            ("f7", ReportsScreen),
+        ):
+            first[key] = await go(pilot, key, cls)
+            await go(pilot, "f2", TimesheetScreen)
+        for key, cls in (
+            ("f7", ReportsScreen),
+            ("f3", AssignmentsScreen),
+            ("f6", OutboxScreen),
+            ("f4", StatusScreen),
+        ):
+            assert await go(pilot, key, cls) is first[key]
+        assert len(app.screen_stack) == 2
+
+
+async def test_an_edit_on_the_timesheet_shows_in_the_outbox_shown_before(
+    session: Session,
+) -> None:
+    async with running(session) as (app, pilot):
+        outbox = await go(pilot, "f6", OutboxScreen)
+        assert outbox_rows(outbox) == []
+        await go(pilot, "f2", TimesheetScreen)
+        app.screen.grid.move_to(row_of(app, "Internal Tools"), 1)
+        await pilot.press("2", "enter")
+        outbox = await go(pilot, "f6", OutboxScreen)
+        assert [r.split(" on ")[0] for r in outbox_rows(outbox)] == ["Log 2 h"]
+
+
+async def test_a_discard_in_the_outbox_shows_on_the_timesheet(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        grid = app.screen.grid
+        grid.move_to(row_of(app, "Internal Tools"), 1)
+        await pilot.press("2", "enter")
+        assert grid.current_cell.hours == 2
+        await go(pilot, "f6", OutboxScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert outbox_rows(app.screen) == []
+        await go(pilot, "f2", TimesheetScreen)
+        assert grid.current_cell.hours == 0
+
+
+async def test_a_write_by_another_process_shows_on_coming_back(session: Session) -> None:
+    """Shown at once, before the app's once-a-second look at the file."""
+    async with running(session) as (app, pilot):
+        await go(pilot, "f6", OutboxScreen)
+        await go(pilot, "f2", TimesheetScreen)
+        grid = app.screen.grid
+        grid.move_to(row_of(app, "Internal Tools"), 2)
+        await go(pilot, "f6", OutboxScreen)
+        other = Store(session.store.path, today=lambda: TODAY)  # a second connection
+        try:
+            me = other.database.get_meta("me")
+            other.edits.set_cell(me, grid.current_row.assignable_id, grid.current_day, 6)
+        finally:
+            other.close()
+        await go(pilot, "f2", TimesheetScreen)
+        assert grid.current_cell.hours == 6
+        outbox = await go(pilot, "f6", OutboxScreen)
+        assert [r.split(" on ")[0] for r in outbox_rows(outbox)] == ["Log 6 h"]
+
+
+@pytest.mark.slow
+async def test_a_sync_that_landed_shows_on_coming_back(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, pilot, session):
+        reports = await go(pilot, "f7", ReportsScreen)
+        me = session.store.me_id()
+        before = session.store.reports.report(me, reports.start, reports.end, "project").total
+        await go(pilot, "f2", TimesheetScreen)
+        project = next(
+            a for a in session.store.queries.assignments(me, TODAY, TODAY) if a["kind"] == "project"
+        )
+        async with sandbox_client(session) as api:
+            made = await api.post(
+                f"/users/{me}/time_entries",
+                json={
+                    "assignable_id": project["assignable_id"],
+                    "date": TODAY.isoformat(),
+                    "hours": 4,
+                },
+            )
+            assert made.status_code == 200, made.text
+        await sync(app, pilot)
+        reports = await go(pilot, "f7", ReportsScreen)
+        total = cells(reports.query_one("#report-table", DataTable))[-1]
+        assert total[0] == "Total"
+        assert float(total[1]) == pytest.approx(before.confirmed + 4)
+
+
+async def test_assignments_follow_the_week_the_timesheet_shows(session: Session) -> None:
+    async with running(session) as (_app, pilot):
+        screen = await go(pilot, "f3", AssignmentsScreen)
+        this_week = title(screen)
+        await go(pilot, "f2", TimesheetScreen)
+        await pilot.press("right_square_bracket")
+        screen = await go(pilot, "f3", AssignmentsScreen)
+        assert screen.anchor == TODAY - dt.timedelta(days=TODAY.weekday()) + dt.timedelta(weeks=1)
+        assert title(screen) != this_week
+        # A week moved on the Assignments screen itself goes back to the Timesheet's.
+        await pilot.press("right_square_bracket")
+        await go(pilot, "f2", TimesheetScreen)
+        screen = await go(pilot, "f3", AssignmentsScreen)
+        assert screen.anchor == TODAY - dt.timedelta(days=TODAY.weekday()) + dt.timedelta(weeks=1)
+
+
+async def test_a_screen_shown_again_fits_a_terminal_resized_meanwhile(session: Session) -> None:
+    async with running(session) as (_app, pilot):
+        await go(pilot, "f6", OutboxScreen)
+        await go(pilot, "f2", TimesheetScreen)
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        outbox = await go(pilot, "f6", OutboxScreen)
+        await wait_for(pilot, lambda: outbox.size.width == 120)
+        await pilot.pause()
+        what = outbox.query_one("#outbox", DataTable).ordered_columns[1]
+        assert what.width == 120 - 10 - 12 - 6 - 2
+
+
+@pytest.mark.slow
+async def test_the_status_board_asks_for_statuses_again_when_shown_again(tmp_path: Path) -> None:
+    """Leaving the board stops its status reads (issue 12.16); coming back starts them."""
+    async with running_app(tmp_path) as (app, pilot, session):
+        rate = session.demo.sandbox.sandbox.rate  # the clock is frozen: one rate window
+
+        async def pass_cost() -> int:
+            used = rate._used
+            await sync(app, pilot)
+            return rate._used - used
+
+        quiet = await pass_cost()
+        await go(pilot, "f4", StatusScreen)
+        assert await pass_cost() > quiet
+        await go(pilot, "f2", TimesheetScreen)
+        assert await pass_cost() == quiet
+        await go(pilot, "f4", StatusScreen)
+        assert await pass_cost() > quiet
+
+
+async def test_the_footer_keeps_its_hints_when_they_are_the_same(session: Session) -> None:
+    """Textual's footer composed its key hints again on every showing of its screen."""
+    async with running(session) as (app, pilot):
+        outbox = await go(pilot, "f6", OutboxScreen)
+        hints = list(outbox.query(FooterKey))
+        await go(pilot, "f2", TimesheetScreen)
+        await go(pilot, "f6", OutboxScreen)
+        await pilot.pause()
+        assert list(outbox.query(FooterKey)) == hints
+        # Hints that differ are composed as before: the Timesheet's own.
+        await go(pilot, "f2", TimesheetScreen)
+        await pilot.pause()
+        shown = {h.key for h in app.screen.query(FooterKey)}
+        assert "a" in shown and shown > {h.key for h in hints}
+
+
+async def test_a_theme_switched_meanwhile_colours_a_screen_shown_again(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        outbox = await go(pilot, "f6", OutboxScreen)
+        await go(pilot, "f2", TimesheetScreen)
+        app.theme = "tenktui-high-contrast"
+        await pilot.pause()
+        await go(pilot, "f6", OutboxScreen)
+        panel = Color.parse(app.get_css_variables()["panel"])
+        assert outbox.query_one("#screen-title", Static).styles.background == panel
+
+
+async def test_the_assignment_picker_is_kept_and_opens_empty_again(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        await go(pilot, "f6", OutboxScreen)
+        picker = await go(pilot, "f5", FuzzyPicker)
+        options = picker.query_one(OptionList)
+        everything = options.option_count
+        assert everything > 1
+        await pilot.press("z", "z", "q")
+        await pilot.pause()
+        assert options.option_count < everything
+        await pilot.press("escape")
+        await pilot.pause()
+        assert await go(pilot, "f5", FuzzyPicker) is picker
+        assert picker.query_one(Input).value == ""
+        assert options.option_count == everything and options.highlighted == 0
+        await pilot.press("enter")  # the first assignment's checklist, as before
+        await wait_for(pilot, lambda: app.screen_name == "subtasks")
+
+
+@pytest.mark.slow
+async def test_the_board_says_how_long_ago_again_when_shown_again(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, pilot, _session):
+        board = await go(pilot, "f4", StatusScreen)
+        await sync(app, pilot)
+        table = board.query_one("#board", DataTable)
+        assert cells(table)[0][4] == "just now"
+        await go(pilot, "f2", TimesheetScreen)
+        with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+            await go(pilot, "f4", StatusScreen)
+            assert cells(table)[0][4] == "5 min ago"
+            assert "checked 5 min ago" in str(board.query_one("#person", Static).render())
