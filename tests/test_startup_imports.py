@@ -38,6 +38,7 @@ LATER = (
     "tenktui.records",
     "tenktui.store.cache",
     "tenktui.ui.commands",
+    "textual.widgets._data_table",
 )
 
 PROFILE = """\

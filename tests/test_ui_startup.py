@@ -3,6 +3,7 @@ that follows it are one showing, not two)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tenktui.session import Session
@@ -19,7 +20,12 @@ async def test_the_timesheet_reads_its_week_once_at_start(session: Session) -> N
         return read(*args, **kwargs)
 
     queries.week = counted  # type: ignore[method-assign]  # counts, then reads for real
-    async with running(session) as (_app, pilot):
+    async with running(session) as (app, pilot):
         await pilot.pause()
         await pilot.pause()
-        assert len(weeks) == 1
+        shown = (session.store.me_id(), app.screen.week_start)
+        assert weeks.count(shown) == 1
+        # Besides it, only the weeks on either side, read ahead once the screen is still
+        assert {w for w in weeks if w != shown} <= {
+            (shown[0], shown[1] + dt.timedelta(days=7 * step)) for step in (1, -1)
+        }
