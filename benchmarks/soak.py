@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import os
 import secrets
 import shutil
@@ -82,7 +83,14 @@ async def soak(args: argparse.Namespace, workdir: Path, token: str, base_url: st
             passes += 1
             samples.append((time.perf_counter() - started, rss_kb()))
             if passes % 100 == 0:
-                print(f"  {passes} passes, RSS {samples[-1][1] / 1024:.1f} MiB", flush=True)
+                # Beside the RSS, what could grow with it: the cache file (SQLite's page
+                # cache follows it up to its bound) and Python's objects.
+                cache = sum(p.stat().st_size for p in workdir.glob("profile.db*") if p.is_file())
+                print(
+                    f"  {passes} passes, RSS {samples[-1][1] / 1024:.1f} MiB, cache file "
+                    f"{cache / 1024:.0f} KiB, {len(gc.get_objects())} Python objects",
+                    flush=True,
+                )
             await asyncio.sleep(args.interval)
     finally:
         await session.aclose()
