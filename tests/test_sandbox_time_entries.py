@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -518,6 +520,9 @@ async def test_sort_by_updated_descending_puts_the_latest_change_first(
     a = await _ok(asgi, world.user, assignable_id=world.project, date=WEEK[0])
     b = await _ok(asgi, world.user, assignable_id=world.project, date=WEEK[1])
     c = await _ok(asgi, world.user, assignable_id=world.project, date=WEEK[2])
+    # Stamps have one-second resolution: the change to a must fall in a later second
+    # than the creations (which a slow machine may spread over two seconds).
+    await asyncio.sleep(1.05 - time.time() % 1)
     await asgi.put(f"/users/{world.user}/time_entries/{a['id']}", json={"hours": 5})
     url = f"/users/{world.user}/time_entries"
     r = await asgi.get(url, params={"sort_field": "updated", "sort_order": "descending"})

@@ -145,7 +145,10 @@ async def test_the_demo_network_switch_queues_then_replays(tmp_path: Path) -> No
             assert session.demo.network_cut
             sheet(app).grid.move_to(1, 1)
             await pilot.press("2", "enter")
-            await wait_for(pilot, lambda: app.sync_state.kind == "offline")
+            # A pass gives up only after its attempts' jittered backoff (up to 5 tries,
+            # several seconds), and the pass already under way may give up first: up to
+            # two of them before the state says offline, so a minute is the bound here.
+            await wait_for(pilot, lambda: app.sync_state.kind == "offline", rounds=2400)
             await wait_for(pilot, lambda: "1 pending" in app.sync_line)
             assert "network cut" in app.sync_line
             bar = app.screen.query_one("#footer-sync")
@@ -153,7 +156,7 @@ async def test_the_demo_network_switch_queues_then_replays(tmp_path: Path) -> No
 
             await run_palette(app, pilot, "Restore network")
             assert not session.demo.network_cut
-            await wait_for(pilot, lambda: session.store.outbox.counts().pending == 0)
+            await wait_for(pilot, lambda: session.store.outbox.counts().pending == 0, rounds=2400)
             await wait_for(pilot, lambda: app.sync_line == "online")
         sandbox = session.demo.sandbox.sandbox
         assert sandbox.db.query(
