@@ -214,11 +214,11 @@ def measure(session: AppChild, keys: int, cell: tuple[int, int], rows: int) -> N
         session.press("]" if i % 2 == 0 else "[", "week")
     if keys % 2:
         session.press("[")
-    for round in range(max(2, keys // 5 + 1)):
+    for showing in range(max(2, keys // 5 + 1)):
         # The first showing of each screen builds it (kept afterwards): timed apart.
-        kind = "first screen" if round == 0 else "screen"
+        kind = "first screen" if showing == 0 else "screen"
         for key in ("f3", "f4", "f5", "f6", "f7"):
-            session.press(key, kind, *([f"screen {key}"] if round else []))
+            session.press(key, kind, *([f"screen {key}"] if showing else []))
             session.press("f2", kind)
 
 

@@ -178,13 +178,14 @@ class TenkApp(App[int]):
         code is loaded; only when the app has the process to itself. The collector
         ``tenktui`` paused while the app started (tenktui.gc_pause) is back on then; in
         a process of the app's own, collections then run between keystrokes."""
-        if gc_pause.paused():
-            gc_pause.resume()  # freezes what is alive, and collects again
         if not self.freezes_heap:
+            gc_pause.resume()  # freezes what is alive, and collects again (if it paused)
             return
-        # From now on the collector runs between keystrokes (tenktui.ui.idle_gc).
+        # From now on the collector runs between keystrokes (tenktui.ui.idle_gc): it
+        # freezes what is alive and takes over from the pause, which only ends here.
         if not self.collector.active:
             self.set_interval(CHECK_SECONDS, self.collector.tick, name="idle-gc")
+        gc_pause.resume(freeze=False)
         self.collector.start()
 
     @property

@@ -136,11 +136,7 @@ class TimesheetScreen(StoreScreen):
             return
         grid.empty_hint = "No rows this week: press a to add a project or leave type."
         week = self.week
-        same_week = week is not None and (week.user_id, week.week_start) == (
-            user,
-            self.week_start,
-        )
-        if rows and week is not None and same_week:
+        if rows and week is not None and (week.user_id, week.week_start) == (user, self.week_start):
             self.week = self.store.queries.week_rows(week, rows)
             # The banner after the frame that shows the cell: an edit seldom changes it.
             self.call_after_refresh(self._remind, user)
