@@ -33,6 +33,23 @@ from pathlib import Path
 EMAIL = "me@example.com"
 
 
+def sqlite_kb() -> int | None:
+    """What SQLite itself holds in this process (its page caches, schemas, statements),
+    from ``sqlite3_status64(SQLITE_STATUS_MEMORY_USED)`` in the library Python's sqlite3
+    is linked against; ``None`` where that library does not export it."""
+    import _sqlite3
+    import ctypes
+
+    try:
+        status = ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
+    except (AttributeError, OSError):
+        return None
+    current, highest = ctypes.c_int64(), ctypes.c_int64()
+    if status(0, ctypes.byref(current), ctypes.byref(highest), 0) != 0:
+        return None
+    return current.value // 1024
+
+
 def rss_kb() -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -63,7 +80,8 @@ async def soak(args: argparse.Namespace, workdir: Path, token: str, base_url: st
     session = open_session(
         db_path=workdir / "profile.db", base_url=base_url, token=token, email=EMAIL
     )
-    samples: list[tuple[float, int]] = []  # (seconds since the start, RSS kB)
+    # (seconds since the start, RSS kB, SQLite's own kB or None)
+    samples: list[tuple[float, int, int | None]] = []
     try:
         store, engine = session.store, session.engine
         await engine.sync_once(reference=True)
@@ -81,14 +99,16 @@ async def soak(args: argparse.Namespace, workdir: Path, token: str, base_url: st
             store.edits.set_cell(me, assignable, today, 1.0 + passes % 2)
             await engine.sync_once()
             passes += 1
-            samples.append((time.perf_counter() - started, rss_kb()))
+            samples.append((time.perf_counter() - started, rss_kb(), sqlite_kb()))
             if passes % 100 == 0:
                 # Beside the RSS, what could grow with it: the cache file (SQLite's page
-                # cache follows it up to its bound) and Python's objects.
+                # cache follows it up to its bound), SQLite's memory and Python's objects.
                 cache = sum(p.stat().st_size for p in workdir.glob("profile.db*") if p.is_file())
+                held = samples[-1][2]
+                sqlite = f"SQLite {held / 1024:.2f} MiB, " if held is not None else ""
                 print(
-                    f"  {passes} passes, RSS {samples[-1][1] / 1024:.1f} MiB, cache file "
-                    f"{cache / 1024:.0f} KiB, {len(gc.get_objects())} Python objects",
+                    f"  {passes} passes, RSS {samples[-1][1] / 1024:.1f} MiB, {sqlite}cache "
+                    f"file {cache / 1024:.0f} KiB, {len(gc.get_objects())} Python objects",
                     flush=True,
                 )
             await asyncio.sleep(args.interval)
@@ -116,12 +136,12 @@ def main() -> int:
     if len(samples) <= args.warmup + 1:
         print(f"only {len(samples)} passes: too few past the warm-up of {args.warmup}")
         return 0
-    base_at, base = samples[args.warmup]
-    tail = [kb for _, kb in samples[-10:]]
+    base_at, base, base_sqlite = samples[args.warmup]
+    tail = [kb for _, kb, _ in samples[-10:]]
     end_at, end = samples[-1][0], statistics.median(tail)
     growth = (end - base) / 1024
     hours = (end_at - base_at) / 3600
-    peak = max(kb for _, kb in samples) / 1024
+    peak = max(kb for _, kb, _ in samples) / 1024
     print(f"{len(samples)} passes in {dt.timedelta(seconds=round(end_at))}")
     print(
         f"RSS after the warm-up ({args.warmup} passes): {base / 1024:.1f} MiB; at the end "
@@ -132,6 +152,16 @@ def main() -> int:
     print(
         f"RSS growth after the warm-up: {growth:+.1f} MiB ({rate}; target: no growth over an hour)"
     )
+    sqlite_tail = [kb for _, _, kb in samples[-10:] if kb is not None]
+    if base_sqlite is not None and sqlite_tail:
+        # What SQLite holds grows with the cache file up to its page cache's bound; the rest
+        # of the process (Python's heap, the sockets) is the RSS less that.
+        sqlite_growth = (statistics.median(sqlite_tail) - base_sqlite) / 1024
+        print(
+            f"of which SQLite's own memory: {base_sqlite / 1024:.2f} -> "
+            f"{statistics.median(sqlite_tail) / 1024:.2f} MiB ({sqlite_growth:+.2f}); "
+            f"the rest: {growth - sqlite_growth:+.2f} MiB"
+        )
     return 0
 
 
