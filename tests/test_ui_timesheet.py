@@ -563,6 +563,30 @@ async def test_a_theme_chosen_later_recolours_the_grid(session: Session) -> None
         assert [s.style for s in before] != [s.style for s in after]
 
 
+async def test_the_grid_works_out_its_component_styles_once_per_stylesheet(
+    session: Session,
+) -> None:
+    """Focus and a return to the Timesheet restyle the grid: its 24 component styles
+    stand, even when another screen's first showing adds rules of its own; a theme
+    works them out again."""
+    async with running(session) as (app, pilot):
+        grid = sheet(app).grid
+        styles = dict(grid._component_styles)
+        assert len(styles) == len(WeekGridView.COMPONENT_CLASSES)
+        grid.blur()
+        await pilot.pause()
+        grid.focus()
+        await pilot.press("f3")  # Assignments, then back
+        await pilot.press("f2")
+        await pilot.pause()
+        assert sheet(app).grid is grid and grid.has_focus
+        assert all(grid._component_styles[name] is style for name, style in styles.items())
+        app.theme = "tenktui-ansi"
+        await pilot.pause()
+        assert all(grid._component_styles[name] is not style for name, style in styles.items())
+        assert set(grid._component_styles) == set(styles)
+
+
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 50)])
 async def test_no_line_of_the_grid_or_head_wraps(session: Session, size: tuple[int, int]) -> None:
     """Item 10: every day, the total and the week's state fit on their lines."""

@@ -192,6 +192,7 @@ class WeekGridView(ScrollView, can_focus=True):
         self.timer_assignable: int | None = None  # the row a running timer is on, marked
         self._geometry: tuple[int, Geometry] | None = None  # (width, its columns)
         self._styles: dict[tuple[str, ...], Style] = {}  # component styles, see _style
+        self._styled_by: tuple[object, ...] = ()  # the rules they were worked out from
         # Row index -> (the row, what its line depended on, the line): see _row.
         self._lines: dict[int, tuple[Row, tuple[object, ...], list[Segment]]] = {}
 
@@ -535,6 +536,31 @@ class WeekGridView(ScrollView, can_focus=True):
             style = self._styles[names] = self.get_component_rich_style(*names)
         return style
 
+    def _get_component_classes(self) -> frozenset[str]:  # type: ignore[override]
+        """The component classes Textual should work out styles for now: all of them
+        when the rules that style them have changed since they were last worked out,
+        else none (Textual keeps the styles it is not asked for).
+
+        Textual styles each of the grid's 24 component classes (a node of its own each)
+        every time it styles the grid: at mount, when it takes focus, each time its
+        screen is shown: up to three times before the first frame, about 3 ms each,
+        and again on every return to the Timesheet. Their rules (``& > .week-grid--…``)
+        name no pseudo-class of the grid, so nothing but the rules themselves changes
+        them: those filed under the component classes (and ``*``) in the stylesheet's
+        rules map. A theme parses them again (new rule objects); a screen's first
+        showing adds rules for its own widgets and leaves these as they were."""
+        rules = self.app.stylesheet.rules_map
+        now = tuple(rule for key in _COMPONENT_KEYS for rule in rules.get(key, ()))
+        before = self._styled_by
+        if (
+            self._component_styles
+            and len(now) == len(before)
+            and all(a is b for a, b in zip(now, before, strict=True))
+        ):
+            return frozenset()
+        self._styled_by = now
+        return super()._get_component_classes()
+
     def notify_style_update(self) -> None:
         self._styles.clear()  # the theme, the CSS or a pseudo-class changed
         self._lines.clear()
@@ -735,3 +761,8 @@ def clip(text: str, room: int) -> str:
 def fit(value: str, mark: str, width: int) -> str:
     """A value right-aligned in a column of ``width``, its one-character mark last."""
     return value.rjust(width - 1)[-(width - 1) :] + mark
+
+
+# Where the stylesheet's rules map files the rules that can style a component class's
+# node (see WeekGridView._get_component_classes).
+_COMPONENT_KEYS = ("*", "DOMNode", *sorted(f".{name}" for name in WeekGridView.COMPONENT_CLASSES))
