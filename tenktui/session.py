@@ -120,7 +120,9 @@ class Session:
         """The sync state to show before the engine has run: what the outbox holds."""
         if self.connected:
             return self.engine.state
-        counts = self.store.outbox.counts()
+        from tenktui.store.outbox_counts import open_counts  # not the whole outbox
+
+        counts = open_counts(self.store.database)
         return SyncState(pending=counts.pending, failed=counts.failed, conflicts=counts.conflicts)
 
     async def aclose(self) -> None:

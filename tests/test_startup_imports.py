@@ -15,7 +15,9 @@ from pathlib import Path
 # pygments and the email package), the backends, the engine and what it pushes with,
 # the sandbox, the Reports screen's charts and the other screens; and the record
 # classes (some 30 ms to define) with the cache's writer of pulls, which use them; the
-# command palette's own commands.
+# command palette's own commands. And what only a later read or write needs: the
+# outbox's module and the writer of edits (the footer's counts come without them), JSON
+# (the first frame reads only ids from the meta table) and the time-zone database.
 LATER = (
     "httpx",
     "tenktui.api.http",
@@ -39,6 +41,10 @@ LATER = (
     "tenktui.store.cache",
     "tenktui.ui.commands",
     "textual.widgets._data_table",
+    "tenktui.store.outbox",
+    "tenktui.store.edits",
+    "json",
+    "zoneinfo",
 )
 
 PROFILE = """\

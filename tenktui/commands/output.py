@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -36,6 +35,8 @@ def _default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
+    import json  # on first use: the app's start reads the profile through this package
+
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
 
 
@@ -55,6 +56,8 @@ class Output:
 
     def line(self, data: Any) -> None:
         """One JSON object per line (``sync --watch --json``)."""
+        import json
+
         print(json.dumps(data, ensure_ascii=False, default=_default), flush=True)
 
     def say(self, text: str) -> None:

@@ -136,7 +136,7 @@ class Store:
     def timer(self) -> Timer:
         from tenktui.store.timer import Timer
 
-        return Timer(self.database, self.edits)
+        return Timer(self.database, lambda: self.edits)
 
     @cached_property
     def reminders(self) -> ReminderQueries:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import sqlite3
@@ -174,11 +173,19 @@ class Database:
     # -- meta -------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
         value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
-        return json.loads(value) if value is not None else default
+        if value is None:
+            return default
+        if value.isascii() and value.isdigit():
+            return int(value)  # an id, as JSON writes it: all the first frame reads
+        import json  # on first use: some 3 ms of imports the first frame need not wait for
+
+        return json.loads(value)
 
     def set_meta(self, key: str, value: Any) -> None:
         if self.read_only and self.get_meta(key) == value:
             return  # nothing to write, and a read-only cache cannot take the write
+        import json
+
         with self.write():
             self.conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "

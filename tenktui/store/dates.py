@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DATE_WORDS = (
@@ -80,4 +79,6 @@ def parse_moment(
     if len(words) > 1:
         day = parse_date(" ".join(words[:-1]), today)
     wall = dt.datetime.combine(day or today, dt.time(int(match[1]), int(match[2])))
+    from zoneinfo import ZoneInfo  # on first use: it reads the system's paths (~3 ms)
+
     return wall.replace(tzinfo=ZoneInfo(zone))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tenktui.store.database import Database, utc_now
+from tenktui.store.outbox_counts import OutboxCounts, open_counts
 from tenktui.store.raw import raw_json
 from tenktui.store.states import (
     FOLDABLE_STATES,
@@ -75,13 +76,6 @@ class OutboxRow:
         )
 
 
-@dataclass(frozen=True)
-class OutboxCounts:
-    pending: int = 0
-    failed: int = 0
-    conflicts: int = 0
-
-
 class Outbox:
     """Queue and state transitions of outbox rows."""
 
@@ -120,17 +114,7 @@ class Outbox:
         ]
 
     def counts(self) -> OutboxCounts:
-        found = {
-            r["state"]: r["n"]
-            for r in self.d.rows(
-                f"SELECT state, COUNT(*) AS n FROM outbox WHERE state IN {OPEN_SQL} GROUP BY state"
-            )
-        }
-        return OutboxCounts(
-            pending=found.get("pending", 0) + found.get("sending", 0),
-            failed=found.get("failed", 0),
-            conflicts=found.get("conflict", 0),
-        )
+        return open_counts(self.d)
 
     # -- queueing (inside an edit's transaction) --------------------------
     def enqueue(

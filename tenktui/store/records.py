@@ -8,7 +8,6 @@ answers come as the typed records of :mod:`tenktui.records`.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from tenktui.store.database import Database
@@ -36,6 +35,8 @@ Row = dict[str, Any]
 
 def stored_raw(row: Row | None) -> dict[str, Any] | None:
     """The server copy a cache row was last pulled or landed as (its ``raw``)."""
+    import json  # on first use: the Timesheet's first frame needs only the field names
+
     return json.loads(row["raw"]) if row and row.get("raw") else None
 
 

@@ -17,13 +17,18 @@ nothing queued.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
 from tenktui.store.database import Database
-from tenktui.store.edits import Edits
 from tenktui.store.rounding import Rounding
 from tenktui.store.validation import InvalidEdit, check_text
+
+if TYPE_CHECKING:  # the writer of edits (and its outbox) loads on the first start or stop
+    from zoneinfo import ZoneInfo
+
+    from tenktui.store.edits import Edits
 
 # A timer running longer than this is asked about: nobody works 12 hours unbroken.
 FORGOTTEN_AFTER = dt.timedelta(hours=12)
@@ -106,9 +111,13 @@ class Started:
 class Timer:
     """The profile's one timer, kept in the store (``store.timer``)."""
 
-    def __init__(self, database: Database, edits: Edits) -> None:
+    def __init__(self, database: Database, edits: Callable[[], Edits]) -> None:
         self.d = database
-        self.edits = edits
+        self._edits = edits  # the store's, made on first use: reading needs none
+
+    @property
+    def edits(self) -> Edits:
+        return self._edits()
 
     def running(self) -> RunningTimer | None:
         """The running timer, or ``None``."""
@@ -257,6 +266,8 @@ def split_by_day(start: dt.datetime, stop: dt.datetime, zone: str) -> list[tuple
 
 
 def _zone(name: str) -> ZoneInfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # on first use (~3 ms at start-up)
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:

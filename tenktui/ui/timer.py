@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len, set_cell_size
 
@@ -81,6 +80,8 @@ def clip(text: str, room: int) -> str:
 
 def describe_stopped(stopped: Stopped, label: str, zone: str) -> str:
     """``Stopped Internal Tools at 17:40: 1.25 h on Mon 23 Nov`` — one part per day."""
+    from zoneinfo import ZoneInfo
+
     at = stopped.stopped_at.astimezone(ZoneInfo(zone))
     queued = [
         f"{hours_text(p.hours)} h on {p.day:%a %d %b}" for p in stopped.parts if not p.skipped
@@ -100,6 +101,8 @@ def parse_stop_time(text: str, started: dt.datetime, today: dt.date, zone: str) 
     stopped when the work ended, usually that evening; a date word or ``YYYY-MM-DD``
     before it names another day (``yesterday 17:40``). :class:`BadTime` otherwise.
     """
+    from zoneinfo import ZoneInfo
+
     try:
         day = started.astimezone(ZoneInfo(zone)).date()
         return parse_moment(text, today, zone, day=day)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from textual import messages
 from textual.app import ComposeResult
@@ -142,7 +141,8 @@ class TimesheetScreen(StoreScreen):
             self.call_after_refresh(self._remind, user)
         else:
             self.week = self.weeks.week(user, self.week_start)
-            self._remind(user)
+            # The banner after the frame too: at start-up, the week is what is awaited.
+            self.call_after_refresh(self._remind, user)
         grid.set_week(self.week, today=self.today, timer=self._timer_row())
         self._read_ahead_soon()
         self._head(self._title(), self._state())
@@ -912,6 +912,8 @@ class TimesheetScreen(StoreScreen):
 
 
 def _local(instant: dt.datetime, zone: str) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
     return instant.astimezone(ZoneInfo(zone))
 
 
