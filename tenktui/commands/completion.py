@@ -14,9 +14,11 @@ example::
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 SHELLS = ("bash", "zsh", "fish")
 

@@ -10,13 +10,12 @@ sync (0), refused by the server or in conflict (1).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tenktui import tokens
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
@@ -25,6 +24,9 @@ from tenktui.commands.output import Output
 from tenktui.config import ConfigError, Profile, load_config
 from tenktui.logs import remember_secret, setup_logging
 from tenktui.store.states import REPLAYABLE_STATES, OutboxState
+
+if TYPE_CHECKING:  # the arguments only: the app's start reads its own without argparse
+    import argparse
 
 T = TypeVar("T")
 CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries

@@ -40,6 +40,18 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
 
 
+def fail(message: str, code: int, *, as_json: bool = False) -> int:
+    """Say why the command stopped; ``code`` is the exit status (and the JSON error's code).
+    The message is redacted (no token reaches the terminal) and cleaned."""
+    from tenktui.logs import redact
+
+    if as_json:
+        print(dumps({"error": {"code": code, "message": redact(message)}}), flush=True)
+    else:
+        print(f"tenktui: {clean(redact(message))}", file=sys.stderr, flush=True)
+    return code
+
+
 class Output:
     """Where a command's result goes: a JSON document or text on stdout; notes on stderr."""
 
