@@ -16,16 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from tenktui.api.capabilities import BY_BACKEND, Capabilities
 from tenktui.store import Rounding, Store
-from tenktui.store.reminders import DEFAULT_LOCK_DAYS
-from tenktui.sync.control import SyncControl
-from tenktui.sync.state import RangeFetch, SyncState
+from tenktui.store.validation import DEFAULT_LOCK_DAYS
+from tenktui.sync.state import SyncState
 from tenktui.sync.window import Window
 
 if TYPE_CHECKING:  # the network stack is imported on first connect, not at start-up
     from tenktui.api.base import Backend
     from tenktui.config import Profile
     from tenktui.records import KeyMap
+    from tenktui.sync.control import SyncControl
     from tenktui.sync.engine import SyncEngine
+    from tenktui.sync.reports import RangeFetch
 
 DEMO_EMAIL = "me@example.com"
 

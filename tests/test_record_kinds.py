@@ -25,7 +25,7 @@ from tenktui.store import Store
 from tenktui.store.outbox import OutboxRow, OutboxState
 from tenktui.store.records import Records
 from tenktui.sync.push import Pusher
-from tenktui.sync.state import SyncReport
+from tenktui.sync.reports import SyncReport
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,7 +18,9 @@ from pathlib import Path
 # command palette's own commands. And what only a later read or write needs: the
 # outbox's module and the writer of edits (the footer's counts come without them), JSON
 # (the first frame reads only ids from the meta table) and the time-zone database. And
-# argparse: the app's own arguments are read without it (cli.app_arguments).
+# argparse: the app's own arguments are read without it (cli.app_arguments). And the
+# classes only a later step defines: the reminders (read after the first frame), what a
+# timer's start or stop did, a sync pass's report, the sync control's protocol.
 LATER = (
     "httpx",
     "tenktui.api.http",
@@ -47,6 +49,10 @@ LATER = (
     "json",
     "zoneinfo",
     "argparse",
+    "tenktui.store.reminders",
+    "tenktui.store.timer_results",
+    "tenktui.sync.reports",
+    "tenktui.sync.control",
 )
 
 PROFILE = """\

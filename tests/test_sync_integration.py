@@ -15,7 +15,7 @@ from tenktui.api.tenkft.client import TenKftClient
 from tenktui.kinds import Describer, Resolutions
 from tenktui.store import InvalidEdit, Store
 from tenktui.sync.engine import SyncEngine
-from tenktui.sync.state import SyncReport
+from tenktui.sync.reports import SyncReport
 from tests.conftest import TODAY, TOKEN, RunningSandbox, both_readings, start_sandbox
 from tests.sync_rig import FIRST, LAST, ME, WORKDAYS, SyncRig, kill_replays, synced_rig
 

@@ -33,10 +33,9 @@ from typing import Any, Literal
 
 from tenktui.store.database import Database
 from tenktui.store.queries import Queries
-from tenktui.store.validation import lock_for
+from tenktui.store.validation import DEFAULT_LOCK_DAYS, lock_for
 from tenktui.text import hours_text
 
-DEFAULT_LOCK_DAYS = 3  # the profile's ``lock_warning_days`` unless it says otherwise
 FALLBACK_WEEKS = 8  # a cache with no recorded window: how far back its held days count
 WINDOW_META = "time_window"  # {"user_id", "from", "to"}: the last window a sync pulled
 

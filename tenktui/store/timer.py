@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tenktui.store.database import Database
@@ -29,6 +29,18 @@ if TYPE_CHECKING:  # the writer of edits (and its outbox) loads on the first sta
     from zoneinfo import ZoneInfo
 
     from tenktui.store.edits import Edits
+    from tenktui.store.timer_results import Part, Started, Stopped
+
+_RESULTS = ("Part", "Started", "Stopped")  # defined in timer_results, loaded on first use
+
+
+def __getattr__(name: str) -> type:
+    if name in _RESULTS:
+        from tenktui.store import timer_results
+
+        return getattr(timer_results, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # A timer running longer than this is asked about: nobody works 12 hours unbroken.
 FORGOTTEN_AFTER = dt.timedelta(hours=12)
@@ -59,53 +71,6 @@ class RunningTimer:
     def started_local(self, zone: str) -> dt.datetime:
         """The start as wall time in ``zone``."""
         return self.started_at.astimezone(_zone(zone))
-
-
-@dataclass(frozen=True)
-class Part:
-    """One local day's share of a stopped timer: the exact seconds, the hours the rule
-    made of them, and the entry written (``entry_id`` is ``None`` when the part rounded
-    to 0 h and was skipped)."""
-
-    day: dt.date
-    seconds: float
-    hours: float
-    entry_id: int | None
-
-    @property
-    def skipped(self) -> bool:
-        return self.entry_id is None
-
-
-@dataclass(frozen=True)
-class Stopped:
-    """What a stop did: the timer it ended, when, and its parts, one per local day."""
-
-    timer: RunningTimer
-    stopped_at: dt.datetime
-    parts: list[Part] = field(default_factory=list)
-
-    @property
-    def hours(self) -> float:
-        """The hours queued over every part."""
-        return round(sum(p.hours for p in self.parts if not p.skipped), 2)
-
-    @property
-    def entry_ids(self) -> list[int]:
-        return [p.entry_id for p in self.parts if p.entry_id is not None]
-
-    @property
-    def skipped(self) -> list[Part]:
-        """The parts that rounded to 0 h: nothing was queued for them."""
-        return [p for p in self.parts if p.skipped]
-
-
-@dataclass(frozen=True)
-class Started:
-    """A started timer, and the one it stopped first (``None`` when none ran)."""
-
-    timer: RunningTimer
-    stopped: Stopped | None = None
 
 
 class Timer:
@@ -171,6 +136,8 @@ class Timer:
             )
         timer = self.running()
         assert timer is not None
+        from tenktui.store.timer_results import Started
+
         return Started(timer, stopped)
 
     def stop(
@@ -192,6 +159,8 @@ class Timer:
         after ``now``, or when a part is refused (a day over 24 h, a lock): then the
         timer keeps running and nothing is queued.
         """
+        from tenktui.store.timer_results import Part, Stopped
+
         now = _aware(now, "now")
         stop = _aware(at, "at") if at is not None else now
         with self.d.write() as c:

@@ -150,6 +150,11 @@ def check_date(day: dt.date) -> dt.date:
     return day
 
 
+# Reminders warn this many days before unconfirmed time locks, unless the profile's
+# ``lock_warning_days`` says otherwise.
+DEFAULT_LOCK_DAYS = 3
+
+
 @dataclass(frozen=True)
 class Lock:
     """Why time cannot be entered on an assignable for a date (``None`` when it can)."""

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from tenktui.sync.state import RangeFetch, SyncState
+from tenktui.sync.state import SyncState
+
+if TYPE_CHECKING:
+    from tenktui.sync.reports import RangeFetch
 
 
 class SyncControl(Protocol):

@@ -26,7 +26,8 @@ from tenktui.store.held import gaps
 from tenktui.sync.leader import LeaderLock
 from tenktui.sync.pull import Progress, Puller, Window
 from tenktui.sync.push import Pusher, StopPush
-from tenktui.sync.state import RangeFetch, SyncReport, SyncState
+from tenktui.sync.reports import RangeFetch, SyncReport
+from tenktui.sync.state import SyncState
 
 log = logging.getLogger("tenktui.sync")
 

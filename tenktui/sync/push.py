@@ -27,7 +27,7 @@ from tenktui.kinds import Landing, Outcome, RecordKind, Sending, kind_for
 from tenktui.records import Record
 from tenktui.store import Store
 from tenktui.store.outbox import REPLAYABLE_STATES, OutboxRow, OutboxState
-from tenktui.sync.state import SyncReport
+from tenktui.sync.reports import SyncReport
 
 log = logging.getLogger("tenktui.sync")
 

@@ -1,9 +1,10 @@
-"""What the sync engine reports: the footer's line and the commands' summary."""
+"""The engine's state as the footer and the commands' summary show it (what a pass
+did is in :mod:`tenktui.sync.reports`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -40,29 +41,3 @@ class SyncState:
         if self.conflicts:
             parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''}")
         return " · ".join(parts)
-
-
-@dataclass
-class SyncReport:
-    """What one sync pass did."""
-
-    pulled: dict[str, int] = field(default_factory=dict)
-    pushed: int = 0
-    adopted: int = 0  # ambiguous creates found on the server and adopted
-    resent: int = 0  # ambiguous creates that never landed and were sent again
-    failed: int = 0
-    conflicts: int = 0
-    requests: int = 0
-
-
-@dataclass(frozen=True)
-class RangeFetch:
-    """What fetching a period outside the cache came to: ``ok`` when the whole
-    period is now held; ``message`` says what happened in words for people (why not,
-    and what to do, when not ``ok``); ``fetched`` lists the ranges brought now
-    (none when the cache already held the period)."""
-
-    ok: bool
-    message: str
-    fetched: tuple[tuple[dt.date, dt.date], ...] = ()
-    counts: dict[str, int] = field(default_factory=dict)

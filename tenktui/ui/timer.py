@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 
 from tenktui.store import Store
 from tenktui.store.dates import BadDate, parse_moment
-from tenktui.store.timer import RunningTimer, Stopped
+from tenktui.store.timer import RunningTimer
 from tenktui.store.validation import display_name
 from tenktui.text import clean_line, hours_text
+
+if TYPE_CHECKING:
+    from tenktui.store.timer_results import Stopped
 
 TIMER_MARK = "⏱"
 # Below this many columns for a name, the footer shows the time alone: "⏱ 1:25".

@@ -15,15 +15,12 @@ from textual.widgets import Static
 
 from tenktui.store import (
     InvalidEdit,
-    Reminders,
     Row,
-    Stopped,
     WeekGrid,
     parse_hours,
     week_start_for,
 )
 from tenktui.store.records import ENTRY_EDITABLE
-from tenktui.store.reminders import day_summary
 from tenktui.store.rows import WeekRows
 from tenktui.store.states import STUCK_STATES
 from tenktui.store.timer import split_by_day
@@ -41,6 +38,8 @@ from tenktui.ui.widgets.week_head import WeekHead
 
 if TYPE_CHECKING:
     from tenktui.session import Session
+    from tenktui.store.reminders import Reminders
+    from tenktui.store.timer_results import Stopped
 
 READ_AHEAD_SECONDS = 0.05  # still this long, the screen reads a week ahead
 CHROME_LINES = 5  # app bar, week head, two lines of detail, footer (+ the reminder banner)
@@ -89,13 +88,28 @@ class TimesheetScreen(StoreScreen):
         self.redo_steps: list[UndoStep] = []
         # (text, kind, cell it was said on): shown until the cursor leaves that cell
         self._message: tuple[str, str, tuple[int, int]] | None = None
-        self.reminders = Reminders(None, None)
+        self._reminders: Reminders | None = None  # read after the first frame
         self.weeks = WeekReads(self.store)
         self._step = 1  # the way the person last went: the week read ahead first
         self._reading_ahead: Timer | None = None
         self._reminded: tuple[Any, ...] | None = None  # what the reminders were read for
 
     # -- layout ---------------------------------------------------------------
+
+    @property
+    def reminders(self) -> Reminders:
+        """What the banner shows: none until the first read, after the first frame
+        (so the reminders' module is not loaded before it either)."""
+        if self._reminders is None:
+            from tenktui.store.reminders import Reminders
+
+            self._reminders = Reminders(None, None)
+        return self._reminders
+
+    @reminders.setter
+    def reminders(self, reminders: Reminders) -> None:
+        self._reminders = reminders
+
     def compose(self) -> ComposeResult:
         yield AppBar("timesheet")
         yield ReminderBanner()
@@ -203,6 +217,8 @@ class TimesheetScreen(StoreScreen):
         if waiting:
             self.grid.select_assignable(waiting[0], column)
         more = f" ({days.index(day) + 1} of {len(days)} days: ! for the next)"
+        from tenktui.store.reminders import day_summary  # read after the first frame
+
         self.say(day_summary(self.reminders, day) + (more if len(days) > 1 else ""))
 
     def _timer_row(self) -> int | None:

@@ -3,11 +3,14 @@ something to act on (time about to lock, unconfirmed time, short days)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Static
 
-from tenktui.store import Reminders
-from tenktui.store.reminders import summary
 from tenktui.text import clean_line
+
+if TYPE_CHECKING:  # the reminders are read after the first frame, and their module then
+    from tenktui.store.reminders import Reminders
 
 # The key that jumps to a reminder's day leads the line: it reads as a warning sign
 # too, and survives the ellipsis that cuts the rest on a narrow screen.
@@ -40,6 +43,8 @@ class ReminderBanner(Static):
 
     def show(self, reminders: Reminders) -> bool:
         """Show ``reminders`` (or hide); whether the lines it takes changed."""
+        from tenktui.store.reminders import summary
+
         line = summary(reminders)
         before = self.lines
         text = clean_line(f"{MARK} {line}") if line else ""
