@@ -223,7 +223,7 @@ def _app(args: Args) -> int:
     """Open the app on the chosen profile (Textual is imported only here)."""
     from tenktui import tokens
     from tenktui.commands import CommandError
-    from tenktui.commands.context import load_profile, login_command
+    from tenktui.commands.profiles import load_profile, login_command
     from tenktui.config import ConfigError, load_config, update_profile
     from tenktui.logs import remember_secret
 

@@ -53,6 +53,7 @@ LATER = (
     "tenktui.store.timer_results",
     "tenktui.sync.reports",
     "tenktui.sync.control",
+    "tenktui.commands.context",
 )
 
 PROFILE = """\
@@ -67,7 +68,7 @@ email = "me@example.com"
 # on the cache, and the app with its first screen.
 APP_START = """\
 from tenktui import cli
-from tenktui.commands.context import load_profile
+from tenktui.commands.profiles import load_profile
 from tenktui.session import open_profile_session
 from tenktui.ui.app import TenkApp
 import tenktui.ui.launch

@@ -21,7 +21,8 @@ from tenktui import tokens
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError
 from tenktui.commands.dates import today as person_today
 from tenktui.commands.output import Output
-from tenktui.config import ConfigError, Profile, load_config
+from tenktui.commands.profiles import load_profile, login_command
+from tenktui.config import ConfigError, Profile
 from tenktui.logs import remember_secret, setup_logging
 from tenktui.store.states import REPLAYABLE_STATES, OutboxState
 
@@ -31,12 +32,6 @@ if TYPE_CHECKING:  # the arguments only: the app's start reads its own without a
 T = TypeVar("T")
 CLI_ATTEMPTS = 3  # a command answers in about a second offline, not after 5 retries
 SYNC_DEADLINE = 20.0  # seconds a command's sync may take; past it the edit stays queued
-
-
-def load_profile(args: argparse.Namespace) -> tuple[Any, Profile]:
-    """The config and the profile the command is for (``ConfigError`` → exit 2)."""
-    config = load_config()
-    return config, config.pick(getattr(args, "profile", None))
 
 
 @dataclass
@@ -212,19 +207,6 @@ class Context:
 
     def _open_rows(self) -> dict[int, tuple[str, str]]:
         return self.store.unsent.open_versions()
-
-
-def login_command(profile: Profile) -> str:
-    """The ``tenktui login`` line that renews this profile's token."""
-    line = (
-        f"tenktui login --profile {profile.name} --base-url {profile.base_url} "
-        f"--email {profile.email}"
-    )
-    if profile.backend != "tenkft":
-        line += f" --backend {profile.backend}"
-        if profile.timezone:
-            line += f" --timezone {profile.timezone}"
-    return line
 
 
 def describe_row(store: Any, row: Any) -> dict[str, Any]:
