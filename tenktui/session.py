@@ -9,7 +9,7 @@ reaches sync only through :attr:`Session.sync`, a typed
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,12 +69,29 @@ class Session:
         self._engine = engine
         self._connect = connect
         self._capabilities = capabilities
+        # What screens asked the engine for before it was made, the last ask of each
+        # kind (see ``ask_engine``).
+        self._asks: dict[Hashable, Callable[[SyncEngine], None]] = {}
         self.sync: SyncControl = SessionSync(self)
 
     def _ensure(self) -> None:
         if self._backend is None or self._engine is None:
             assert self._connect is not None
             self._backend, self._engine = self._connect()
+            asks, self._asks = self._asks, {}
+            for ask in asks.values():
+                ask(self._engine)
+
+    def ask_engine(self, kind: Hashable, ask: Callable[[SyncEngine], None]) -> None:
+        """Tell the engine what a screen wants fetched: now if it is made, else when it
+        is (only the last ask of each ``kind`` is kept until then). Making it imports
+        the network stack (a quarter of a second), which the app does in a thread once
+        its first frame is out (``preload``); a screen shown before that, or with sync
+        off, must not do it on the key that showed it."""
+        if self._engine is not None:
+            ask(self._engine)
+        else:
+            self._asks[kind] = ask
 
     @property
     def timezone(self) -> str:
@@ -152,13 +169,16 @@ class SessionSync:
             self._session.engine.poke()
 
     def want_statuses(self, user_ids: Iterable[int]) -> None:
-        self._session.engine.want_statuses(user_ids)
+        ids = list(user_ids)
+        self._session.ask_engine("statuses", lambda engine: engine.want_statuses(ids))
 
     def want_subtasks(self, assignment_id: int) -> None:
-        self._session.engine.want_subtasks(assignment_id)
+        self._session.ask_engine(
+            ("subtasks", assignment_id), lambda engine: engine.want_subtasks(assignment_id)
+        )
 
     def want_projects(self) -> None:
-        self._session.engine.want_projects()
+        self._session.ask_engine("projects", lambda engine: engine.want_projects())
 
     def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
         return self._session.engine.subscribe(listener)

@@ -243,3 +243,41 @@ async def test_the_board_says_how_long_ago_again_when_shown_again(tmp_path: Path
             await go(pilot, "f4", StatusScreen)
             assert cells(table)[0][4] == "5 min ago"
             assert "checked 5 min ago" in str(board.query_one("#person", Static).render())
+
+
+async def test_a_screen_shown_before_the_engine_is_made_leaves_its_asks_for_it(
+    synced_store: Path, tmp_path: Path
+) -> None:
+    """Assignments and the status board ask the engine for people and statuses. Before
+    it is made (sync off, or the network stack not loaded yet) showing them must not
+    make it on the key that showed them (a quarter of a second of imports): the asks
+    wait, and the engine gets them when it is made."""
+    from tests.app_harness import ALL_CAPABILITIES, offline_session
+
+    ready = offline_session(synced_store, tmp_path / "profile")
+    made: list[bool] = []
+
+    def connect() -> tuple[Any, Any]:
+        made.append(True)
+        return ready.backend, ready.engine
+
+    session = Session(
+        ready.store,
+        email="me@example.com",
+        connect=connect,
+        capabilities=ALL_CAPABILITIES,
+        timezone="UTC",
+    )
+    try:
+        async with running(session) as (app, pilot):
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: isinstance(app.screen, AssignmentsScreen))
+            await pilot.press("f4")
+            await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen))
+            await pilot.pause()
+            assert made == [] and not session.connected
+        engine = session.engine
+        assert made == [True]
+        assert engine._wanted_projects
+    finally:
+        await session.aclose()
