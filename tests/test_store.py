@@ -92,6 +92,17 @@ def test_cache_file_is_private_and_in_wal_mode(store: Store) -> None:
     assert store.database.scalar("PRAGMA journal_mode") == "wal"
 
 
+@pytest.mark.parametrize(
+    "value", [0, 7, 2**53, -3, 1.5, "12", "", True, None, [1, "2"], {"from": "2026-11-30"}]
+)
+def test_a_meta_value_reads_back_as_it_was_written(store: Store, value: object) -> None:
+    """An id reads back without the JSON module (start-up: ``get_meta`` of digits);
+    everything else, text of digits included, through it."""
+    store.database.set_meta("probe", value)
+    back = store.database.get_meta("probe", "absent")
+    assert back == value and type(back) is type(value)
+
+
 def test_a_version_1_file_migrates_forward(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
