@@ -133,3 +133,22 @@ def test_the_version_imports_neither_textual_nor_the_store(tmp_path: Path) -> No
     )
     # The version is argparse's to print: only Textual and the store must wait.
     assert loaded_too_soon(code, tmp_path, later=()) == []
+
+
+def test_after_the_first_frame_the_other_screens_are_loaded_ahead(tmp_path: Path) -> None:
+    """What the first frame leaves for later, the app loads in a thread once it is out
+    (``preload_screens``): a screen's first showing then builds it, and does not also
+    import it."""
+    screens = tuple(
+        f"tenktui.ui.screens.{name}"
+        for name in ("assignments", "status", "subtasks", "outbox", "reports", "help")
+    )
+    code = (
+        "import sys\n"
+        "from tenktui.ui.app import preload_screens\n"
+        f"before = [m for m in {screens!r} if m in sys.modules]\n"
+        "assert before == [], before\n"
+        "preload_screens()\n"
+        f"print(' '.join(m for m in {screens!r} if m not in sys.modules))\n"
+    )
+    assert loaded_too_soon(code, tmp_path, later=()) == []

@@ -70,6 +70,13 @@ SCREENS_BY_NAME = {
     "outbox": ("tenktui.ui.screens.outbox", "OutboxScreen"),
     "reports": ("tenktui.ui.screens.reports", "ReportsScreen"),
 }
+# Loaded in a thread once the first frame is out (``preload_screens``): a screen's
+# first showing then builds it, and does not also import it (the Outbox's 31 modules).
+PRELOADED = (
+    *(module for module, _ in SCREENS_BY_NAME.values()),
+    "tenktui.ui.widgets.kept_picker",
+    "tenktui.ui.screens.help",
+)
 POLL_SECONDS = 1.0
 RESTART_SECONDS = 5.0
 SUBTASK_RANGE = dt.timedelta(weeks=8)
@@ -167,6 +174,8 @@ class TenkApp(App[int]):
         if self.sync_enabled and not self.exit_after_paint:
             # After the first paint: the cached week shows before any network work starts.
             self.call_after_refresh(self.run_sync)
+        if self.freezes_heap and not self.exit_after_paint:
+            self.call_after_refresh(self._preload_screens)
         self.call_after_refresh(self.freeze_heap)
 
     def freeze_heap(self) -> None:
@@ -187,6 +196,12 @@ class TenkApp(App[int]):
             self.set_interval(CHECK_SECONDS, self.collector.tick, name="idle-gc")
         gc_pause.resume(freeze=False)
         self.collector.start()
+
+    @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
+    def _preload_screens(self) -> None:
+        """The other screens' modules, imported in a thread after the first frame when
+        the app has the process to itself (tests import them as they go)."""
+        preload_screens()
 
     @property
     def screen_names(self) -> list[str]:
@@ -554,3 +569,14 @@ class TenkApp(App[int]):
             self.notify("Network restored: queued edits are being sent.")
         self.sync_line = self._describe(self.sync_state)
         sync.poke()
+
+
+def preload_screens() -> None:
+    """Import every screen's module (and the picker's), so that a screen's first showing
+    only builds it: safe to run in a thread; one that fails waits for its key, which
+    says so."""
+    for module in PRELOADED:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            log.warning("could not preload %s", module, exc_info=True)
