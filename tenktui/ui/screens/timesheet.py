@@ -154,8 +154,13 @@ class TimesheetScreen(StoreScreen):
             self.call_after_refresh(self._remind, user)
         else:
             self.week = self.weeks.week(user, self.week_start)
-            # The banner after the frame too: at start-up, the week is what is awaited.
-            self.call_after_refresh(self._remind, user)
+            if self._reminded is None:
+                # At start-up the banner waits for the first frame: the week is what is
+                # awaited. Later its read is cheap when nothing moved, and waiting for a
+                # frame would split the week change's redraw in two.
+                self.call_after_refresh(self._remind, user)
+            else:
+                self._remind(user)
         grid.set_week(self.week, today=self.today, timer=self._timer_row())
         self._read_ahead_soon()
         self._head(self._title(), self._state())
