@@ -18,7 +18,6 @@ config, cache and data dirs, no blinking cursor) is autouse in ``tests/conftest.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -62,7 +61,7 @@ __all__ = [
 ]
 
 # Everything on, 10,000ft's list included.
-ALL_CAPABILITIES = dataclasses.replace(TENKFT, nested_subtasks=True)
+ALL_CAPABILITIES = TENKFT._replace(nested_subtasks=True)
 
 
 def offline_session(

@@ -275,9 +275,8 @@ async def test_the_palette_sets_a_status(session: Session) -> None:
 async def test_without_statuses_the_status_screen_and_actions_are_hidden(
     synced_store: Path, tmp_path: Path
 ) -> None:
-    from dataclasses import replace
 
-    caps = replace(ALL_CAPABILITIES, statuses=False)
+    caps = ALL_CAPABILITIES._replace(statuses=False)
     session = offline_session(synced_store, tmp_path / "p", caps)
     try:
         async with running(session) as (app, pilot):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -78,7 +77,7 @@ class SyncEngine:
         # Edits are checked against what this backend can do (one entry per cell on
         # Leantime, no statuses there…), by every process on the profile.
         caps = backend.capabilities
-        store.database.set_meta("capabilities", dataclasses.asdict(caps))
+        store.database.set_meta("capabilities", caps._asdict())
         store.database.set_meta("backend_name", backend.name)
 
     # -- state --------------------------------------------------------------

@@ -20,7 +20,6 @@ import datetime as dt
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -295,8 +294,7 @@ class TenkApp(App[int]):
 
     def _recount(self) -> None:
         counts = self.session.store.outbox.counts()
-        self.sync_state = replace(
-            self.sync_state,
+        self.sync_state = self.sync_state._replace(
             pending=counts.pending,
             failed=counts.failed,
             conflicts=counts.conflicts,
