@@ -25,7 +25,13 @@ from tenktui.ui.commands import palette_actions
 from tenktui.ui.messages import EditQueued, OpenTimesheetRow, StoreChanged, SyncStateChanged
 from tenktui.ui.screens.help import HelpScreen
 from tenktui.ui.screens.timesheet import TimesheetScreen
-from tenktui.ui.themes import DEFAULT_THEME, builtin_themes_dir, load_themes, parse_theme
+from tenktui.ui.themes import (
+    DEFAULT_THEME,
+    builtin_themes_dir,
+    first_themes,
+    load_themes,
+    parse_theme,
+)
 from tenktui.ui.widgets.app_bar import TITLES, AppBar
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tests.app_harness import ALL_CAPABILITIES, live, offline_session, running, wait_for
@@ -317,6 +323,20 @@ async def test_every_binding_has_an_id_and_a_keymap_rebinds_it(session: Session)
 
 
 # -- themes -------------------------------------------------------------------------------------
+async def test_the_other_built_in_themes_are_read_after_the_first_frame(
+    session: Session,
+) -> None:
+    """Before the first frame only the theme in use is read; once it is out the app
+    has every built-in one, listed by name, as a start that read them all would."""
+    first, errors, later = first_themes(DEFAULT_THEME)
+    assert [t.name for t in first] == [DEFAULT_THEME] and errors == [] and later
+    every = sorted(t.name for t in load_themes()[0])
+    async with running(session) as (app, pilot):
+        await pilot.pause()
+        assert [t.name for t in app.tenk_themes] == every
+        assert set(every) <= set(app.available_themes)
+
+
 def test_the_built_in_themes_load() -> None:
     themes, errors = load_themes()
     assert errors == []

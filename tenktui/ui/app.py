@@ -49,7 +49,7 @@ from tenktui.ui.messages import (
     SyncStateChanged,
 )
 from tenktui.ui.screens.timesheet import TimesheetScreen
-from tenktui.ui.themes import DEFAULT_THEME, load_themes
+from tenktui.ui.themes import DEFAULT_THEME, first_themes, later_themes
 from tenktui.ui.timer import TimerShown, label_of, shown
 from tenktui.ui.widgets.app_bar import TITLES
 from tenktui.ui.widgets.screens_base import StoreScreen
@@ -134,7 +134,8 @@ class TenkApp(App[int]):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.on_theme_change = on_theme_change
-        themes, errors = load_themes()
+        themes, errors, later = first_themes(theme or DEFAULT_THEME)
+        self._later_themes = later  # read once the first frame is out
         self.tenk_themes: list[Theme] = themes
         self.startup_notes = [str(e) for e in errors]
         for item in themes:
@@ -167,6 +168,8 @@ class TenkApp(App[int]):
         for note in self.startup_notes:
             self.notify(note, title="Theme", severity="warning", timeout=12)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self._later_themes:
+            self.call_after_refresh(self._read_later_themes)
         self._data_version = self.session.store.database.data_version()
         self.set_interval(POLL_SECONDS, self._poll_store, name="store-poll")
         self.set_interval(TIMER_TICK_SECONDS, self._tick_timer, name="timer-tick")
@@ -551,6 +554,18 @@ class TenkApp(App[int]):
                 self.theme = name
 
         self.push_screen(FuzzyPicker("Switch theme", items), picked)
+
+    def _read_later_themes(self) -> None:
+        """The built-in themes the start left for after its first frame (first_themes):
+        registered, and listed with the one it read, by name, before the person's own."""
+        files, self._later_themes = self._later_themes, []
+        first, *user = self.tenk_themes  # first_themes: the built-in one read, then theirs
+        themes, errors = later_themes(files, (t.name for t in self.tenk_themes))
+        for item in themes:
+            self.register_theme(item)
+        self.tenk_themes = [*sorted([first, *themes], key=lambda t: t.name), *user]
+        for error in errors:
+            self.notify(str(error), title="Theme", severity="warning", timeout=12)
 
     def _theme_changed(self, theme: Theme) -> None:
         if self.on_theme_change is not None:

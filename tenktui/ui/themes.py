@@ -167,6 +167,33 @@ def load_themes() -> tuple[list[Theme], list[ThemeError]]:
     return builtin + user, errors + user_errors
 
 
+def first_themes(wanted: str) -> tuple[list[Theme], list[ThemeError], list[Path]]:
+    """:func:`load_themes` in two steps: what the first frame needs, and the built-in
+    files to read once it is out (about 2 ms of TOML before the first frame otherwise).
+
+    The first step is the built-in theme ``wanted`` names (its file ``<wanted>.toml``)
+    and the person's own themes. When ``wanted`` is no built-in file's, or a theme of
+    the person's replaces it, everything is read now and nothing is left for later."""
+    folder = builtin_themes_dir()
+    files = sorted(folder.glob("*.toml")) if folder is not None else []
+    own = folder / f"{wanted}.toml" if folder is not None else None
+    user, user_errors = load_folder(paths.user_themes_dir())
+    if own in files and not any(t.name == wanted for t in user):
+        first, errors = load_files([own], applied=False)
+        if [t.name for t in first] == [wanted]:
+            return first + user, errors + user_errors, [f for f in files if f != own]
+    themes, errors = load_themes()
+    return themes, errors, []
+
+
+def later_themes(files: list[Path], taken: Iterable[str]) -> tuple[list[Theme], list[ThemeError]]:
+    """The built-in themes :func:`first_themes` left for later, but for the names in
+    ``taken`` (the person's own replace a built-in one)."""
+    names = set(taken)
+    themes, errors = load_files(files, applied=False)
+    return [t for t in themes if t.name not in names], errors
+
+
 def _fallback() -> Theme:
     """The default theme, should its file be missing: the app always has one to show."""
     return Theme(name=DEFAULT_THEME, primary="#5FA8D3", accent="#F0B35A", dark=True)
