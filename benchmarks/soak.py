@@ -50,6 +50,21 @@ def sqlite_kb() -> int | None:
     return current.value // 1024
 
 
+def trimmed_rss_kb() -> int | None:
+    """The RSS once the C allocator has handed back what it holds free (glibc's
+    ``malloc_trim``): memory freed but kept counts in the RSS, and is no leak. ``None``
+    where there is no glibc."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (AttributeError, OSError):
+        return None
+    gc.collect()
+    trim(0)
+    return rss_kb()
+
+
 def rss_kb() -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -112,6 +127,14 @@ async def soak(args: argparse.Namespace, workdir: Path, token: str, base_url: st
                     flush=True,
                 )
             await asyncio.sleep(args.interval)
+        before = rss_kb()
+        trimmed = trimmed_rss_kb()
+        if trimmed is not None:
+            print(
+                f"at the end, RSS {before / 1024:.1f} MiB before and {trimmed / 1024:.1f} MiB "
+                "after returning the allocator's free memory (malloc_trim)",
+                flush=True,
+            )
     finally:
         await session.aclose()
     return samples
