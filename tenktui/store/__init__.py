@@ -29,14 +29,16 @@ if TYPE_CHECKING:
     from tenktui.store.edits import Edits
     from tenktui.store.keys import Keys
     from tenktui.store.lookups import Lookups
-    from tenktui.store.outbox import Outbox, OutboxCounts, OutboxRow
+    from tenktui.store.outbox import Outbox, OutboxRow
+    from tenktui.store.outbox_counts import OutboxCounts
     from tenktui.store.people import People
     from tenktui.store.queries import Cell, Day, Queries, Row, WeekGrid, week_start_for
     from tenktui.store.records import Records
     from tenktui.store.reminders import Reminder, ReminderQueries, Reminders
     from tenktui.store.reports import Reports
     from tenktui.store.rounding import Rounding
-    from tenktui.store.timer import NoTimer, RunningTimer, Started, Stopped, Timer
+    from tenktui.store.timer import NoTimer, RunningTimer, Timer
+    from tenktui.store.timer_results import Started, Stopped
     from tenktui.store.unsent import Unsent
     from tenktui.store.validation import InvalidEdit, parse_hours
 
@@ -48,15 +50,15 @@ _HOMES = {
     "Day": "queries",
     "InvalidEdit": "validation",
     "NoTimer": "timer",
-    "OutboxCounts": "outbox",
+    "OutboxCounts": "outbox_counts",
     "OutboxRow": "outbox",
     "Reminder": "reminders",
     "Reminders": "reminders",
     "Rounding": "rounding",
     "Row": "queries",
     "RunningTimer": "timer",
-    "Started": "timer",
-    "Stopped": "timer",
+    "Started": "timer_results",
+    "Stopped": "timer_results",
     "WeekGrid": "queries",
     "parse_hours": "validation",
     "week_start_for": "queries",

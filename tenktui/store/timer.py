@@ -28,18 +28,7 @@ if TYPE_CHECKING:  # the writer of edits (and its outbox) loads on the first sta
     from zoneinfo import ZoneInfo
 
     from tenktui.store.edits import Edits
-    from tenktui.store.timer_results import Part, Started, Stopped
-
-_RESULTS = ("Part", "Started", "Stopped")  # defined in timer_results, loaded on first use
-
-
-def __getattr__(name: str) -> type:
-    if name in _RESULTS:
-        from tenktui.store import timer_results
-
-        return getattr(timer_results, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+    from tenktui.store.timer_results import Started, Stopped
 
 # A timer running longer than this is asked about: nobody works 12 hours unbroken.
 FORGOTTEN_AFTER = dt.timedelta(hours=12)
@@ -263,10 +252,7 @@ def _when(instant: dt.datetime, zone: str) -> str:
 __all__ = [
     "FORGOTTEN_AFTER",
     "NoTimer",
-    "Part",
     "RunningTimer",
-    "Started",
-    "Stopped",
     "Timer",
     "split_by_day",
 ]
