@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tenktui.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from tenktui.commands.output import fail
@@ -74,15 +74,6 @@ HANDLERS: dict[tuple[str, str | None], tuple[str, str, bool]] = {
     ("doctor", None): ("doctor", "run_doctor", False),
     ("check", None): ("check", "run_check", False),
 }
-
-
-def __getattr__(name: str) -> Any:
-    """``build_parser`` stays importable from here, loaded when asked for."""
-    if name == "build_parser":
-        from tenktui.commands.parser import build_parser
-
-        return build_parser
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def app_arguments(argv: Sequence[str]) -> SimpleNamespace | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tenktui.cli import app_arguments, build_parser
+from tenktui.cli import app_arguments
+from tenktui.commands.parser import build_parser
 
 THE_APP = [
     [],

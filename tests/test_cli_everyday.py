@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from tenktui.cli import build_parser
 from tenktui.commands import CommandError
 from tenktui.commands.dates import parse_day
+from tenktui.commands.parser import build_parser
 from tenktui.store.marks import LEGEND
 from tests import test_cli_helpers as helpers
 from tests.conftest import TODAY, RunningSandbox
