@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DATE_WORDS = (
@@ -79,6 +83,12 @@ def parse_moment(
     if len(words) > 1:
         day = parse_date(" ".join(words[:-1]), today)
     wall = dt.datetime.combine(day or today, dt.time(int(match[1]), int(match[2])))
-    from zoneinfo import ZoneInfo  # on first use: it reads the system's paths (~3 ms)
+    return wall.replace(tzinfo=zone_info(zone))
 
-    return wall.replace(tzinfo=ZoneInfo(zone))
+
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA zone ``name``. zoneinfo is imported here, on first use: importing it reads
+    the system's paths (sysconfig), some 3 ms the first frame does not need."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)

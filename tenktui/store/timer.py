@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from tenktui.store.database import Database
+from tenktui.store.dates import zone_info
 from tenktui.store.rounding import Rounding
 from tenktui.store.validation import InvalidEdit, check_text
 
@@ -223,10 +224,10 @@ def split_by_day(start: dt.datetime, stop: dt.datetime, zone: str) -> list[tuple
 
 
 def _zone(name: str) -> ZoneInfo:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # on first use (~3 ms at start-up)
+    from zoneinfo import ZoneInfoNotFoundError  # the module itself: see zone_info
 
     try:
-        return ZoneInfo(name)
+        return zone_info(name)
     except (ZoneInfoNotFoundError, ValueError) as err:
         raise ValueError(f"{name!r} is not an IANA time zone: {err}") from None
 

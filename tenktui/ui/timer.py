@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.cells import cell_len, set_cell_size
 
 from tenktui.store import Store
-from tenktui.store.dates import BadDate, parse_moment
+from tenktui.store.dates import BadDate, parse_moment, zone_info
 from tenktui.store.timer import RunningTimer
 from tenktui.store.validation import display_name
 from tenktui.text import clean_line, hours_text
@@ -83,9 +83,7 @@ def clip(text: str, room: int) -> str:
 
 def describe_stopped(stopped: Stopped, label: str, zone: str) -> str:
     """``Stopped Internal Tools at 17:40: 1.25 h on Mon 23 Nov`` — one part per day."""
-    from zoneinfo import ZoneInfo
-
-    at = stopped.stopped_at.astimezone(ZoneInfo(zone))
+    at = stopped.stopped_at.astimezone(zone_info(zone))
     queued = [
         f"{hours_text(p.hours)} h on {p.day:%a %d %b}" for p in stopped.parts if not p.skipped
     ]
@@ -104,10 +102,8 @@ def parse_stop_time(text: str, started: dt.datetime, today: dt.date, zone: str) 
     stopped when the work ended, usually that evening; a date word or ``YYYY-MM-DD``
     before it names another day (``yesterday 17:40``). :class:`BadTime` otherwise.
     """
-    from zoneinfo import ZoneInfo
-
     try:
-        day = started.astimezone(ZoneInfo(zone)).date()
+        day = started.astimezone(zone_info(zone)).date()
         return parse_moment(text, today, zone, day=day)
     except BadDate as err:
         raise BadTime(clean_line(str(err))) from None

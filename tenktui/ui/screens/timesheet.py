@@ -19,6 +19,7 @@ from tenktui.store import (
     parse_hours,
     week_start_for,
 )
+from tenktui.store.dates import zone_info
 from tenktui.store.records import ENTRY_EDITABLE
 from tenktui.store.rows import WeekRows
 from tenktui.store.states import STUCK_STATES
@@ -932,9 +933,7 @@ class TimesheetScreen(StoreScreen):
 
 
 def _local(instant: dt.datetime, zone: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
-    return instant.astimezone(ZoneInfo(zone))
+    return instant.astimezone(zone_info(zone))
 
 
 def _update(widget: Static, text: str, *, layout: bool = True) -> bool:
