@@ -1,6 +1,7 @@
 """Every key within a frame: latency and bytes per key kind, at 40 and 200 rows.
 
-    python benchmarks/keys.py [--keys 30] [--rows 40,200] [--workdir DIR] [--profile DIR]
+    python benchmarks/keys.py [--keys 30] [--rows 40,200] [--pause 3] [--workdir DIR]
+                              [--profile DIR]
 
 1. Serves the sandbox's LARGE data set (500 people, 2,000 projects) and syncs
    me@example.com's store from it once: the warm cache (kept in --workdir, and used
@@ -13,8 +14,12 @@
    screen is quiet: a digit (the first starts editing a cell, the second types into
    it), Enter (saves the cell through the store), moves (a walk of up, down, left and
    right that scrolls the grid too), a week change ([ and ]) and a screen switch
-   (F3..F7, each followed by F2 back to the Timesheet). A screen is built the first
-   time it is shown and kept: that first round is reported apart ("first screen").
+   (F3..F7, each followed by F2 back to the Timesheet). The app builds each screen
+   once and keeps it; it builds them ahead, and keeps them up to date, while no key
+   has come for half a second. So the first round of screen keys is reported apart,
+   twice: "first screen" comes after --pause seconds on the week (a person reading
+   it) once the other keys are done; "first at once" is a second app child that gets
+   the screen keys as soon as its first frame is out, before anything could be built.
 
 What "answered" means: everything the app writes from the key's write until its
 output has been quiet for --quiet seconds (150 ms: more than nine frames at 60 fps;
@@ -68,7 +73,8 @@ KEYS = {
     "ctrl+q": b"\x11",
     "escape": b"\x1b",
 }
-KINDS = ("digit", "enter", "move", "week", "screen", "first screen")
+KINDS = ("digit", "enter", "move", "week", "screen", "first screen", "first at once")
+SCREEN_KEYS = ("f3", "f4", "f5", "f6", "f7")
 
 
 # -- the child: the app, sync off -------------------------------------------------------
@@ -163,10 +169,10 @@ class AppChild:
         self.quiet = quiet
         self.found: dict[str, list[Answer]] = defaultdict(list)
 
-    def start(self) -> None:
+    def start(self, quiet: float = 1.0) -> None:
         if not self.terminal.wait_for("Project / leave", "Total", limit=120):
             raise SystemExit("the app never drew its week")
-        self.terminal.wait_quiet(1.0, limit=60)
+        self.terminal.wait_quiet(quiet, limit=60)
 
     def press(self, key: str, *kinds: str) -> Answer:
         """Send one key once the screen is quiet; its answer kept under each of ``kinds``
@@ -187,7 +193,7 @@ class AppChild:
             self.terminal.stop()
 
 
-def measure(session: AppChild, keys: int, cell: tuple[int, int], rows: int) -> None:
+def measure(session: AppChild, keys: int, cell: tuple[int, int], rows: int, pause: float) -> None:
     row, day = cell
     session.press("home")
     for _ in range(row):
@@ -214,12 +220,27 @@ def measure(session: AppChild, keys: int, cell: tuple[int, int], rows: int) -> N
         session.press("]" if i % 2 == 0 else "[", "week")
     if keys % 2:
         session.press("[")
+    session.terminal.wait_quiet(session.quiet)
+    time.sleep(pause)  # the person reads the week: the app may build screens meanwhile
     for showing in range(max(2, keys // 5 + 1)):
-        # The first showing of each screen builds it (kept afterwards): timed apart.
+        # The first showing of each screen: timed apart.
         kind = "first screen" if showing == 0 else "screen"
-        for key in ("f3", "f4", "f5", "f6", "f7"):
-            session.press(key, kind, *([f"screen {key}"] if showing else []))
+        for key in SCREEN_KEYS:
+            session.press(key, kind, f"screen {key}" if showing else f"first {key}")
             session.press("f2", kind)
+
+
+def measure_at_once(db: Path, env: dict[str, str], quiet: float) -> dict[str, list[Answer]]:
+    """A fresh app child, its screen keys sent as soon as its first frame is out."""
+    session = AppChild(db, env, quiet)
+    try:
+        session.start(quiet)
+        for key in SCREEN_KEYS:
+            session.press(key, "first at once", f"at once {key}")
+            session.press("f2", "first at once")
+    finally:
+        session.stop()
+    return session.found
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -239,7 +260,7 @@ def report(rows: int, found: dict[str, list[Answer]]) -> None:
     )
     for kind in sorted(found, key=lambda k: (k.split()[0] not in KINDS, k)):
         answers = found[kind]
-        if kind.startswith("screen ") or not answers:
+        if kind.startswith(("screen ", "first f", "at once ")) or not answers:
             continue
         answered = [a for a in answers if a.last is not None]
         if not answered:
@@ -263,6 +284,11 @@ def report(rows: int, found: dict[str, list[Answer]]) -> None:
             if any(a.last is not None for a in v)
         ]
         print(f"  screen switch, last byte p50 by key: {', '.join(parts)}")
+    for prefix, what in (("first f", "after a pause"), ("at once ", "at once")):
+        firsts = {k.split()[-1]: v[0] for k, v in found.items() if k.startswith(prefix)}
+        parts = [f"{key} {a.last * 1000:.0f} ms" for key, a in sorted(firsts.items()) if a.last]
+        if parts:
+            print(f"  a screen's first showing {what}, last byte by key: {', '.join(parts)}")
 
 
 def main() -> int:
@@ -270,6 +296,9 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=30, help="keys of each kind (>= 30)")
     parser.add_argument("--rows", default="40,200", help="row counts, comma-separated")
     parser.add_argument("--quiet", type=float, default=0.15, help="seconds of quiet: answered")
+    parser.add_argument(
+        "--pause", type=float, default=3.0, help="seconds on the week before the screen keys"
+    )
     parser.add_argument("--workdir", help="where the sandbox and the caches go (default: temp)")
     parser.add_argument("--profile", help="a folder: run the app children under cProfile")
     parser.add_argument("--child", nargs=1, help=argparse.SUPPRESS)
@@ -293,9 +322,11 @@ def main() -> int:
         began = time.perf_counter()
         try:
             session.start()
-            measure(session, max(1, args.keys), editable_cell(db), shown[0])
+            measure(session, max(1, args.keys), editable_cell(db), shown[0], args.pause)
         finally:
             session.stop()
+        at_once = {k: v for k, v in env.items() if k != PROFILE_ENV}  # one profile a size
+        session.found.update(measure_at_once(db, at_once, args.quiet))
         report(shown[0], session.found)
         print(f"  ({time.perf_counter() - began:.0f} s)", flush=True)
     shutil.rmtree(workdir / "cache", ignore_errors=True)
