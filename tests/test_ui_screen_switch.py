@@ -281,3 +281,109 @@ async def test_a_screen_shown_before_the_engine_is_made_leaves_its_asks_for_it(
         assert engine._wanted_projects
     finally:
         await session.aclose()
+
+
+def unmade_session(synced_store: Path, tmp_path: Path) -> Session:
+    """A session whose engine is never made: what screens ask of it stays in ``_asks``."""
+    from tests.app_harness import ALL_CAPABILITIES, offline_session
+
+    ready = offline_session(synced_store, tmp_path / "profile")
+
+    def connect() -> tuple[Any, Any]:
+        raise AssertionError("the engine was made")
+
+    return Session(
+        ready.store,
+        email="me@example.com",
+        connect=connect,
+        capabilities=ALL_CAPABILITIES,
+        timezone="UTC",
+    )
+
+
+async def test_screens_built_ahead_are_the_ones_shown_and_ask_nothing_before(
+    synced_store: Path, tmp_path: Path
+) -> None:
+    """The app builds the other screens while the person is not typing (issue 15: a
+    first showing cost 40-400 ms); built, they must not cost the network anything
+    (the board's statuses, the projects' lists) until a person looks at them."""
+    session = unmade_session(synced_store, tmp_path)
+    try:
+        async with running(session) as (app, pilot):
+            built = {name: await app.ahead.build(name) for name in ("assignments", "status")}
+            await pilot.pause()
+            assert all(s.is_running and not s.on_stack for s in built.values())
+            assert session._asks == {}
+            board = built["status"].query_one("#board", DataTable)
+            assert board.row_count > 0  # read from the store while built
+            assert await go(pilot, "f4", StatusScreen) is built["status"]
+            assert set(session._asks) == {"projects", "statuses"}
+            assert await go(pilot, "f3", AssignmentsScreen) is built["assignments"]
+    finally:
+        await session.aclose()
+
+
+async def test_a_screen_built_ahead_shows_an_edit_made_before_its_first_showing(
+    session: Session,
+) -> None:
+    async with running(session) as (app, pilot):
+        outbox = await app.ahead.build("outbox")
+        assert outbox is not None and outbox_rows(outbox) == []
+        app.screen.grid.move_to(row_of(app, "Internal Tools"), 1)
+        await pilot.press("2", "enter")
+        assert await go(pilot, "f6", OutboxScreen) is outbox
+        assert [r.split(" on ")[0] for r in outbox_rows(outbox)] == ["Log 2 h"]
+
+
+async def test_a_theme_switched_after_a_screen_was_built_ahead_colours_it(
+    session: Session,
+) -> None:
+    async with running(session) as (app, pilot):
+        outbox = await app.ahead.build("outbox")
+        assert outbox is not None
+        app.theme = "tenktui-high-contrast"
+        await pilot.pause()
+        await go(pilot, "f6", OutboxScreen)
+        panel = Color.parse(app.get_css_variables()["panel"])
+        assert outbox.query_one("#screen-title", Static).styles.background == panel
+
+
+async def test_screens_are_built_ahead_one_at_a_time_and_never_while_typing(
+    session: Session,
+) -> None:
+    async with running(session) as (app, _pilot):
+        app.collector.key()
+        assert await app.ahead.step() is None  # a key just came
+        app.collector.last_key -= 1.0
+        steps = [name async for name in steps_ahead(app)]
+        # Each is built, then painted on the next step.
+        assert steps == [n for n in ("assignments", "status", "outbox", "reports") for _ in "bp"]
+        assert set(app.kept_screens) == set(steps)
+        assert app.screen is app.timesheet  # nothing was shown
+        assert not any(s.stale for s in app.kept_screens.values())
+
+
+async def test_screens_built_ahead_are_kept_fresh_between_keystrokes(session: Session) -> None:
+    """A screen not shown reads an edit, and the Assignments the Timesheet's week,
+    before the key that shows them: that key only draws them."""
+    async with running(session) as (app, pilot):
+        app.collector.last_key -= 1.0
+        [name async for name in steps_ahead(app)]
+        outbox = app.kept_screens["outbox"]
+        assignments = app.kept_screens["assignments"]
+        app.screen.grid.move_to(row_of(app, "Internal Tools"), 1)
+        await pilot.press("2", "enter", "right_square_bracket")
+        await pilot.pause()
+        assert outbox.stale and outbox_rows(outbox) == []
+        app.collector.last_key -= 1.0
+        steps = [name async for name in steps_ahead(app)]
+        assert set(steps) >= {"outbox", "assignments"}
+        assert not outbox.stale and [r.split(" on ")[0] for r in outbox_rows(outbox)] == ["Log 2 h"]
+        assert assignments.anchor == app.timesheet.week_start and not assignments.stale
+        assert await go(pilot, "f6", OutboxScreen) is outbox
+
+
+async def steps_ahead(app: Any) -> Any:
+    """Every step the app's screens-ahead take until there is nothing left to do."""
+    while (name := await app.ahead.step()) is not None:
+        yield name

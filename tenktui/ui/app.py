@@ -38,6 +38,7 @@ from tenktui.store.timer import RunningTimer
 from tenktui.sync.state import SyncState
 from tenktui.text import clean
 from tenktui.ui import keys
+from tenktui.ui.ahead import ScreensAhead
 from tenktui.ui.idle_gc import CHECK_SECONDS, IdleCollector
 from tenktui.ui.key_hold import KeyHold, closes
 from tenktui.ui.messages import (
@@ -152,6 +153,8 @@ class TenkApp(App[int]):
         # The screens built so far, by name, shown again rather than built again.
         self._kept: dict[str, StoreScreen] = {}
         self._kept_picker: KeptPicker | None = None
+        # The other screens built, painted and refreshed between keystrokes.
+        self.ahead = ScreensAhead(self)
         self.sync_line = self._describe(self.sync_state)
         self._timer: RunningTimer | None = None
         self._timer_label = ""
@@ -202,8 +205,10 @@ class TenkApp(App[int]):
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _preload_screens(self) -> None:
         """The other screens' modules, imported in a thread after the first frame when
-        the app has the process to itself (tests import them as they go)."""
+        the app has the process to itself (tests import them as they go); then the
+        screens are built ahead, between keystrokes (tenktui.ui.ahead)."""
         preload_screens()
+        self.call_from_thread(self.ahead.start)
 
     @property
     def screen_names(self) -> list[str]:
@@ -215,10 +220,21 @@ class TenkApp(App[int]):
         """The name of the screen on top (``None`` for a dialog or picker)."""
         return self._names.get(self.screen)
 
+    def name_of(self, screen: Screen[Any]) -> str | None:
+        """The name of one of the app's screens (``None`` for a dialog or picker)."""
+        return self._names.get(screen)
+
+    @property
+    def kept_screens(self) -> dict[str, StoreScreen]:
+        """The screens built so far (the Timesheet aside), by name: shown again rather
+        than built again."""
+        return dict(self._kept)
+
     # -- keys typed while a picker closes (tenktui.ui.key_hold) -------------------------
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.collector.key()
+            self.ahead.wake()  # the week may move: the Assignments follow it
             if self.key_hold.keep(event):
                 return
             if closes(self.screen, event):
@@ -321,11 +337,13 @@ class TenkApp(App[int]):
         self._forward(message)
 
     def on_store_changed(self, message: StoreChanged) -> None:
+        self.ahead.wake()
         self._recount()
         self._read_timer()  # another process may have started or stopped it
         self._forward(message)
 
     def on_edit_queued(self, message: EditQueued) -> None:
+        self.ahead.wake()
         self._recount()
         self._read_timer()
         # Sync once the edit is on screen: a pass's work must not delay the redraw.
@@ -361,13 +379,11 @@ class TenkApp(App[int]):
     async def _show(self, name: str, *args: Any, on_top: bool = False, **options: Any) -> None:
         if not on_top:
             await self._to_base()
-        screen = await self._kept_screen(name, args, options)
+        screen = await self.kept_screen(name, *args, **options)
         if screen is not None:
             await self.push_screen(screen)
 
-    async def _kept_screen(
-        self, name: str, args: tuple[Any, ...], options: dict[str, Any]
-    ) -> StoreScreen | None:
+    async def kept_screen(self, name: str, *args: Any, **options: Any) -> StoreScreen | None:
         """The screen ``name`` built before if it can show ``args``/``options`` (the
         Assignments of another week can; another assignment's checklist cannot), else a
         new one, kept (installed: Textual then keeps it when it is popped) in the place

@@ -40,12 +40,16 @@ class IdleCollector:
         """A key came: no collection for a moment."""
         self.last_key = self.clock()
 
+    @property
+    def typing(self) -> bool:
+        """A key came less than :data:`IDLE_SECONDS` ago."""
+        return self.clock() - self.last_key < IDLE_SECONDS
+
     def tick(self) -> bool:
         """Collect if the person is not typing (or too much waits); whether it did."""
         if not self.active:
             return False
-        typing = self.clock() - self.last_key < IDLE_SECONDS
-        if typing and gc.get_count()[0] < BACKLOG:
+        if self.typing and gc.get_count()[0] < BACKLOG:
             return False
         self.collections += 1
         gc.collect(2 if self.collections % FULL_EVERY == 0 else 1)

@@ -92,7 +92,7 @@ class AssignmentsScreen(StoreScreen):
         yield Static("", id="assignment-detail", markup=False)
         yield SyncFooter()
 
-    def on_mount(self) -> None:
+    def first_shown(self) -> None:
         # The checklists' counts come with the projects' lists, fetched when first shown.
         self.session.sync.want_projects()
 

@@ -127,10 +127,12 @@ class StatusScreen(StoreScreen):
         yield Static("", id="person", markup=False)
         yield SyncFooter()
 
-    def on_mount(self) -> None:
+    def first_shown(self) -> None:
         if self.has_statuses:
             # The board's people come from the person's projects, fetched when first shown.
             self.session.sync.want_projects()
+
+    def on_mount(self) -> None:
         table = self.query_one("#board", DataTable)
         self.watch(table, "scroll_y", lambda: self._want_visible(), init=False)
 
@@ -308,8 +310,9 @@ class StatusScreen(StoreScreen):
         self.session.sync.want_statuses([])
 
     def _want_visible(self) -> None:
-        """Ask the engine for the statuses of the people on screen (oldest first)."""
-        if not self.has_statuses:
+        """Ask the engine for the statuses of the people on screen (oldest first); none
+        while the board is off screen (built ahead, or left)."""
+        if not self.has_statuses or not self.on_stack:
             return
         table = self.query_one("#board", DataTable)
         first = int(table.scroll_y)

@@ -96,6 +96,7 @@ class StoreScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._drawn_on_mount = False
+        self._been_shown = False
         # What the last full read was made at (None: never, or to be read again).
         self._read_at: tuple[Any, ...] | None = None
 
@@ -138,6 +139,11 @@ class StoreScreen(Screen[None]):
         self._read_at = self._reading()
         self.refresh_from_store()
 
+    @property
+    def stale(self) -> bool:
+        """The store, or the day, moved since the last drawing (or it was forgotten)."""
+        return self._read_at != self._reading()
+
     def forget_drawing(self) -> None:
         """Read the store again when next shown (what the screen is for has changed)."""
         self._read_at = None
@@ -147,20 +153,37 @@ class StoreScreen(Screen[None]):
         would be built with): take them, or say False and the app builds a new one."""
         return not args and not options
 
+    @property
+    def on_stack(self) -> bool:
+        """Shown, or under a dialog: on the app's screen stack. A screen built ahead
+        (tenktui.ui.ahead) or kept since it was last shown is not."""
+        return self in self.app.screen_stack
+
+    def first_shown(self) -> None:
+        """Called once, when the screen is first shown (not when it is built ahead):
+        the place for asks that only a person looking at it should cost."""
+
     def on_mount(self) -> None:
         self.redraw()
         # Textual resumes a screen right after mounting it: that is the same showing,
-        # already drawn (reading the store twice delayed the first frame).
-        self._drawn_on_mount = True
+        # already drawn (reading the store twice delayed the first frame). A screen
+        # built ahead compares on its first showing, as one shown again does.
+        self._drawn_on_mount = self.on_stack
+        # Every widget was styled as it mounted, under the stylesheet of now: the
+        # showing need not style them all again unless the CSS changes meanwhile.
+        self._css_update_count = self.app._css_update_count
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Named so that it runs before Screen's own handler (Textual calls one handler a
         # class, the underscored one first).
         restyle_if_changed(self, event)
+        if not self._been_shown:
+            self._been_shown = True
+            self.first_shown()
         if self._drawn_on_mount:
             self._drawn_on_mount = False
             return
-        if self._read_at != self._reading():
+        if self.stale:
             self.redraw()
 
     def on_store_changed(self, message: StoreChanged) -> None:

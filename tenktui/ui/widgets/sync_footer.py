@@ -92,6 +92,14 @@ class SyncFooter(Footer):
         if getattr(self, "_composed_keys", None) != _hints_of(self.screen):
             await self.recompose()
 
+    def compose_ahead(self) -> None:
+        """Compose its screen's hints while the screen is built but not shown (the app
+        builds screens ahead): its first showing then finds them the same, and only
+        draws them (composing them then was a fifth of that showing). Soon, from the
+        footer's own queue: composing binds the keys' data to this footer."""
+        self._bindings_ready = True
+        self.call_later(self.recompose)
+
     def on_resize(self) -> None:
         width = self.app.size.width
         before = getattr(self, "_composed_width", width)
