@@ -356,9 +356,10 @@ async def test_screens_are_built_ahead_one_at_a_time_and_never_while_typing(
         assert await app.ahead.step() is None  # a key just came
         app.collector.last_key -= 1.0
         steps = [name async for name in steps_ahead(app)]
-        # Each is built, then painted on the next step.
-        assert steps == [n for n in ("assignments", "status", "outbox", "reports") for _ in "bp"]
-        assert set(app.kept_screens) == set(steps)
+        # Each is built, then painted on the next step; F5's picker last.
+        built = ("assignments", "status", "outbox", "reports", "picker")
+        assert steps == [name for name in built for _ in "bp"]
+        assert set(app.kept_screens) == set(built[:-1])
         assert app.screen is app.timesheet  # nothing was shown
         assert not any(s.stale for s in app.kept_screens.values())
 
@@ -387,3 +388,14 @@ async def steps_ahead(app: Any) -> Any:
     """Every step the app's screens-ahead take until there is nothing left to do."""
     while (name := await app.ahead.step()) is not None:
         yield name
+
+
+async def test_f5s_picker_built_ahead_is_the_one_shown(session: Session) -> None:
+    async with running(session) as (app, pilot):
+        app.collector.last_key -= 1.0
+        [name async for name in steps_ahead(app)]
+        picker = app._kept_picker
+        assert picker is not None and picker.is_running and not picker.is_current
+        await go(pilot, "f6", OutboxScreen)
+        assert await go(pilot, "f5", FuzzyPicker) is picker
+        assert picker.query_one(OptionList).option_count > 1

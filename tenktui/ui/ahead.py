@@ -13,6 +13,7 @@ starts within :data:`~tenktui.ui.idle_gc.IDLE_SECONDS` of a key):
   and styles it, it reads the store, and it is laid out at the terminal's size;
 - **paint** it on the next step: a render thrown away, after which its widgets keep
   the lines they rendered, and its footer's key hints are composed;
+- then F5's assignment picker, with the assignments around today;
 - **refresh** a kept screen off the stack that the store moved under (an edit, a
   sync), or the Assignments when the Timesheet changed week, and paint it again.
 
@@ -53,7 +54,8 @@ class ScreensAhead:
     def __init__(self, app: TenkApp) -> None:
         self.app = app
         self._to_build = list(AHEAD)
-        self._unpainted: StoreScreen | None = None
+        self._picker_built = False
+        self._unpainted: Screen[Any] | None = None
         self._timer: Timer | None = None
 
     def start(self) -> None:
@@ -75,13 +77,20 @@ class ScreensAhead:
         if self._unpainted is not None:
             screen, self._unpainted = self._unpainted, None
             paint_ahead(screen)
-            return app.name_of(screen)
+            return app.name_of(screen) or "picker"
         while self._to_build:
             name = self._to_build.pop(0)
             if name in app.kept_screens or name not in app.screen_names:
                 continue
             self._unpainted = await self.build(name)
             return name
+        if not self._picker_built:
+            self._picker_built = True
+            picker = app.assignment_picker_ahead()
+            if picker is not None:
+                await mount_ahead(picker)
+                self._unpainted = picker
+                return "picker"
         for name, screen in app.kept_screens.items():
             if screen.on_stack or not screen.is_running:
                 continue
@@ -89,6 +98,7 @@ class ScreensAhead:
                 screen.reopen(week_start=app.timesheet.week_start)
             if screen.stale:
                 screen.redraw()
+                compose_footers_ahead(screen)  # the keys an edit enables or disables
                 self._unpainted = screen
                 return name
         if self._timer is not None:
@@ -101,17 +111,25 @@ class ScreensAhead:
         if name == "assignments":
             options["week_start"] = self.app.timesheet.week_start
         screen = await self.app.kept_screen(name, **options)
-        if screen is None or screen.is_running:
-            return screen
-        app = self.app
-        # What push_screen does to a new screen, less putting it on the stack; then
-        # the layout its showing would make, so that it is sized and need not redraw.
-        app._load_screen_css(screen)
-        await AwaitMount(screen, app._register(app, screen))
-        screen._refresh_layout(app.size)
-        for footer in screen.query(SyncFooter).results(SyncFooter):
-            footer.compose_ahead()
+        if screen is not None and not screen.is_running:
+            await mount_ahead(screen)
         return screen
+
+
+async def mount_ahead(screen: Screen[Any]) -> None:
+    """What push_screen does to a new screen, less putting it on the stack; then the
+    layout its showing would make, so that it is sized and need not redraw."""
+    app = screen.app
+    app._load_screen_css(screen)
+    await AwaitMount(screen, app._register(app, screen))
+    screen._refresh_layout(app.size)
+    compose_footers_ahead(screen)
+
+
+def compose_footers_ahead(screen: Screen[Any]) -> None:
+    """The key hints of a screen not shown, composed now if they changed."""
+    for footer in screen.query(SyncFooter).results(SyncFooter):
+        footer.compose_ahead()
 
 
 def paint_ahead(screen: Screen[Any]) -> None:

@@ -432,19 +432,12 @@ class TenkApp(App[int]):
 
     async def _pick_assignment(self) -> None:
         """Subtasks of the timesheet row's assignment, or of one the person picks."""
-        from tenktui.ui.widgets.picker import PickItem
-
         store = self.session.store
         user = store.me_id()
         if user is None:
             self.notify("Wait for the first sync to finish.")
             return
-        today = store.database.today()
-        assignments = [
-            a
-            for a in store.queries.assignments(user, today - SUBTASK_RANGE, today + SUBTASK_RANGE)
-            if a.get("kind") != "leave"
-        ]
+        assignments = self._assignments_around_today(user)
         if self.screen is self.timesheet and self.timesheet.grid.current_row is not None:
             row = self.timesheet.grid.current_row
             start = self.timesheet.week_start
@@ -460,17 +453,7 @@ class TenkApp(App[int]):
         if not assignments:
             self.notify("No assignments with subtasks around this week.")
             return
-        # Current and coming ones first (by start), then those that ended (latest first).
-        day = today.isoformat()
-        current = sorted(
-            (a for a in assignments if a["ends_at"] >= day), key=lambda a: a["starts_at"]
-        )
-        ended = [a for a in assignments if a["ends_at"] < day]
-        ended.sort(key=lambda a: a["ends_at"], reverse=True)
-        assignments = current + ended
-        items = [
-            PickItem(a["label"], a["id"], f"{a['starts_at']} → {a['ends_at']}") for a in assignments
-        ]
+        items = self._assignment_items(assignments)
 
         async def picked(assignment_id: int | None) -> None:
             if assignment_id is None:
@@ -482,6 +465,41 @@ class TenkApp(App[int]):
             await self._show("subtasks", assignment_id, on_top=True)
 
         self.push_screen(self._assignment_picker(items), picked)
+
+    def _assignments_around_today(self, user: int) -> list[dict[str, Any]]:
+        """The person's assignments (not leave) within :data:`SUBTASK_RANGE` of today."""
+        store = self.session.store
+        today = store.database.today()
+        return [
+            a
+            for a in store.queries.assignments(user, today - SUBTASK_RANGE, today + SUBTASK_RANGE)
+            if a.get("kind") != "leave"
+        ]
+
+    def _assignment_items(self, assignments: list[dict[str, Any]]) -> list[PickItem]:
+        """The picker's choices: current and coming ones first (by start), then those
+        that ended (latest first)."""
+        from tenktui.ui.widgets.picker import PickItem
+
+        day = self.session.store.database.today().isoformat()
+        current = sorted(
+            (a for a in assignments if a["ends_at"] >= day), key=lambda a: a["starts_at"]
+        )
+        ended = [a for a in assignments if a["ends_at"] < day]
+        ended.sort(key=lambda a: a["ends_at"], reverse=True)
+        return [
+            PickItem(a["label"], a["id"], f"{a['starts_at']} → {a['ends_at']}")
+            for a in current + ended
+        ]
+
+    def assignment_picker_ahead(self) -> KeptPicker | None:
+        """F5's picker with the assignments around today, made (not shown) if it was
+        not yet: the screens-ahead build it (``None``: no assignments, or made)."""
+        user = self.session.store.me_id()
+        if self._kept_picker is not None or user is None:
+            return None
+        assignments = self._assignments_around_today(user)
+        return self._assignment_picker(self._assignment_items(assignments)) if assignments else None
 
     def _assignment_picker(self, items: list[PickItem]) -> KeptPicker:
         """The picker of F5 on a row without one assignment, built once, shown again."""

@@ -32,5 +32,10 @@ class KeptPicker(FuzzyPicker):
         self._filter("")
         options.scroll_home(animate=False)
 
+    def on_mount(self) -> None:
+        # Styled as its widgets mounted: its showing need not style them all again
+        # unless the CSS changes meanwhile (it may be built ahead, tenktui.ui.ahead).
+        self._css_update_count = self.app._css_update_count
+
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         restyle_if_changed(self, event)

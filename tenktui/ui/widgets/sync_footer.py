@@ -93,12 +93,14 @@ class SyncFooter(Footer):
             await self.recompose()
 
     def compose_ahead(self) -> None:
-        """Compose its screen's hints while the screen is built but not shown (the app
-        builds screens ahead): its first showing then finds them the same, and only
-        draws them (composing them then was a fifth of that showing). Soon, from the
-        footer's own queue: composing binds the keys' data to this footer."""
+        """Compose its screen's hints while the screen is not shown (the app builds and
+        refreshes screens ahead), if they changed: its showing then finds them the
+        same, and only draws them (composing them then was a fifth of a first
+        showing). Soon, from the footer's own queue: composing binds the keys' data to
+        this footer."""
         self._bindings_ready = True
-        self.call_later(self.recompose)
+        if getattr(self, "_composed_keys", None) != _hints_of(self.screen):
+            self.call_later(self.recompose)
 
     def on_resize(self) -> None:
         width = self.app.size.width
