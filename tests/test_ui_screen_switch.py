@@ -356,10 +356,11 @@ async def test_screens_are_built_ahead_one_at_a_time_and_never_while_typing(
         assert await app.ahead.step() is None  # a key just came
         app.collector.last_key -= 1.0
         steps = [name async for name in steps_ahead(app)]
-        # Each is built, then painted on the next step; F5's picker last.
-        built = ("assignments", "status", "outbox", "reports", "picker")
+        # Each is built, then painted on the next step; F5's picker, and the checklist
+        # F5 would show from the row under the cursor, last.
+        built = ("assignments", "status", "outbox", "reports", "picker", "subtasks")
         assert steps == [name for name in built for _ in "bp"]
-        assert set(app.kept_screens) == set(built[:-1])
+        assert set(app.kept_screens) == set(built) - {"picker"}
         assert app.screen is app.timesheet  # nothing was shown
         assert not any(s.stale for s in app.kept_screens.values())
 
@@ -399,3 +400,23 @@ async def test_f5s_picker_built_ahead_is_the_one_shown(session: Session) -> None
         await go(pilot, "f6", OutboxScreen)
         assert await go(pilot, "f5", FuzzyPicker) is picker
         assert picker.query_one(OptionList).option_count > 1
+
+
+async def test_the_checklist_f5_would_show_is_built_ahead_for_the_row_under_the_cursor(
+    session: Session,
+) -> None:
+    from tenktui.ui.screens.subtasks import SubtasksScreen
+
+    async with running(session) as (app, pilot):
+        grid = app.timesheet.grid
+        seen: dict[int, Any] = {}
+        for label in ("Data Platform", "Internal Tools"):
+            grid.move_to(row_of(app, label), 1)
+            app.collector.last_key -= 1.0
+            [name async for name in steps_ahead(app)]
+            wanted = app.subtasks_f5_would_show()
+            assert wanted is not None
+            seen[wanted] = checklist = app.kept_screens["subtasks"]
+            assert checklist.assignment_id == wanted and not checklist.on_stack
+        assert len(seen) == 2  # another row: another checklist, built again
+        assert await go(pilot, "f5", SubtasksScreen) is seen[wanted]

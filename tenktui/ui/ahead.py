@@ -13,7 +13,8 @@ starts within :data:`~tenktui.ui.idle_gc.IDLE_SECONDS` of a key):
   and styles it, it reads the store, and it is laid out at the terminal's size;
 - **paint** it on the next step: a render thrown away, after which its widgets keep
   the lines they rendered, and its footer's key hints are composed;
-- then F5's assignment picker, with the assignments around today;
+- then F5's assignment picker, with the assignments around today; and the
+  checklist F5 would show at once, of the Timesheet row's assignment;
 - **refresh** a kept screen off the stack that the store moved under (an edit, a
   sync), or the Assignments when the Timesheet changed week, and paint it again.
 
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
 
     from tenktui.ui.app import TenkApp
 
-# Built ahead, in this order. Subtasks are not: which checklist F5 shows depends on the
-# row it is pressed on (it is refreshed once built, as the others are).
+# Built ahead, in this order; then F5's picker, and the checklist of the row under the
+# Timesheet's cursor (which one depends on the row: built again when it changes).
 AHEAD = ("assignments", "status", "outbox", "reports")
 STEP_SECONDS = 0.1  # between two steps
 
@@ -91,6 +92,14 @@ class ScreensAhead:
                 await mount_ahead(picker)
                 self._unpainted = picker
                 return "picker"
+        subtasks = app.subtasks_f5_would_show()
+        kept = app.kept_screens.get("subtasks")
+        if subtasks is not None and (kept is None or not kept.reopen(subtasks)):
+            screen = await app.kept_screen("subtasks", subtasks)
+            if screen is not None and not screen.is_running:
+                await mount_ahead(screen)
+                self._unpainted = screen
+                return "subtasks"
         for name, screen in app.kept_screens.items():
             if screen.on_stack or not screen.is_running:
                 continue

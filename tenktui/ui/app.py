@@ -7,10 +7,12 @@ the sync state and hands ``StoreChanged`` to every open screen.
 Each screen is built once and shown again (``_show``): building, composing and
 reading the store on every F-key was most of a switch's time. A screen shown
 again reads the store only if something it shows moved meanwhile (see
-:class:`~tenktui.ui.widgets.screens_base.StoreScreen`).
+:class:`~tenktui.ui.widgets.screens_base.StoreScreen`). When the app has the process
+to itself, the other screens are built, painted and kept fresh while no key comes
+(:mod:`tenktui.ui.ahead`), so that even a first showing only draws.
 
-Dialogs, pickers, help and the other screens are imported when first opened:
-start-up pays only for what the first paint needs.
+Dialogs, pickers, help and the other screens are imported when first opened (or in
+a thread after the first frame): start-up pays only for what the first paint needs.
 """
 
 from __future__ import annotations
@@ -438,18 +440,11 @@ class TenkApp(App[int]):
             self.notify("Wait for the first sync to finish.")
             return
         assignments = self._assignments_around_today(user)
-        if self.screen is self.timesheet and self.timesheet.grid.current_row is not None:
-            row = self.timesheet.grid.current_row
-            start = self.timesheet.week_start
-            mine = [
-                a
-                for a in store.queries.assignments(user, start, start + dt.timedelta(days=6))
-                if a["assignable_id"] == row.assignable_id
-            ]
-            if len(mine) == 1:
-                await self._show("subtasks", mine[0]["id"])
-                return
-            assignments = mine or assignments
+        mine = self._row_assignments(user)
+        if len(mine) == 1:
+            await self._show("subtasks", mine[0]["id"])
+            return
+        assignments = mine or assignments
         if not assignments:
             self.notify("No assignments with subtasks around this week.")
             return
@@ -465,6 +460,28 @@ class TenkApp(App[int]):
             await self._show("subtasks", assignment_id, on_top=True)
 
         self.push_screen(self._assignment_picker(items), picked)
+
+    def _row_assignments(self, user: int) -> list[dict[str, Any]]:
+        """The assignments of the Timesheet row under the cursor in the week it shows,
+        when the Timesheet is on top (F5 shows the checklist of the only one)."""
+        if self.screen is not self.timesheet or self.timesheet.grid.current_row is None:
+            return []
+        row = self.timesheet.grid.current_row
+        start = self.timesheet.week_start
+        return [
+            a
+            for a in self.session.store.queries.assignments(
+                user, start, start + dt.timedelta(days=6)
+            )
+            if a["assignable_id"] == row.assignable_id
+        ]
+
+    def subtasks_f5_would_show(self) -> int | None:
+        """The assignment whose checklist F5 would show at once from here, if any (the
+        screens-ahead build it while no key comes)."""
+        user = self.session.store.me_id()
+        mine = self._row_assignments(user) if user is not None else []
+        return mine[0]["id"] if len(mine) == 1 else None
 
     def _assignments_around_today(self, user: int) -> list[dict[str, Any]]:
         """The person's assignments (not leave) within :data:`SUBTASK_RANGE` of today."""
