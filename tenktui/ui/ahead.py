@@ -11,8 +11,9 @@ starts within :data:`~tenktui.ui.idle_gc.IDLE_SECONDS` of a key):
 
 - **build** the next screen of :data:`AHEAD` not built yet: Textual composes, mounts
   and styles it, it reads the store, and it is laid out at the terminal's size;
-- **paint** it on the next step: a render thrown away, after which its widgets keep
-  the lines they rendered, and its footer's key hints are composed;
+- **paint** it on the next step: a layout and a render thrown away, after which its
+  widgets keep the lines they rendered (again on the step after, should its widgets
+  have asked for another layout meanwhile, up to :data:`PAINTS` times);
 - then F5's assignment picker, with the assignments around today; and the
   checklist F5 would show at once, of the Timesheet row's assignment;
 - **refresh** a kept screen off the stack that the store moved under (an edit, a
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 from textual.widget import AwaitMount
+from textual.widgets._toast import ToastRack
 
 from tenktui.ui.widgets.screens_base import StoreScreen
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 # Timesheet's cursor (which one depends on the row: built again when it changes).
 AHEAD = ("assignments", "status", "outbox", "reports")
 STEP_SECONDS = 0.1  # between two steps
+PAINTS = 3  # at most, of one screen
 
 
 class ScreensAhead:
@@ -57,6 +60,7 @@ class ScreensAhead:
         self._to_build = list(AHEAD)
         self._picker_built = False
         self._unpainted: Screen[Any] | None = None
+        self._paints = 0  # of the screen in _unpainted
         self._timer: Timer | None = None
 
     def start(self) -> None:
@@ -76,9 +80,14 @@ class ScreensAhead:
         if app.collector.typing:
             return None
         if self._unpainted is not None:
-            screen, self._unpainted = self._unpainted, None
-            paint_ahead(screen)
-            return app.name_of(screen) or "picker"
+            screen = self._unpainted
+            # Laying a screen out sends its widgets Resize, and some answer with a new
+            # layout (a table filled again): painted again, until it is settled.
+            if not self._paints or (screen._layout_required and self._paints < PAINTS):
+                paint_ahead(screen)
+                self._paints += 1
+                return app.name_of(screen) or "picker"
+            self._unpainted, self._paints = None, 0
         while self._to_build:
             name = self._to_build.pop(0)
             if name in app.kept_screens or name not in app.screen_names:
@@ -148,6 +157,9 @@ def paint_ahead(screen: Screen[Any]) -> None:
     terminal."""
     if not screen.is_running or screen.is_current:
         return
+    for rack in screen.query(ToastRack):  # as its showing leaves it with no toasts
+        rack.display = False
     screen._refresh_layout(screen.app.size)
+    screen._layout_required = False  # done: its showing need not lay it out again
     if screen._compositor.size:
         screen._compositor.render_update(full=True)
