@@ -439,12 +439,11 @@ class TenkApp(App[int]):
         if user is None:
             self.notify("Wait for the first sync to finish.")
             return
-        assignments = self._assignments_around_today(user)
         mine = self._row_assignments(user)
         if len(mine) == 1:
             await self._show("subtasks", mine[0]["id"])
             return
-        assignments = mine or assignments
+        assignments = mine or self._assignments_around_today(user)
         if not assignments:
             self.notify("No assignments with subtasks around this week.")
             return
