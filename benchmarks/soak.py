@@ -4,7 +4,8 @@
 
 Serves the demo sandbox from its own process (``tenktui sandbox serve``), so that the
 memory sampled here is the sync loop's alone, and runs sync passes in this process
-(pull the window, push the outbox, as the app's loop does) every --interval seconds for
+(pull the window, push the outbox, then hand back the memory it no longer uses, as
+the app's loop does: ``SyncEngine.between_passes``) every --interval seconds for
 --minutes, each pass after an edit of one cell (its hours alternate), so every pass
 pushes as well as pulls. The resident set (VmRSS of /proc/self/status) is sampled after
 every pass; the growth is counted from the end of the warm-up (--warmup passes: caches,
@@ -115,6 +116,7 @@ async def soak(args: argparse.Namespace, workdir: Path, token: str, base_url: st
             await engine.sync_once()
             passes += 1
             samples.append((time.perf_counter() - started, rss_kb(), sqlite_kb()))
+            engine.between_passes()  # as the loop does after each pass
             if passes % 100 == 0:
                 # Beside the RSS, what could grow with it: the cache file (SQLite's page
                 # cache follows it up to its bound), SQLite's memory and Python's objects.

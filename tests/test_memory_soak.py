@@ -54,6 +54,7 @@ async def test_the_sync_loop_does_not_grow_after_warm_up(
             report = await engine.sync_once()
             assert engine.state.kind == "idle", (report, engine.state)
             samples.append(rss_kib())
+            engine.between_passes()  # as the loop does
         assert store.outbox.counts().pending == 0
     finally:
         await session.aclose()
@@ -61,3 +62,44 @@ async def test_the_sync_loop_does_not_grow_after_warm_up(
     end = sorted(samples[-10:])[5]
     growth = (end - after_warmup) / 1024
     assert growth < BOUND_MIB, f"RSS grew {growth:.1f} MiB over {PASSES - WARMUP} passes"
+
+
+def sqlite_memory_kib() -> int | None:
+    """What SQLite holds in this process (``sqlite3_status64``), if it can be read."""
+    import _sqlite3
+    import ctypes
+
+    try:
+        status = ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
+    except (AttributeError, OSError):
+        return None
+    current, highest = ctypes.c_int64(), ctypes.c_int64()
+    if status(0, ctypes.byref(current), ctypes.byref(highest), 0) != 0:
+        return None
+    return current.value // 1024
+
+
+async def test_between_passes_the_loop_hands_back_sqlite_s_page_cache(tmp_path: Path) -> None:
+    """Hours of passes filled SQLite's page cache up to its bound (the soak's slow
+    creep); after each pass the loop now empties it."""
+    session = open_session(
+        db_path=tmp_path / "profile.db",
+        base_url="http://127.0.0.1:9/api/v1",  # never dialled
+        token=TOKEN,
+        email="me@example.com",
+        today=lambda: TODAY,
+    )
+    try:
+        conn = session.store.database.conn
+        conn.execute("CREATE TABLE filler (x BLOB)")
+        conn.executemany("INSERT INTO filler VALUES (?)", [(b"x" * 1000,) for _ in range(1500)])
+        conn.commit()
+        conn.execute("SELECT sum(length(x)) FROM filler").fetchone()  # pages into the cache
+        full = sqlite_memory_kib()
+        if full is None:
+            pytest.skip("this SQLite does not tell its memory")
+        session.engine.between_passes()
+        emptied = sqlite_memory_kib()
+        assert emptied is not None and full - emptied > 1024, (full, emptied)
+    finally:
+        await session.aclose()

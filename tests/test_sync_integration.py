@@ -679,3 +679,25 @@ async def test_a_submission_the_server_takes_in_part_says_what_was_left_out_and_
         "SELECT approval_status FROM time_entries WHERE id = ?", (changed["id"],)
     )
     assert status != "pending"
+
+
+async def test_the_outbox_forgets_settled_changes_and_keeps_settled_creates(rig: Rig) -> None:
+    """Issue 15's soak: every pass after an edit left its row ``done`` for good, so the
+    outbox (and the cache file, and what reading a cell walks) grew with every edit.
+    A pass now forgets what earlier ones settled, except creates: their server ids
+    stay claimed for reconciling another create whose answer was lost."""
+    project = rig.open_projects()[0]
+    rig.store.edits.create_entry(rig.me, project, TODAY, 1, notes="kept apart")
+    await rig.engine.sync_once(reference=False)
+    local_id = rig.store.database.scalar(
+        "SELECT id FROM time_entries WHERE notes = 'kept apart' AND deleted = 0"
+    )
+    for hours in (2, 3, 4, 5):
+        rig.store.edits.update_entry(local_id, hours=hours)
+        await rig.engine.sync_once(reference=False)
+    assert rig.engine.state.kind == "idle"
+    await rig.engine.sync_once(reference=False)  # forgets what the last one settled
+    ops = rig.store.database.rows("SELECT op, state FROM outbox ORDER BY seq")
+    assert [(r["op"], r["state"]) for r in ops] == [("create", "done")]
+    assert rig.store.outbox.claimed_ids("time_entry", seq=0)
+    assert rig.local() == rig.remote()

@@ -161,6 +161,11 @@ class Database:
         found = self.conn.execute(sql, params).fetchone()
         return found[0] if found else None
 
+    def shrink_memory(self) -> None:
+        """Free what this connection's page cache holds (SQLite reads the pages
+        again, from the OS's file cache, when next needed)."""
+        self.conn.execute("PRAGMA shrink_memory")
+
     def data_version(self) -> int:
         """Changes when another connection commits: how a UI notices other processes."""
         return int(self.scalar("PRAGMA data_version"))

@@ -202,6 +202,17 @@ class Outbox:
                 (server_id, utc_now(), seq),
             )
 
+    def forget_done(self) -> int:
+        """Delete the rows the server has taken that nothing reads again: every done
+        row but the creates (whose server ids :meth:`claimed_ids` keeps claimed for
+        reconciling others). Kept, they grew the outbox by a row an edit for good, and
+        the cache file, and what a cell's reads walk, with it. How many went."""
+        with self.d.write():
+            gone = self.d.conn.execute(
+                "DELETE FROM outbox WHERE state = 'done' AND op != 'create'"
+            ).rowcount
+        return gone
+
     def mark_pending(self, seq: int, error: str | None = None) -> None:
         """Back to the queue (retryable trouble: offline, throttled, 5xx)."""
         with self.d.write():

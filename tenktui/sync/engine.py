@@ -20,6 +20,7 @@ from typing import Any
 from tenktui.api.base import Backend
 from tenktui.api.errors import ApiError, Offline, Throttled, TlsError, Unauthorized
 from tenktui.api.governor import GovernorState, Priority, priority
+from tenktui.memory import return_free_memory
 from tenktui.store import Store
 from tenktui.store.held import gaps
 from tenktui.sync.leader import LeaderLock
@@ -317,11 +318,19 @@ class SyncEngine:
         )
 
     # -- the loop -------------------------------------------------------------
+    def between_passes(self) -> None:
+        """What the loop does after each pass: hand back the memory it no longer uses
+        (SQLite's page cache, the allocator's free memory; see tenktui.memory), so
+        that hours of passes do not creep up the resident set."""
+        self.store.database.shrink_memory()
+        return_free_memory()
+
     async def run(self) -> None:
         """Sync on the interval and whenever poked, until cancelled."""
         try:
             while True:
                 await self.sync_once()
+                self.between_passes()
                 if self._state.kind == "unauthorized":
                     # Nothing works until the person logs in again; wait to be poked.
                     await self._wake.wait()

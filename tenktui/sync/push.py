@@ -58,6 +58,7 @@ class Pusher:
             await self._push(report)
 
     async def _push(self, report: SyncReport) -> None:
+        self.outbox.forget_done()  # what earlier passes settled
         blocked: set[tuple[str, int | None]] = set()
         for queued in self.outbox.replayable():
             # Read again: sending an earlier row may have rebased or settled this one.
