@@ -58,7 +58,6 @@ class ScreensAhead:
     def __init__(self, app: TenkApp) -> None:
         self.app = app
         self._to_build = list(AHEAD)
-        self._picker_built = False
         self._unpainted: Screen[Any] | None = None
         self._paints = 0  # of the screen in _unpainted
         self._timer: Timer | None = None
@@ -94,13 +93,12 @@ class ScreensAhead:
                 continue
             self._unpainted = await self.build(name)
             return name
-        if not self._picker_built:
-            self._picker_built = True
-            picker = app.assignment_picker_ahead()
-            if picker is not None:
-                await mount_ahead(picker)
-                self._unpainted = picker
-                return "picker"
+        # None once made (or while the first sync has not found the person yet).
+        picker = app.assignment_picker_ahead()
+        if picker is not None:
+            await mount_ahead(picker)
+            self._unpainted = picker
+            return "picker"
         subtasks = app.subtasks_f5_would_show()
         kept = app.kept_screens.get("subtasks")
         if subtasks is not None and (kept is None or not kept.reopen(subtasks)):
