@@ -35,20 +35,10 @@ EMAIL = "me@example.com"
 
 
 def sqlite_kb() -> int | None:
-    """What SQLite itself holds in this process (its page caches, schemas, statements),
-    from ``sqlite3_status64(SQLITE_STATUS_MEMORY_USED)`` in the library Python's sqlite3
-    is linked against; ``None`` where that library does not export it."""
-    import _sqlite3
-    import ctypes
+    """What SQLite itself holds in this process (``tenktui.memory.sqlite_memory_kib``)."""
+    from tenktui.memory import sqlite_memory_kib
 
-    try:
-        status = ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
-    except (AttributeError, OSError):
-        return None
-    current, highest = ctypes.c_int64(), ctypes.c_int64()
-    if status(0, ctypes.byref(current), ctypes.byref(highest), 0) != 0:
-        return None
-    return current.value // 1024
+    return sqlite_memory_kib()
 
 
 def trimmed_rss_kb() -> int | None:

@@ -35,3 +35,20 @@ def _malloc_trim() -> Any:
         return ctypes.CDLL("libc.so.6").malloc_trim
     except (AttributeError, OSError):
         return None
+
+
+def sqlite_memory_kib() -> int | None:
+    """What SQLite itself holds in this process (its page caches, schemas, statements),
+    from ``sqlite3_status64(SQLITE_STATUS_MEMORY_USED)`` in the library Python's sqlite3
+    is linked against; ``None`` where that library does not export it."""
+    import _sqlite3
+    import ctypes
+
+    try:
+        status = ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
+    except (AttributeError, OSError):
+        return None
+    current, highest = ctypes.c_int64(), ctypes.c_int64()
+    if status(0, ctypes.byref(current), ctypes.byref(highest), 0) != 0:
+        return None
+    return current.value // 1024

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tenktui.memory import sqlite_memory_kib
 from tenktui.session import open_session
 from tenktui.store.validation import lock_for
 from tests.conftest import TODAY, TOKEN, RunningSandbox
@@ -62,21 +63,6 @@ async def test_the_sync_loop_does_not_grow_after_warm_up(
     end = sorted(samples[-10:])[5]
     growth = (end - after_warmup) / 1024
     assert growth < BOUND_MIB, f"RSS grew {growth:.1f} MiB over {PASSES - WARMUP} passes"
-
-
-def sqlite_memory_kib() -> int | None:
-    """What SQLite holds in this process (``sqlite3_status64``), if it can be read."""
-    import _sqlite3
-    import ctypes
-
-    try:
-        status = ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
-    except (AttributeError, OSError):
-        return None
-    current, highest = ctypes.c_int64(), ctypes.c_int64()
-    if status(0, ctypes.byref(current), ctypes.byref(highest), 0) != 0:
-        return None
-    return current.value // 1024
 
 
 async def test_between_passes_the_loop_hands_back_sqlite_s_page_cache(tmp_path: Path) -> None:
