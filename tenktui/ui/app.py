@@ -220,7 +220,7 @@ class TenkApp(App[int]):
     @property
     def screen_name(self) -> str | None:
         """The name of the screen on top (``None`` for a dialog or picker)."""
-        return self._names.get(self.screen)
+        return self.name_of(self.screen)
 
     def name_of(self, screen: Screen[Any]) -> str | None:
         """The name of one of the app's screens (``None`` for a dialog or picker)."""
