@@ -144,7 +144,7 @@ def populate(sandbox: Sandbox, scale: str = "demo", seed: int = 0) -> None:
         raise ValueError(f"unknown sandbox scale {scale!r}; choose one of {', '.join(SCALES)}")
     db = sandbox.db
     rng = random.Random(seed)
-    with db.transaction():
+    with db.bulk_load():
         db.set_setting("work_week", WORK_WEEK)
         if scale == "demo":
             _Demo(db, sandbox.today, rng).build()
