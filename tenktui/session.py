@@ -140,8 +140,7 @@ class Session:
             return self.engine.state
         from tenktui.store.outbox_counts import open_counts  # not the whole outbox
 
-        counts = open_counts(self.store.database)
-        return SyncState(pending=counts.pending, failed=counts.failed, conflicts=counts.conflicts)
+        return SyncState().counted(open_counts(self.store.database))
 
     async def aclose(self) -> None:
         if self._backend is not None and self._engine is not None:

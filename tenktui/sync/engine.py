@@ -105,15 +105,9 @@ class SyncEngine:
         self.leader.release()
 
     def _set_state(self, kind: str, **extra: Any) -> None:
-        counts = self.store.outbox.counts()
         self._state = SyncState(
-            kind=kind,
-            pending=counts.pending,
-            failed=counts.failed,
-            conflicts=counts.conflicts,
-            last_sync=extra.pop("last_sync", self._state.last_sync),
-            **extra,
-        )
+            kind=kind, last_sync=extra.pop("last_sync", self._state.last_sync), **extra
+        ).counted(self.store.outbox.counts())
         for listener in list(self._listeners):
             listener(self._state)
 

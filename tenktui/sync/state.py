@@ -4,7 +4,10 @@ did is in :mod:`tenktui.sync.reports`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from tenktui.store.outbox_counts import OutboxCounts
 
 
 # A named tuple: a dataclass costs about a millisecond to define at every start.
@@ -18,6 +21,12 @@ class SyncState(NamedTuple):
     until: dt.datetime | None = None  # throttled until
     last_sync: dt.datetime | None = None
     message: str | None = None
+
+    def counted(self, counts: OutboxCounts) -> SyncState:
+        """This state with the outbox's counts of now."""
+        return self._replace(
+            pending=counts.pending, failed=counts.failed, conflicts=counts.conflicts
+        )
 
     def describe(self) -> str:
         """A short line for a status bar: ``online · 3 pending · 1 failed``."""

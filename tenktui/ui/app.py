@@ -266,16 +266,8 @@ class TenkApp(App[int]):
                     await sync.run()
                 except Exception as err:
                     log.exception("the sync loop stopped")
-                    counts = self.session.store.outbox.counts()
-                    self._engine_state(
-                        SyncState(
-                            kind="offline",
-                            pending=counts.pending,
-                            failed=counts.failed,
-                            conflicts=counts.conflicts,
-                            message=f"sync stopped: {err}",
-                        )
-                    )
+                    stopped = SyncState(kind="offline", message=f"sync stopped: {err}")
+                    self._engine_state(stopped.counted(self.session.store.outbox.counts()))
                 await asyncio.sleep(RESTART_SECONDS)
         finally:
             unsubscribe()  # the app is gone: no messages to a closed message pump
@@ -314,12 +306,7 @@ class TenkApp(App[int]):
         return line
 
     def _recount(self) -> None:
-        counts = self.session.store.outbox.counts()
-        self.sync_state = self.sync_state._replace(
-            pending=counts.pending,
-            failed=counts.failed,
-            conflicts=counts.conflicts,
-        )
+        self.sync_state = self.sync_state.counted(self.session.store.outbox.counts())
         self.sync_line = self._describe(self.sync_state)
 
     def _forward(self, message: Message) -> None:
