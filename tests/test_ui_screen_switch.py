@@ -4,6 +4,7 @@ a write by another process, the Timesheet's week it was opened for, the terminal
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -395,6 +396,31 @@ async def steps_ahead(app: Any, pilot: Any = None) -> Any:
         yield name
         if pilot is not None:
             await pilot.pause()
+
+
+async def test_screens_built_ahead_have_their_frame_clock_running_before_they_are_shown(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual draws a screen on its update timer's ticks, and a new timer's first tick
+    comes a whole frame period after it starts: a screen built ahead whose timer
+    started on its showing drew a period later than on any later showing."""
+    from textual.screen import Screen
+
+    ticked: set[int] = set()
+    on_tick = Screen._on_timer_update
+
+    def counted(screen: Screen[Any]) -> None:
+        ticked.add(id(screen))
+        on_tick(screen)
+
+    monkeypatch.setattr(Screen, "_on_timer_update", counted)
+    async with running(session) as (app, _pilot):
+        app.collector.last_key -= 1.0
+        [name async for name in steps_ahead(app)]
+        await asyncio.sleep(0.05)  # a few frame periods: every started clock has ticked
+        built = [*app.kept_screens.values(), app._kept_picker]
+        assert len(built) == 6 and not any(screen.is_current for screen in built)
+        assert [type(s).__name__ for s in built if id(s) not in ticked] == []
 
 
 async def test_f5s_picker_built_ahead_is_the_one_shown(session: Session) -> None:

@@ -37,7 +37,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets._toast import ToastRack
 
-from tenktui.ui.widgets.screens_base import StoreScreen
+from tenktui.ui.widgets.screens_base import StoreScreen, start_frame_clock
 from tenktui.ui.widgets.sync_footer import SyncFooter
 
 if TYPE_CHECKING:
@@ -161,3 +161,4 @@ def paint_ahead(screen: Screen[Any]) -> None:
     screen._layout_required = False  # done: its showing need not lay it out again
     if screen._compositor.size:
         screen._compositor.render_update(full=True)
+    start_frame_clock(screen)  # a layout pauses it; its first tick must not wait for the key

@@ -70,6 +70,19 @@ def restyle_if_changed(screen: Screen[Any], event: events.ScreenResume) -> None:
         screen._css_update_count = css
 
 
+def start_frame_clock(screen: Screen[Any]) -> None:
+    """Start a new screen's frame clock now, not on its first refresh.
+
+    Textual draws a screen on the ticks of its update timer (``TEXTUAL_FPS`` a second:
+    240 here, see :mod:`tenktui.ui`), made and started when the screen is first
+    refreshed; its first tick comes a whole period after that, so a new screen's
+    first drawing waited a period that later ones do not (a tick due while the timer
+    was paused comes at once when it resumes). Started at mount, the first tick is
+    long past when the screen is shown. A tick on a screen not shown does nothing (it
+    only pauses the timer again)."""
+    screen._update_timer.resume()
+
+
 class ScreenTitle(Static):
     """The first line of a screen: what it shows, and a short summary."""
 
@@ -164,6 +177,7 @@ class StoreScreen(Screen[None]):
         the place for asks that only a person looking at it should cost."""
 
     def on_mount(self) -> None:
+        start_frame_clock(self)
         self.redraw()
         # Textual resumes a screen right after mounting it: that is the same showing,
         # already drawn (reading the store twice delayed the first frame). A screen
