@@ -450,5 +450,24 @@ async def test_the_checklist_f5_would_show_is_built_ahead_for_the_row_under_the_
             assert wanted is not None
             seen[wanted] = checklist = app.kept_screens["subtasks"]
             assert checklist.assignment_id == wanted and not checklist.on_stack
-        assert len(seen) == 2  # another row: another checklist, built again
-        assert await go(pilot, "f5", SubtasksScreen) is seen[wanted]
+        # Another row: the same screen reads the other checklist, ahead of the key.
+        first, second = seen.values()
+        assert len(seen) == 2 and first is second and not second.stale
+        assert await go(pilot, "f5", SubtasksScreen) is second
+        assert "Internal Tools" in str(second.title)
+
+
+async def test_a_checklist_with_text_typed_into_it_is_not_reused_for_another_row(
+    session: Session,
+) -> None:
+    from tenktui.ui.screens.subtasks import SubtasksScreen
+
+    async with running(session) as (app, pilot):
+        app.timesheet.grid.move_to(row_of(app, "Data Platform"), 1)
+        typed_in = await go(pilot, "f5", SubtasksScreen)
+        await pilot.press("a", *"half a subtask")
+        await go(pilot, "f2", TimesheetScreen)
+        app.timesheet.grid.move_to(row_of(app, "Internal Tools"), 1)
+        shown = await go(pilot, "f5", SubtasksScreen)
+        assert shown is not typed_in and "Internal Tools" in str(shown.title)
+        assert "Data Platform" in str(typed_in.title)  # the typed text stayed with its list

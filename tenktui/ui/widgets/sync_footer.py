@@ -87,8 +87,8 @@ class SyncFooter(Footer):
     async def _compose_if_changed(self) -> None:
         # A hidden screen's footer waits to be shown (its resume signals again): composed
         # off screen, its hints were laid out only then, a second frame for the switch.
-        if not self.screen.is_current:
-            return
+        if not self.is_attached or not self.screen.is_current:
+            return  # (or its screen was removed meanwhile: a checklist replaced)
         if getattr(self, "_composed_keys", None) != _hints_of(self.screen):
             await self.recompose()
 
