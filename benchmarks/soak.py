@@ -34,26 +34,14 @@ from pathlib import Path
 EMAIL = "me@example.com"
 
 
-def sqlite_kb() -> int | None:
-    """What SQLite itself holds in this process (``tenktui.memory.sqlite_memory_kib``)."""
-    from tenktui.memory import sqlite_memory_kib
-
-    return sqlite_memory_kib()
-
-
 def trimmed_rss_kb() -> int | None:
     """The RSS once the C allocator has handed back what it holds free (glibc's
-    ``malloc_trim``): memory freed but kept counts in the RSS, and is no leak. ``None``
-    where there is no glibc."""
-    import ctypes
+    ``malloc_trim``, through ``tenktui.memory``): memory freed but kept counts in the
+    RSS, and is no leak. ``None`` where there is no glibc."""
+    from tenktui.memory import return_free_memory
 
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (AttributeError, OSError):
-        return None
     gc.collect()
-    trim(0)
-    return rss_kb()
+    return rss_kb() if return_free_memory() else None
 
 
 def rss_kb() -> int:
@@ -80,6 +68,7 @@ def serve(workdir: Path, token: str) -> tuple[subprocess.Popen[str], str]:
 
 
 async def soak(args: argparse.Namespace, workdir: Path, token: str, base_url: str) -> list:
+    from tenktui.memory import sqlite_memory_kib
     from tenktui.session import open_session
     from tenktui.store.validation import lock_for
 
@@ -105,7 +94,7 @@ async def soak(args: argparse.Namespace, workdir: Path, token: str, base_url: st
             store.edits.set_cell(me, assignable, today, 1.0 + passes % 2)
             await engine.sync_once()
             passes += 1
-            samples.append((time.perf_counter() - started, rss_kb(), sqlite_kb()))
+            samples.append((time.perf_counter() - started, rss_kb(), sqlite_memory_kib()))
             engine.between_passes()  # as the loop does after each pass
             if passes % 100 == 0:
                 # Beside the RSS, what could grow with it: the cache file (SQLite's page

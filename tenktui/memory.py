@@ -41,14 +41,24 @@ def sqlite_memory_kib() -> int | None:
     """What SQLite itself holds in this process (its page caches, schemas, statements),
     from ``sqlite3_status64(SQLITE_STATUS_MEMORY_USED)`` in the library Python's sqlite3
     is linked against; ``None`` where that library does not export it."""
-    import _sqlite3
+    status = _sqlite3_status64()
+    if status is None:
+        return None
     import ctypes
 
-    try:
-        status = ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
-    except (AttributeError, OSError):
-        return None
     current, highest = ctypes.c_int64(), ctypes.c_int64()
     if status(0, ctypes.byref(current), ctypes.byref(highest), 0) != 0:
         return None
     return current.value // 1024
+
+
+@cache
+def _sqlite3_status64() -> Any:
+    """Looked up once, as :func:`_malloc_trim` (the soak reads it after every pass)."""
+    import _sqlite3
+    import ctypes
+
+    try:
+        return ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
+    except (AttributeError, OSError):
+        return None
