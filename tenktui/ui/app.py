@@ -39,7 +39,7 @@ from tenktui.store import InvalidEdit
 from tenktui.store.timer import RunningTimer
 from tenktui.sync.state import SyncState
 from tenktui.text import clean
-from tenktui.ui import keys
+from tenktui.ui import css_cache, keys
 from tenktui.ui.ahead import ScreensAhead
 from tenktui.ui.idle_gc import CHECK_SECONDS, IdleCollector
 from tenktui.ui.key_hold import KeyHold, closes
@@ -85,6 +85,9 @@ SUBTASK_RANGE = dt.timedelta(weeks=8)
 # How often the running timer's minutes are looked at: the footer redraws only when the
 # minute it shows changes, so this is the most the shown time lags behind.
 TIMER_TICK_SECONDS = 1.0
+# The CSS parsed for the first frame is kept (tenktui.ui.css_cache) this long after it,
+# so that the writing never holds up the frame's own bytes.
+KEEP_CSS_SECONDS = 0.5
 
 
 def utc_now() -> dt.datetime:
@@ -126,6 +129,8 @@ class TenkApp(App[int]):
         """``freeze_heap``: the app has the process to itself (``tenktui``, not a test):
         see :meth:`freeze_heap`."""
         super().__init__()
+        # Textual's stylesheet, on the CSS the last starts parsed (nothing is parsed yet).
+        self.stylesheet = css_cache.stylesheet(self.stylesheet)
         self.session = session
         # The present for the timer (aware); tests pass a clock they move.
         self.clock = clock
@@ -184,6 +189,11 @@ class TenkApp(App[int]):
         if self.freezes_heap and not self.exit_after_paint:
             self.call_after_refresh(self._preload_screens)
         self.call_after_refresh(self.freeze_heap)
+        self.set_timer(KEEP_CSS_SECONDS, self.keep_css, name="keep-css")
+
+    def keep_css(self) -> None:
+        """Keep the CSS parsed so far for the next start (tenktui.ui.css_cache)."""
+        css_cache.save(self.stylesheet)
 
     def freeze_heap(self) -> None:
         """Take the objects alive now out of the garbage collector's scans (gc.freeze).
