@@ -563,6 +563,22 @@ async def test_a_theme_chosen_later_recolours_the_grid(session: Session) -> None
         assert [s.style for s in before] != [s.style for s in after]
 
 
+async def test_a_theme_chosen_later_recolours_the_week_head(session: Session) -> None:
+    """The head line keeps its styles between frames too (tenktui.ui.widgets.kept_styles):
+    a new theme reaches its title, its state and its background."""
+    async with running(session) as (app, pilot):
+        head = app.screen.query_one(WeekHead)
+        before = head.render_line(0)
+        app.theme = "tenktui-ansi"
+        await pilot.pause()
+        after = head.render_line(0)
+        assert before.text == after.text and head.state in after.text
+        assert [s.style for s in after] == [s.style for s in head.render_line(0)]
+        fresh = {head.get_component_rich_style(n) for n in ("week-head--title", "week-head--state")}
+        assert {s.style for s in after if s.text.strip()} <= fresh | {head.rich_style}
+        assert [s.style for s in before] != [s.style for s in after]
+
+
 async def test_the_grid_works_out_its_component_styles_once_per_stylesheet(
     session: Session,
 ) -> None:
@@ -599,7 +615,7 @@ async def test_no_line_of_the_grid_or_head_wraps(session: Session, size: tuple[i
         assert all(f"{d:>2}" in header for d in range(16, 23)) and "Total" in header
         assert len(header.rstrip()) <= grid.scrollable_content_region.width
         head = app.screen.query_one(WeekHead)
-        line = str(head.render())
+        line = "".join(segment.text for segment in head.line(head.content_region.width))
         assert len(line) <= head.content_region.width
         assert line.endswith(f"  {head.state}")  # the state whole, after a gap
         assert head.title.startswith(line[: len(line) - len(head.state) - 2].rstrip(" …"))

@@ -26,6 +26,7 @@ from tenktui.store.states import OPEN_STATES
 from tenktui.text import clean_line, hours_text
 from tenktui.ui import keys
 from tenktui.ui.timer import TIMER_MARK
+from tenktui.ui.widgets.kept_styles import KeptStyles
 
 CELL = 7  # " 10.25↑" — a space, five characters of hours, one mark
 NARROW_CELL = 6  # "10.25↑": below 67 columns the days lose their leading space
@@ -69,7 +70,7 @@ class Edit:
     error: str | None = None
 
 
-class WeekGridView(ScrollView, can_focus=True):
+class WeekGridView(KeptStyles, ScrollView, can_focus=True):
     """The grid of one week. Rows scroll; header and totals stay."""
 
     BINDINGS = keys.GRID
@@ -191,7 +192,6 @@ class WeekGridView(ScrollView, can_focus=True):
         self.empty_hint = "No rows this week: press a to add a project or leave type."
         self.timer_assignable: int | None = None  # the row a running timer is on, marked
         self._geometry: tuple[int, Geometry] | None = None  # (width, its columns)
-        self._styles: dict[tuple[str, ...], Style] = {}  # component styles, see _style
         self._styled_by: tuple[object, ...] = ()  # the rules they were worked out from
         # Row index -> (the row, what its line depended on, the line): see _row.
         self._lines: dict[int, tuple[Row, tuple[object, ...], list[Segment]]] = {}
@@ -528,14 +528,6 @@ class WeekGridView(ScrollView, can_focus=True):
                 self.screen.post_message(message)
 
     # -- drawing --------------------------------------------------------------
-    def _style(self, *names: str) -> Style:
-        """A component's style, kept until the styles change (Textual forgets its own on
-        every refresh, and a frame of the grid asks for about 20 per line)."""
-        style = self._styles.get(names)
-        if style is None:
-            style = self._styles[names] = self.get_component_rich_style(*names)
-        return style
-
     def _get_component_classes(self) -> frozenset[str]:  # type: ignore[override]
         """The component classes Textual should work out styles for now: all of them
         when the rules that style them have changed since they were last worked out,
@@ -562,16 +554,8 @@ class WeekGridView(ScrollView, can_focus=True):
         return super()._get_component_classes()
 
     def notify_style_update(self) -> None:
-        self._styles.clear()  # the theme, the CSS or a pseudo-class changed
-        self._lines.clear()
+        self._lines.clear()  # drawn in styles that have changed
         super().notify_style_update()
-
-    def _base_style(self) -> Style:
-        """The grid's own style (its background), kept with the component styles."""
-        style = self._styles.get(())
-        if style is None:
-            style = self._styles[()] = self.rich_style
-        return style
 
     def render_line(self, y: int) -> Strip:
         # The region and the columns once a line: Textual computes the region afresh

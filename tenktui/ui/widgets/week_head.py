@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tenktui.text import clean_line
+from tenktui.ui.widgets.kept_styles import KeptStyles
 
 STATE_GAP = 2  # columns between the title and the state
 
 
-class WeekHead(Widget):
+class WeekHead(KeptStyles, Widget):
     """``title`` (bold, cut with an ellipsis) and ``state`` (muted, or coloured by the
-    week's approval) on one line."""
+    week's approval) on one line, drawn as segments in kept styles: it changes with
+    every week, and a Rich text took it a millisecond of each week change."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "week-head--title",
@@ -56,18 +60,29 @@ class WeekHead(Widget):
         self.refresh()
         return True
 
-    def render(self) -> Text:
-        width = self.content_region.width
+    def line(self, width: int) -> list[Segment]:
+        """The line in ``width`` columns: the title, cut to leave the state whole."""
         state = self.state
-        room = width - (len(state) + STATE_GAP if state else 0)
+        room = width - (cell_len(state) + STATE_GAP if state else 0)
         title = self.title
-        if len(title) > room:
-            title = title[: max(0, room - 1)] + "…" if room > 0 else ""
-        line = Text(no_wrap=True, overflow="crop", end="")
-        line.append(title, self.get_component_rich_style("week-head--title"))
-        line.append(" " * (max(room, 0) - len(title) + (STATE_GAP if state else 0)))
+        if cell_len(title) > room:
+            title = _cut(title, room - 1) + "…" if room > 0 else ""
+        segments = [Segment(title, self._style("week-head--title"))]
         if state:
+            gap = max(room, 0) - cell_len(title) + STATE_GAP
             kind = {"approved": "approved", "pending": "pending", "submitting": "pending"}
             name = f"week-head--{kind.get(self.approval or '', 'state')}"
-            line.append(state, self.get_component_rich_style(name))
-        return line
+            segments += [Segment(" " * gap, self._base_style()), Segment(state, self._style(name))]
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        segments = self.line(width) if y == 0 else []
+        return Strip(segments).adjust_cell_length(width, self._base_style())
+
+
+def _cut(text: str, room: int) -> str:
+    """The longest start of ``text`` that fits in ``room`` columns."""
+    while text and cell_len(text) > room:
+        text = text[:-1]
+    return text
