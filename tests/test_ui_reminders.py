@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from tenktui.session import Session
 from tenktui.ui.screens.timesheet import CHROME_LINES, TimesheetScreen
+from tenktui.ui.widgets.detail_line import DetailLine
 from tenktui.ui.widgets.reminder_banner import ReminderBanner
 from tenktui.ui.widgets.week_grid import WeekGridView
 from tests.app_harness import running
@@ -31,7 +32,7 @@ def banner(app) -> ReminderBanner:
 
 
 def detail(app) -> str:
-    return str(app.screen.query_one("#cell-detail", Static).render())
+    return app.screen.query_one(DetailLine).text
 
 
 async def test_the_banner_says_what_check_says_most_urgent_first(session: Session) -> None:

@@ -18,6 +18,7 @@ from tenktui.store import Rounding, Store
 from tenktui.ui.messages import EditQueued
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.timer import TIMER_MARK
+from tenktui.ui.widgets.detail_line import DetailLine
 from tenktui.ui.widgets.forgotten_timer import ForgottenTimerDialog
 from tenktui.ui.widgets.timer_badge import TimerBadge
 from tests.app_harness import NOW, Clock, running, wait_for
@@ -133,10 +134,10 @@ async def test_a_refused_stop_keeps_the_timer_running_and_says_why(session: Sess
         timer = session.store.timer.running()
         assert timer is not None and timer.started_at == NOW
         assert queued(session) == before
-        said = app.screen.query_one("#cell-detail", Static)
+        said = app.screen.query_one(DetailLine)
         assert "The timer on Internal Tools keeps running" in detail(app)
         assert "24" in detail(app)
-        assert said.has_class("-error")
+        assert said.kind == "error"
         await wait_for(pilot, lambda: footer_timer(app) == f"{TIMER_MARK} 1:00")
 
 

@@ -17,6 +17,7 @@ from tenktui.store.marks import cell_mark
 from tenktui.ui.messages import StoreChanged
 from tenktui.ui.screens.timesheet import TimesheetScreen
 from tenktui.ui.widgets.confirm import ConfirmDialog
+from tenktui.ui.widgets.detail_line import DetailLine
 from tenktui.ui.widgets.entries import EntryForm, EntryListDialog
 from tenktui.ui.widgets.picker import FuzzyPicker
 from tenktui.ui.widgets.week_grid import CELL, HEADER_LINES, WeekGridView
@@ -43,7 +44,7 @@ def at(app, label: str, day: int) -> WeekGridView:
 
 
 def detail(app) -> str:
-    return str(app.screen.query_one("#cell-detail", Static).render())
+    return app.screen.query_one(DetailLine).text
 
 
 def title(app) -> str:
@@ -123,6 +124,37 @@ async def test_arrow_saves_and_moves_on(session: Session) -> None:
         await pilot.press("3", "right", "4", "tab")
         assert grid.day_index == 2 and grid.current_row.label == "Internal Tools"
         assert [t["hours"] for _, t in queued(session)] == [3.0, 4.0]
+
+
+async def test_saying_what_a_key_did_restyles_nothing(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save's "Saved:" (green), a refusal (bold red) and the move after them change the
+    line under the grid without applying the stylesheet to it again: it was a third of
+    what Enter cost before its frame (tenktui.ui.widgets.detail_line)."""
+    async with running(session) as (app, pilot):
+        at(app, "Internal Tools", 0)
+        detail = app.screen.query_one("#cell-detail")
+        styled: list[object] = []
+        apply = app.stylesheet.apply
+
+        def counted(node: object, *args: object, **kwargs: object) -> None:
+            styled.append(node)
+            apply(node, *args, **kwargs)
+
+        monkeypatch.setattr(app.stylesheet, "apply", counted)
+        await pilot.press("3", "enter")
+        assert detail_kind(app) == ("Saved: Internal Tools", "done")
+        await pilot.press("down", "9", "9", "enter")  # 99 h: refused
+        assert detail_kind(app)[1] == "error"
+        await pilot.press("escape", "up")
+        assert detail_kind(app)[1] == ""
+        assert detail not in styled
+
+
+def detail_kind(app) -> tuple[str, str]:
+    line = app.screen.query_one(DetailLine)
+    return line.text[: len("Saved: Internal Tools")], line.kind
 
 
 async def test_keys_arriving_together_land_in_order(session: Session) -> None:

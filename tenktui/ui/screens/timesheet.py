@@ -10,7 +10,6 @@ from textual import messages
 from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
 
 from tenktui.store import (
     InvalidEdit,
@@ -24,12 +23,12 @@ from tenktui.store.records import ENTRY_EDITABLE
 from tenktui.store.rows import WeekRows
 from tenktui.store.states import STUCK_STATES
 from tenktui.store.timer import split_by_day
-from tenktui.text import clean
 from tenktui.ui import keys
 from tenktui.ui.messages import EditQueued, StoreChanged
 from tenktui.ui.timer import BadTime, describe_stopped, label_of, parse_stop_time
 from tenktui.ui.week_reads import WeekReads
 from tenktui.ui.widgets.app_bar import AppBar
+from tenktui.ui.widgets.detail_line import DetailLine
 from tenktui.ui.widgets.reminder_banner import ReminderBanner
 from tenktui.ui.widgets.screens_base import StoreScreen
 from tenktui.ui.widgets.sync_footer import SyncFooter
@@ -71,14 +70,6 @@ class TimesheetScreen(StoreScreen):
 
     BINDINGS = keys.TIMESHEET
 
-    DEFAULT_CSS = """
-    TimesheetScreen {
-        #cell-detail { height: 2; padding: 0 1; color: $text-muted; }
-        #cell-detail.-error { color: $error; text-style: bold; }
-        #cell-detail.-done { color: $success; }
-    }
-    """
-
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.week_rows = WeekRows(self.store.database)
@@ -115,7 +106,7 @@ class TimesheetScreen(StoreScreen):
         yield ReminderBanner()
         yield WeekHead(id="week-head")
         yield WeekGridView(id="grid")
-        yield Static("", id="cell-detail", markup=False)
+        yield DetailLine(id="cell-detail")
         yield SyncFooter()
 
     def on_resize(self) -> None:
@@ -285,11 +276,9 @@ class TimesheetScreen(StoreScreen):
         self._show(text, kind)
 
     def _show(self, text: str, kind: str) -> None:
-        detail = self.query_one("#cell-detail", Static)
-        if _update(detail, text, layout=False):
+        detail = self.query_one(DetailLine)
+        if detail.show(text, kind):
             self._with_the_grid(detail)
-        detail.set_class(kind == "error", "-error")
-        detail.set_class(kind == "done", "-done")
 
     def _detail(self) -> None:
         grid = self.grid
@@ -934,16 +923,3 @@ class TimesheetScreen(StoreScreen):
 
 def _local(instant: dt.datetime, zone: str) -> dt.datetime:
     return instant.astimezone(zone_info(zone))
-
-
-def _update(widget: Static, text: str, *, layout: bool = True) -> bool:
-    """Redraw a line only when its text changes (typing must stay instant); a line of a
-    fixed size passes ``layout=False``, and one that keeps its length needs none either:
-    no layout of the whole screen (which repaints the grid's scrollbar too). Whether
-    it changed."""
-    text = clean(text)
-    before = str(widget.content)
-    if before == text:
-        return False
-    widget.update(text, layout=layout and len(before) != len(text))
-    return True
