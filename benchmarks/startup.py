@@ -453,6 +453,11 @@ def main() -> int:
         print(f"first frame, bare Textual app (its label): {_ms(times['bare'])}")
         print(f"first frame, tenktui (the week, from the warm large cache): {_ms(times['app'])}")
         print(f"first frame ratio tenktui/bare: {ratio:.2f} (target <= {TARGET_RATIO})")
+        rounds = [app / bare for app, bare in zip(times["app"], times["bare"], strict=True)]
+        print(
+            f"the same, round by round (each start over the bare one before it), median: "
+            f"{statistics.median(rounds):.2f}; the machine's speed moves between starts"
+        )
         bare, app = (modules_before_frame(kind, env, frame) for kind in ("bare", "app"))
         print(f"modules imported before the first frame: tenktui {app}, bare Textual app {bare}")
         if args.no_typing:
