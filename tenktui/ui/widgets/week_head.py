@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.strip import Strip
 from textual.widget import Widget
@@ -66,7 +66,7 @@ class WeekHead(KeptStyles, Widget):
         room = width - (cell_len(state) + STATE_GAP if state else 0)
         title = self.title
         if cell_len(title) > room:
-            title = _cut(title, room - 1) + "…" if room > 0 else ""
+            title = set_cell_size(title, room - 1) + "…" if room > 0 else ""
         segments = [Segment(title, self._style("week-head--title"))]
         if state:
             gap = max(room, 0) - cell_len(title) + STATE_GAP
@@ -79,10 +79,3 @@ class WeekHead(KeptStyles, Widget):
         width = self.content_region.width
         segments = self.line(width) if y == 0 else []
         return Strip(segments).adjust_cell_length(width, self._base_style())
-
-
-def _cut(text: str, room: int) -> str:
-    """The longest start of ``text`` that fits in ``room`` columns."""
-    while text and cell_len(text) > room:
-        text = text[:-1]
-    return text
