@@ -30,23 +30,19 @@ class KeptStyles(_Widget):
     _kept_styles: dict[tuple[str, ...], Style] | None = None
 
     def _style(self, *names: str) -> Style:
+        """A component's style; with no names, the widget's own (its background)."""
         kept = self._kept_styles
         if kept is None:
             kept = self._kept_styles = {}
         style = kept.get(names)
         if style is None:
-            style = kept[names] = self.get_component_rich_style(*names)
+            style = self.get_component_rich_style(*names) if names else self.rich_style
+            kept[names] = style
         return style
 
     def _base_style(self) -> Style:
         """The widget's own style (its background), kept with the component styles."""
-        kept = self._kept_styles
-        if kept is None:
-            kept = self._kept_styles = {}
-        style = kept.get(())
-        if style is None:
-            style = kept[()] = self.rich_style
-        return style
+        return self._style()
 
     def notify_style_update(self) -> None:
         self._kept_styles = None  # the theme, the CSS or a pseudo-class changed
