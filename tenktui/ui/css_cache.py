@@ -22,6 +22,7 @@ start parsed, once its first frame is out, when that differs from what was read.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import pickle
@@ -43,9 +44,11 @@ KEPT_SETS = 3  # sets of variables kept: a theme's, and what the terminal's answ
 Kept = dict[str, dict[tuple[Any, ...], list[RuleSet]]]
 
 
+@functools.cache
 def _installation() -> tuple[Any, ...]:
     """The Textual that parses and the Python that pickles: a parse from any other is
-    not used (``textual.__version__`` would cost an import of importlib.metadata)."""
+    not used (``textual.__version__`` would cost an import of importlib.metadata).
+    Looked at once a process: every key asks for it."""
     folder = Path(textual.__file__).parent
     found: list[Any] = [sys.version]
     for name in ("__init__.py", "css/model.py", "css/parse.py", "css/styles.py"):
